@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// The switchboard command line (DESIGN.md section 6): subcommands, each with --help; a user mistake
+// gets one clear line on stderr and a non-zero exit, never a stack trace.
+import { SCENARIOS_HELP, scenariosCommand } from './cli/scenarios-command.js';
+
+const HELP = `usage: switchboard <command> [options]
+
+commands:
+  scenarios <file.json>...   replay kernel socket scenarios, print traces as oracle.py does
+
+Run 'switchboard <command> --help' for a command's options.`;
+
+interface Command {
+  readonly help: string;
+  run(args: readonly string[]): Promise<number>;
+}
+
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const err = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  scenarios: { help: SCENARIOS_HELP, run: (args) => scenariosCommand(args, out, err) },
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    err(`switchboard: unknown command '${name}' (try --help)`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    out(command.help);
+    return 0;
+  }
+  return command.run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    err(`switchboard: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

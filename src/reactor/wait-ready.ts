@@ -1,0 +1,51 @@
+// Waiting for one object's readiness: the building block of the awaitable socket calls. Sleeps on
+// readiness notifications (never polls), bounded by a deadline and an AbortSignal.
+import type { Selectable } from './selectable.js';
+
+export interface WaitOptions {
+  /** Aborts the wait with the signal's reason, as Node's own promise APIs do. */
+  readonly signal?: AbortSignal;
+}
+
+/** Thrown when the deadline passes; the caller decides the error class (TimeoutError for sockets). */
+export class DeadlineExceeded extends Error {
+  override name = 'DeadlineExceeded';
+}
+
+/**
+ * Resolves once `(source.readiness() & events) !== 0` or the source is closed; rejects with
+ * DeadlineExceeded at `deadline` (a performance.now() value; null waits forever).
+ */
+export function waitReady(source: Selectable, events: number, deadline: number | null, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (isReady(source, events)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (): void => {
+      source.unwatch(onChange);
+      signal?.removeEventListener('abort', onAbort);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+    const onChange = (): void => {
+      if (!isReady(source, events)) return;
+      finish();
+      resolve();
+    };
+    const onAbort = (): void => {
+      finish();
+      reject(signal?.reason);
+    };
+    source.watch(onChange);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (deadline !== null) {
+      timer = setTimeout(() => {
+        finish();
+        reject(new DeadlineExceeded('timed out'));
+      }, Math.max(0, deadline - performance.now()));
+    }
+  });
+}
+
+function isReady(source: Selectable, events: number): boolean {
+  return source.fileno() < 0 || (source.readiness() & events) !== 0;
+}

@@ -1,0 +1,77 @@
+// Socket addresses as Python spells them: [host, port] for IPv4, [host, port, flowinfo, scopeId]
+// for IPv6, a path string for AF_UNIX ('' when unnamed). Resolution that needs no waiting lives here.
+import { isIPv4, isIPv6 } from 'node:net';
+import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily } from './constants.js';
+import { ValueError } from './errors.js';
+
+export type IPv4Address = readonly [host: string, port: number];
+export type IPv6Address = readonly [host: string, port: number, flowinfo: number, scopeId: number];
+export type Address = IPv4Address | IPv6Address | string;
+/** What callers may pass: IPv6 also as [host, port]. */
+export type AddressInput = readonly [string, number] | readonly [string, number, number, number] | string;
+
+export interface IpEndpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The address as the family's getsockname() would show it. */
+export function formatAddress(family: AddressFamily, host: string, port: number): Address {
+  return family === AF_INET6 ? [host, port, 0, 0] : [host, port];
+}
+
+export function unnamedAddress(family: AddressFamily): Address {
+  if (family === AF_UNIX) return '';
+  return family === AF_INET6 ? ['::', 0, 0, 0] : ['0.0.0.0', 0];
+}
+
+/** Checks the shape of an IP address argument and returns host and port as given. */
+export function ipEndpoint(family: AddressFamily, address: AddressInput): IpEndpoint {
+  if (typeof address === 'string' || !Array.isArray(address)) {
+    throw new TypeError(`${familyName(family)} address must be a [host, port] tuple`);
+  }
+  const [host, port] = address;
+  if (typeof host !== 'string') throw new TypeError('host must be a string');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`port must be 0-65535, got ${String(port)}`);
+  }
+  return { host, port };
+}
+
+export function unixPath(address: AddressInput): string {
+  if (typeof address !== 'string') throw new TypeError('AF_UNIX address must be a path string');
+  return address;
+}
+
+/**
+ * The numeric host for a name that needs no lookup ('' is the any-address, 'localhost' loopback),
+ * or undefined when resolving it would mean waiting (use `await getaddrinfo()` first).
+ */
+export function numericHost(family: AddressFamily, host: string): string | undefined {
+  if (host === '') return family === AF_INET6 ? '::' : '0.0.0.0';
+  if (host === 'localhost') return family === AF_INET6 ? '::1' : '127.0.0.1';
+  if (family === AF_INET && isIPv4(host)) return host;
+  if (family === AF_INET6 && isIPv6(host)) return host;
+  return undefined;
+}
+
+/** A host of the other family is not a name to look up: Python raises for it at once too. */
+export function checkHostFamily(family: AddressFamily, host: string): void {
+  if (family === AF_INET && isIPv6(host)) throw new ValueError(`AF_INET address must be IPv4, got '${host}'`);
+  if (family === AF_INET6 && isIPv4(host)) throw new ValueError(`AF_INET6 address must be IPv6, got '${host}'`);
+}
+
+export function isWildcard(host: string): boolean {
+  return host === '0.0.0.0' || host === '::';
+}
+
+export function familyName(family: AddressFamily): string {
+  return family === AF_UNIX ? 'AF_UNIX' : family === AF_INET6 ? 'AF_INET6' : 'AF_INET';
+}
+
+/** A readable form for messages and logs: `127.0.0.1:80`, `[::1]:80`, or the path. */
+export function addressText(address: Address): string {
+  if (typeof address === 'string') return address === '' ? '(unnamed)' : address;
+  const [host, port] = address;
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

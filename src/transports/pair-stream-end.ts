@@ -1,0 +1,52 @@
+// The in-memory StreamEnd of socketpair(): a send lands in the peer's receive queue at once, so the
+// pair is synchronous and deterministic, as an AF_UNIX pair is in the kernel (socketpair-basics).
+import type { StreamEnd, StreamEvents } from './stream-end.js';
+
+export class PairStreamEnd implements StreamEnd {
+  readonly #peer: StreamEvents;
+  readonly #peerQueued: () => number;
+  #isOpen = true;
+
+  /** `peerQueued` gives the bytes waiting unread at the peer: what AF_UNIX counts against SO_SNDBUF. */
+  constructor(peer: StreamEvents, peerQueued: () => number) {
+    this.#peer = peer;
+    this.#peerQueued = peerQueued;
+  }
+
+  get queuedBytes(): number {
+    return this.#peerQueued();
+  }
+
+  get undeliveredBytes(): number {
+    return 0;
+  }
+
+  write(chunk: Buffer): void {
+    if (this.#isOpen) this.#peer.data(chunk);
+  }
+
+  end(): void {
+    if (this.#isOpen) this.#peer.end();
+  }
+
+  close(): void {
+    this.end();
+    this.#isOpen = false;
+  }
+
+  reset(): void {
+    this.close();
+  }
+
+  pause(): void {}
+
+  resume(): void {}
+
+  setNoDelay(): void {}
+
+  setKeepAlive(): void {}
+
+  localEndpoint(): undefined {
+    return undefined;
+  }
+}

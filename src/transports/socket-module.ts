@@ -1,0 +1,41 @@
+// The functions of Python's socket module beside the Socket class: socket(), socketpair(),
+// gethostname() and an awaitable getaddrinfo() (the lookup a blocking call would have made).
+import { lookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
+import type { Address } from './address.js';
+import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily, IPPROTO_TCP, SOCK_STREAM } from './constants.js';
+import { gaierror } from './errors.js';
+import { Socket } from './socket.js';
+
+export function socket(family: AddressFamily = AF_INET, type: number = SOCK_STREAM): Socket {
+  return new Socket(family, type);
+}
+
+/** A connected pair of in-memory AF_UNIX stream sockets: synchronous and deterministic. */
+export function socketpair(): [Socket, Socket] {
+  return Socket.pair();
+}
+
+export function gethostname(): string {
+  return hostname();
+}
+
+/** One getaddrinfo() result, as Python's: (family, type, proto, canonname, sockaddr). */
+export type AddrInfo = [family: AddressFamily, type: number, proto: number, canonname: string, sockaddr: Address];
+
+/** Resolves a host name; rejects with gaierror (the resolver's code, e.g. 'ENOTFOUND'). */
+export async function getaddrinfo(host: string, port: number, family: number = 0): Promise<AddrInfo[]> {
+  if (family === AF_UNIX) throw new gaierror('EAI_FAMILY', 'getaddrinfo: AF_UNIX has no host names');
+  const wanted = family === AF_INET ? 4 : family === AF_INET6 ? 6 : 0;
+  try {
+    const results = await lookup(host, { all: true, family: wanted });
+    return results.map(({ address, family: version }) =>
+      version === 6
+        ? [AF_INET6, SOCK_STREAM, IPPROTO_TCP, '', [address, port, 0, 0]]
+        : [AF_INET, SOCK_STREAM, IPPROTO_TCP, '', [address, port]],
+    );
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'ENOTFOUND';
+    throw new gaierror(code, `getaddrinfo ${host}: ${code}`);
+  }
+}
