@@ -2,11 +2,13 @@
 // The switchboard command line (DESIGN.md section 6): subcommands, each with --help; a user mistake
 // gets one clear line on stderr and a non-zero exit, never a stack trace.
 import { SCENARIOS_HELP, scenariosCommand } from './cli/scenarios-command.js';
+import { CONFORMANCE_HELP, conformanceCommand } from './cli/conformance-command.js';
 
 const HELP = `usage: switchboard <command> [options]
 
 commands:
   scenarios <file.json>...   replay kernel socket scenarios, print traces as oracle.py does
+  conformance <module>       run the reactor conformance suite on a reactor module
 
 Run 'switchboard <command> --help' for a command's options.`;
 
@@ -24,6 +26,7 @@ const err = (line: string): void => {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   scenarios: { help: SCENARIOS_HELP, run: (args) => scenariosCommand(args, out, err) },
+  conformance: { help: CONFORMANCE_HELP, run: (args) => conformanceCommand(args, out, err) },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

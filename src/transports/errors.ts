@@ -4,15 +4,27 @@ import { constants as osConstants } from 'node:os';
 
 const ERRNO: Readonly<Record<string, number>> = osConstants.errno;
 
-/** The errno number for a code such as `'ECONNRESET'`, or 0 when the platform has no such code. */
+/** getaddrinfo's EAI_* codes (negative, as glibc and Python number them) for the resolver's codes. */
+const GAI_ERRNO: Readonly<Record<string, number>> = {
+  ENOTFOUND: -2,
+  EAI_NONAME: -2,
+  EAI_AGAIN: -3,
+  EAI_FAIL: -4,
+  ESERVFAIL: -4,
+  ENODATA: -5,
+  EAI_NODATA: -5,
+  EAI_FAMILY: -6,
+};
+
+/** The errno number for a code such as `'ECONNRESET'` (negative for resolver codes), or 0 if unknown. */
 export function errnoOf(code: string): number {
-  return ERRNO[code] ?? 0;
+  return ERRNO[code] ?? GAI_ERRNO[code] ?? 0;
 }
 
 /** The code for an errno number (`104` gives `'ECONNRESET'`), as Python's `errno.errorcode`. */
 export function codeOf(errno: number): string {
   if (errno === ERRNO['EAGAIN']) return 'EAGAIN';
-  for (const [code, value] of Object.entries(ERRNO)) if (value === errno) return code;
+  for (const [code, value] of Object.entries(errno < 0 ? GAI_ERRNO : ERRNO)) if (value === errno) return code;
   return String(errno);
 }
 

@@ -24,7 +24,8 @@ export class ReceiveQueue {
   take(n: number): Buffer {
     const first = this.#chunks[this.#head];
     if (first === undefined) return Buffer.alloc(0);
-    if (first.length >= n) return this.#takeFromFirst(first, n);
+    // One chunk answers when it holds n bytes or is all there is: a view, never a copy.
+    if (first.length >= n || first.length === this.#bytes) return this.#takeFromFirst(first, n);
     const size = Math.min(n, this.#bytes);
     const out = Buffer.allocUnsafe(size);
     let filled = 0;

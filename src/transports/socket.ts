@@ -6,6 +6,7 @@
 // in ../shared/SEMANTICS.md that fixes it; what Node cannot express is listed in docs/semantics.md.
 import * as net from 'node:net';
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { lookup } from 'node:dns';
 import {
   type Address,
@@ -89,6 +90,8 @@ export class Socket implements Selectable {
   #shutWr = false;
   /** AF_UNIX: the peer can no longer receive (it closed or shut down reading): send raises EPIPE. */
   #peerCannotReceive = false;
+  /** AF_UNIX over node:net: the peer closed with data unread, so its EOF arrives as ECONNRESET. */
+  #isResetOnEOF = false;
   #pendingError: OSError | null = null;
   #local: Address | null = null;
   #remote: Address | null = null;
@@ -110,6 +113,8 @@ export class Socket implements Selectable {
   #keepAlive = false;
   #reuseAddr = false;
   #lingerZero = false;
+  /** SO_LINGER's l_onoff, what Python's getsockopt(SOL_SOCKET, SO_LINGER) returns (the first int). */
+  #lingerOn = false;
   #timeout: number | null = null;
   #listeners: ReadinessListener[] = [];
   readonly #events: StreamEvents = {
@@ -201,14 +206,16 @@ export class Socket implements Selectable {
       );
     }
     const handle = newTcpHandle('socket');
+    let bound: { host: string; port: number };
     try {
       check(this.family === AF_INET6 ? handle.bind6(numeric, port, 0) : handle.bind(numeric, port), 'bind');
+      // libuv defers EADDRINUSE to the next call on the handle: getsockname reports it here.
+      bound = boundEndpoint(handle);
     } catch (error) {
       handle.close();
-      throw error;
+      throw error instanceof OSError ? socketError(error.code, 'bind') : error;
     }
     this.#tcpHandle = handle;
-    const bound = boundEndpoint(handle);
     this.#local = formatAddress(this.family, bound.host, bound.port);
   }
 
@@ -220,6 +227,8 @@ export class Socket implements Selectable {
       check(handle.bind(path), 'bind');
     } catch (error) {
       handle.close();
+      // libuv turns ENOENT into EACCES (for Windows' sake); Linux says ENOENT for a missing directory.
+      if (error instanceof OSError && error.code === 'EACCES' && !existsSync(dirname(path))) throw socketError('ENOENT', 'bind');
       throw error;
     }
     this.#pipeHandle = handle;
@@ -272,7 +281,8 @@ export class Socket implements Selectable {
     // path) and let node:net bind it again at once, in the same turn.
     this.#pipeHandle?.close();
     this.#pipeHandle = null;
-    server.listen(path);
+    // A deep kernel queue, as for TCP: the emulated AcceptQueue applies the backlog.
+    server.listen({ path, backlog: 4096 });
     registry.markUnixListening(path, this);
   }
 
@@ -340,7 +350,9 @@ export class Socket implements Selectable {
   }
 
   #ipAddress(host: string, port: number): Address {
-    return formatAddress(this.family, this.family === AF_INET ? unmapIPv4(host) : host, port);
+    if (this.family === AF_INET) return formatAddress(this.family, unmapIPv4(host), port);
+    // An AF_INET6 socket names an IPv4 peer by its mapped address, as Linux does.
+    return formatAddress(this.family, net.isIPv4(host) ? `::ffff:${host}` : host, port);
   }
 
   // ---- connecting --------------------------------------------------------------------------------
@@ -375,13 +387,16 @@ export class Socket implements Selectable {
     throw new BlockingIOError('EINPROGRESS', undefined, 'connect');
   }
 
-  /** As connect(), but returns 0 or the errno instead of throwing for connection errors. */
+  /**
+   * As connect(), but returns 0 or the errno instead of throwing for connection errors. A failed name
+   * lookup still throws gaierror, as Python's connect_ex does (its errno is no connect outcome).
+   */
   connectEx(address: AddressInput): number {
     try {
       this.connect(address);
       return 0;
     } catch (error) {
-      if (error instanceof OSError) return error.errno;
+      if (error instanceof OSError && !(error instanceof gaierror)) return error.errno;
       throw error;
     }
   }
@@ -587,6 +602,7 @@ export class Socket implements Selectable {
 
   #onEnd(): void {
     this.#finReceived = true;
+    if (this.#isResetOnEOF) this.#pendingError = socketError('ECONNRESET', 'recv');
     this.#notify();
   }
 
@@ -684,9 +700,15 @@ export class Socket implements Selectable {
   /** AF_UNIX: the peer closed, so we can neither read more nor send (socketpair-close-peer). */
   #onPeerClosed(hadUnread: boolean): void {
     if (this.#fd < 0) return;
-    this.#finReceived = true;
     this.#peerCannotReceive = true;
-    if (hadUnread) this.#pendingError = socketError('ECONNRESET', 'recv');
+    if (this.#isPair) {
+      this.#finReceived = true;
+      if (hadUnread) this.#pendingError = socketError('ECONNRESET', 'recv');
+    } else {
+      // Over node:net the peer's last bytes and its FIN may still be on the way: EOF (and the reset
+      // for unread data) wait for them; only sending fails at once, as on Linux.
+      this.#isResetOnEOF = hadUnread;
+    }
     this.#notify();
   }
 
@@ -698,8 +720,13 @@ export class Socket implements Selectable {
     const local = this.#local;
     if (Array.isArray(local)) registry.removeTcpListener(local[0], local[1], this);
     else if (typeof local === 'string') registry.releaseUnixPath(local, this);
-    // Linux resets the connections still waiting in the queue of a closed listener.
-    for (const arrival of listening.queue.drain()) arrival.accepted.#stream?.reset();
+    // Linux resets the connections still waiting in the queue of a closed listener. AF_UNIX has no
+    // RST on the wire: the emulated kernel sets ECONNRESET on an in-process client (unix_release_sock).
+    for (const arrival of listening.queue.drain()) {
+      arrival.accepted.#stream?.reset();
+      const client = arrival.client;
+      if (this.family === AF_UNIX && client !== undefined) client.#onPeerClosed(true);
+    }
   }
 
   #resetToUnconnected(): void {
@@ -740,7 +767,7 @@ export class Socket implements Selectable {
       case SO_KEEPALIVE:
         return this.#keepAlive ? 1 : 0;
       case SO_LINGER:
-        return this.#lingerZero ? 1 : 0;
+        return this.#lingerOn ? 1 : 0;
       default:
         throw new OSError('ENOPROTOOPT', undefined, 'getsockopt');
     }
@@ -771,7 +798,7 @@ export class Socket implements Selectable {
         this.#applyOptions();
         return;
       case SO_LINGER:
-        this.#lingerZero = isLingerZero(value);
+        [this.#lingerOn, this.#lingerZero] = parseLinger(value);
         return;
       default:
         throw new OSError('ENOPROTOOPT', undefined, 'setsockopt');
@@ -812,6 +839,7 @@ export class Socket implements Selectable {
     if (seconds !== null && (!Number.isFinite(seconds) || seconds < 0)) {
       throw new ValueError('Timeout value out of range');
     }
+    this.#checkOpen('settimeout');
     this.#timeout = seconds;
   }
 
@@ -915,11 +943,18 @@ function bufferSize(value: number | boolean | LingerValue): number {
   return Math.max(value, 1);
 }
 
-function isLingerZero(value: number | boolean | LingerValue): boolean {
+/** [l_onoff set, l_onoff set with l_linger 0 (close sends an RST)]. */
+function parseLinger(value: number | boolean | LingerValue): [isOn: boolean, isZero: boolean] {
+  let onoff: number;
+  let seconds: number;
   if (value instanceof Uint8Array) {
+    if (value.byteLength < 8) throw new OSError('EINVAL', 'SO_LINGER takes an 8-byte struct linger', 'setsockopt');
     const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
-    return value.byteLength >= 8 && view.getInt32(0, true) !== 0 && view.getInt32(4, true) === 0;
+    [onoff, seconds] = [view.getInt32(0, true), view.getInt32(4, true)];
+  } else if (Array.isArray(value)) {
+    [onoff, seconds] = value;
+  } else {
+    throw new TypeError('SO_LINGER takes [onoff, seconds] or a packed struct linger');
   }
-  if (Array.isArray(value)) return value[0] !== 0 && value[1] === 0;
-  throw new TypeError('SO_LINGER takes [onoff, seconds] or a packed struct linger');
+  return [onoff !== 0, onoff !== 0 && seconds === 0];
 }

@@ -1,0 +1,250 @@
+// What every reactor shares: the interest sets, the timer heap, soon-calls, the dispatch order and
+// the run loop. A subclass supplies only how to wait for readiness (waitForReady) and to cut a wait
+// short (wakeup).
+import { type Clock, realClock } from './clock.js';
+import { type DelayedCall, ScheduledCall, type TimerOwner } from './delayed-call.js';
+import type { IOHandler, IterationStats, Reactor, ReactorOptions } from './reactor.js';
+import { TimerHeap } from './timer-heap.js';
+
+/** The handlers found ready by one wait, per kind; each list in the order the handlers were added. */
+export interface ReadyHandlers {
+  readonly errors: readonly IOHandler[];
+  readonly reads: readonly IOHandler[];
+  readonly writes: readonly IOHandler[];
+  /** False when readiness was there at once: run() then yields to Node before the next iteration. */
+  readonly waited: boolean;
+}
+
+export type InterestKind = 'read' | 'write' | 'error';
+
+const NOTHING: ReadyHandlers = { errors: [], reads: [], writes: [], waited: true };
+
+export abstract class BaseReactor implements Reactor, TimerOwner {
+  readonly readers = new Set<IOHandler>();
+  readonly writers = new Set<IOHandler>();
+  readonly errorWatchers = new Set<IOHandler>();
+  protected readonly clock: Clock;
+  readonly #onError: (error: unknown, context: string) => void;
+  readonly #timers = new TimerHeap();
+  #timerSequence = 0;
+  /** When each handler last joined each set, so that dispatch follows each set's own order. */
+  readonly #addedAt = new Map<ReadonlySet<IOHandler>, WeakMap<IOHandler, number>>([
+    [this.readers, new WeakMap()],
+    [this.writers, new WeakMap()],
+    [this.errorWatchers, new WeakMap()],
+  ]);
+  #addSequence = 0;
+  #soon: (() => void)[] = [];
+  #isRunning = false;
+  #isStopping = false;
+  #isWaiting = false;
+
+  constructor(options: ReactorOptions = {}) {
+    this.clock = options.clock ?? realClock;
+    this.#onError = options.onError ?? defaultOnError;
+  }
+
+  /** Waits up to `timeout` seconds (null: until readiness or wakeup(); 0: not at all). */
+  protected abstract waitForReady(timeout: number | null): Promise<ReadyHandlers>;
+  /** Ends a pending waitForReady() early. */
+  protected abstract wakeup(): void;
+  /** The sets changed for `handler` (see interestOf for the sets it is in now). */
+  protected abstract interestChanged(handler: IOHandler): void;
+
+  get isRunning(): boolean {
+    return this.#isRunning;
+  }
+
+  addReader(handler: IOHandler): void {
+    this.#add(this.readers, handler);
+  }
+  removeReader(handler: IOHandler): void {
+    this.#remove(this.readers, handler);
+  }
+  addWriter(handler: IOHandler): void {
+    this.#add(this.writers, handler);
+  }
+  removeWriter(handler: IOHandler): void {
+    this.#remove(this.writers, handler);
+  }
+  addErrorWatcher(handler: IOHandler): void {
+    this.#add(this.errorWatchers, handler);
+  }
+  removeErrorWatcher(handler: IOHandler): void {
+    this.#remove(this.errorWatchers, handler);
+  }
+  removeAll(handler: IOHandler): void {
+    const had = this.readers.delete(handler) || this.writers.has(handler) || this.errorWatchers.has(handler);
+    this.writers.delete(handler);
+    this.errorWatchers.delete(handler);
+    if (had) this.interestChanged(handler);
+  }
+
+  #add(set: Set<IOHandler>, handler: IOHandler): void {
+    if (set.has(handler)) return;
+    set.add(handler);
+    this.#addedAt.get(set)?.set(handler, this.#addSequence++);
+    this.interestChanged(handler);
+  }
+
+  /** Sorts handlers into the order they were added (a Set's own order), for a deterministic dispatch. */
+  protected inAddedOrder(handlers: IOHandler[], set: ReadonlySet<IOHandler>): IOHandler[] {
+    const addedAt = this.#addedAt.get(set);
+    if (handlers.length > 1 && addedAt !== undefined) {
+      handlers.sort((a, b) => (addedAt.get(a) ?? 0) - (addedAt.get(b) ?? 0));
+    }
+    return handlers;
+  }
+
+  #remove(set: Set<IOHandler>, handler: IOHandler): void {
+    if (set.delete(handler)) this.interestChanged(handler);
+  }
+
+  /** The kinds of interest `handler` has now. */
+  protected interestOf(handler: IOHandler): { read: boolean; write: boolean; error: boolean } {
+    return { read: this.readers.has(handler), write: this.writers.has(handler), error: this.errorWatchers.has(handler) };
+  }
+
+  // ---- time ----------------------------------------------------------------------------------------
+
+  seconds(): number {
+    return this.clock.seconds();
+  }
+
+  now(): number {
+    return this.clock.seconds();
+  }
+
+  callLater<A extends unknown[]>(seconds: number, fn: (...args: A) => void, ...args: A): DelayedCall {
+    if (!Number.isFinite(seconds)) throw new RangeError(`callLater needs a finite delay, got ${String(seconds)}`);
+    const call = new ScheduledCall(this.clock.seconds() + Math.max(0, seconds), this.#timerSequence++, () => fn(...args), this);
+    this.#timers.push(call);
+    if (this.#isWaiting) this.wakeup();
+    return call;
+  }
+
+  callSoon<A extends unknown[]>(fn: (...args: A) => void, ...args: A): void {
+    this.#soon.push(() => fn(...args));
+    if (this.#isWaiting) this.wakeup();
+  }
+
+  moved(call: ScheduledCall): void {
+    this.#timers.update(call);
+    if (this.#isWaiting) this.wakeup();
+  }
+
+  cancelled(call: ScheduledCall): void {
+    this.#timers.remove(call);
+  }
+
+  // ---- the loop ------------------------------------------------------------------------------------
+
+  async iterate(timeout?: number): Promise<IterationStats> {
+    const [stats] = await this.#iterateOnce(timeout);
+    return stats;
+  }
+
+  async run(): Promise<void> {
+    if (this.#isRunning) throw new Error('The reactor is already running');
+    this.#isRunning = true;
+    this.#isStopping = false;
+    try {
+      while (!this.#isStopping) {
+        const [, waited] = await this.#iterateOnce(undefined);
+        // Readiness that was there at once came without a trip through Node's event loop: take one
+        // now, or I/O and timers outside the reactor would starve.
+        if (!waited && !this.#isStopping) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.#isRunning = false;
+      this.#isStopping = false;
+    }
+  }
+
+  stop(): void {
+    if (!this.#isRunning) return;
+    this.#isStopping = true;
+    if (this.#isWaiting) this.wakeup();
+  }
+
+  async #iterateOnce(timeout: number | undefined): Promise<[IterationStats, boolean]> {
+    const next = this.#timers.peek();
+    const mustNotWait = this.#soon.length > 0 || this.#isStopping || (next !== undefined && next.time <= this.clock.seconds());
+    const wait = mustNotWait ? 0 : (timeout ?? null);
+    const cancelWake = wait !== 0 && next !== undefined ? this.clock.wakeAt(next.time, () => this.wakeup()) : undefined;
+    this.#isWaiting = wait !== 0;
+    let ready = NOTHING;
+    try {
+      ready = await this.waitForReady(wait);
+    } finally {
+      this.#isWaiting = false;
+      cancelWake?.();
+    }
+    const errors = this.#dispatch(ready.errors, this.errorWatchers, 'errorReady');
+    const reads = this.#dispatch(ready.reads, this.readers, 'readReady');
+    const writes = this.#dispatch(ready.writes, this.writers, 'writeReady');
+    const timers = this.#runSoonAndTimers();
+    return [{ reads, writes, errors, timers }, ready.waited];
+  }
+
+  #dispatch(handlers: readonly IOHandler[], set: ReadonlySet<IOHandler>, method: 'readReady' | 'writeReady' | 'errorReady'): number {
+    let count = 0;
+    for (const handler of handlers) {
+      // A handler removed by an earlier one in this iteration is not called.
+      if (!set.has(handler)) continue;
+      count += 1;
+      try {
+        handler[method]?.();
+      } catch (error) {
+        this.#handlerFailed(handler, error);
+      }
+    }
+    return count;
+  }
+
+  #handlerFailed(handler: IOHandler, error: unknown): void {
+    if (handler.handlerFailed === undefined) {
+      this.removeAll(handler);
+      this.#onError(error, 'a handler threw and has no handlerFailed(); it was removed from the reactor');
+      return;
+    }
+    try {
+      handler.handlerFailed(error);
+    } catch (second) {
+      this.removeAll(handler);
+      this.#onError(second, 'handlerFailed() threw');
+    }
+  }
+
+  #runSoonAndTimers(): number {
+    let count = 0;
+    const soon = this.#soon;
+    if (soon.length > 0) {
+      // Calls queued while these run wait for the next iteration, so a callSoon loop cannot starve I/O.
+      this.#soon = [];
+      for (const fn of soon) count += this.#runTimer(fn);
+    }
+    const now = this.clock.seconds();
+    const due: ScheduledCall[] = [];
+    for (let top = this.#timers.peek(); top !== undefined && top.time <= now; top = this.#timers.peek()) {
+      this.#timers.pop();
+      due.push(top);
+    }
+    // Timers added by these with no delay are due next iteration, never in this one.
+    for (const call of due) count += this.#runTimer(() => call.run());
+    return count;
+  }
+
+  #runTimer(fn: () => void): number {
+    try {
+      fn();
+    } catch (error) {
+      this.#onError(error, 'a timed call threw');
+    }
+    return 1;
+  }
+}
+
+function defaultOnError(error: unknown, context: string): void {
+  console.error(`switchboard reactor: ${context}:`, error);
+}

@@ -1,0 +1,10 @@
+// The bundled reactors by name, for the CLI's --reactor flag and the conformance modules.
+import type { Reactor, ReactorOptions } from './reactor.js';
+import { SelectReactor } from './select-reactor.js';
+import { SelectorReactor } from './selector-reactor.js';
+
+export type ReactorName = 'select' | 'selector';
+
+export function createReactor(name: ReactorName = 'selector', options?: ReactorOptions): Reactor {
+  return name === 'select' ? new SelectReactor(options) : new SelectorReactor(options);
+}

@@ -1,0 +1,159 @@
+// A selectors-style Selector (Python's selectors.DefaultSelector) over Selectables. It keeps a ready
+// set fed by readiness notifications, so one select() costs O(ready), not O(registered): an object
+// is looked at only after it said its readiness may have changed, and while it stays ready
+// (level-triggered, as epoll without EPOLLET).
+import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Selectable } from './selectable.js';
+import { ValueError } from './value-error.js';
+
+export { EVENT_READ, EVENT_WRITE, EVENT_ERROR };
+
+const ALL_EVENTS = EVENT_READ | EVENT_WRITE | EVENT_ERROR;
+
+export interface SelectorKey<T extends Selectable, D = unknown> {
+  readonly fileobj: T;
+  readonly fd: number;
+  readonly events: number;
+  readonly data: D | undefined;
+}
+
+/** Registration misuse, as Python raises KeyError (unknown or duplicate object). */
+export class KeyError extends Error {
+  override name = 'KeyError';
+}
+
+export type SelectorEvent<T extends Selectable, D> = [key: SelectorKey<T, D>, events: number];
+
+export class Selector<T extends Selectable = Selectable, D = unknown> {
+  readonly #keys = new Map<T, SelectorKey<T, D>>();
+  /** Registered objects that may be ready: notified since they were last found not ready. */
+  #candidates = new Set<T>();
+  #wake: (() => void) | null = null;
+  #forceWake: (() => void) | null = null;
+  #isClosed = false;
+  readonly #onChange: ReadinessListener = (source) => {
+    // The listener is only attached to registered objects, which are of type T.
+    this.#candidates.add(source as T);
+    this.#wake?.();
+  };
+
+  register(fileobj: T, events: number, data?: D): SelectorKey<T, D> {
+    this.#checkOpen();
+    checkEvents(events);
+    if (fileobj.fileno() < 0) throw new ValueError('Invalid file object: its fileno() is -1');
+    if (this.#keys.has(fileobj)) throw new KeyError(`${String(fileobj.fileno())} is already registered`);
+    const key: SelectorKey<T, D> = { fileobj, fd: fileobj.fileno(), events, data };
+    this.#keys.set(fileobj, key);
+    fileobj.watch(this.#onChange);
+    this.#onChange(fileobj);
+    return key;
+  }
+
+  unregister(fileobj: T): SelectorKey<T, D> {
+    this.#checkOpen();
+    const key = this.getKey(fileobj);
+    this.#keys.delete(fileobj);
+    this.#candidates.delete(fileobj);
+    fileobj.unwatch(this.#onChange);
+    return key;
+  }
+
+  modify(fileobj: T, events: number, data?: D): SelectorKey<T, D> {
+    this.#checkOpen();
+    checkEvents(events);
+    const old = this.getKey(fileobj);
+    const key: SelectorKey<T, D> = { ...old, events, data };
+    this.#keys.set(fileobj, key);
+    this.#onChange(fileobj);
+    return key;
+  }
+
+  getKey(fileobj: T): SelectorKey<T, D> {
+    const key = this.#keys.get(fileobj);
+    if (key === undefined) throw new KeyError(`${String(fileobj.fileno())} is not registered`);
+    return key;
+  }
+
+  getMap(): ReadonlyMap<T, SelectorKey<T, D>> {
+    return this.#keys;
+  }
+
+  /**
+   * The registered objects ready for their events, with the events that hold. `timeout` in seconds:
+   * undefined/null waits forever, 0 polls. Resolves early, possibly with nothing, on wakeup().
+   */
+  select(timeout?: number | null): Promise<SelectorEvent<T, D>[]> {
+    this.#checkOpen();
+    const ready = this.readyNow();
+    if (ready.length > 0 || timeout === 0) return Promise.resolve(ready);
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+        this.#wake = null;
+        this.#forceWake = null;
+        resolve(this.#isClosed ? [] : this.readyNow());
+      };
+      this.#wake = () => {
+        // A notification (or wakeup) arrived: resolve only if something is ready, unless woken on purpose.
+        if (this.#isClosed || this.#peekReady()) finish();
+      };
+      if (timeout != null) timer = setTimeout(finish, timeout * 1000);
+      this.#forceWake = finish;
+    });
+  }
+
+  /** Ends a pending select() now (asyncio's self-pipe write): it resolves with what is ready. */
+  wakeup(): void {
+    const force = this.#forceWake;
+    this.#forceWake = null;
+    force?.();
+  }
+
+  /** Collects what is ready now without waiting, dropping candidates that turned out not to be. */
+  readyNow(): SelectorEvent<T, D>[] {
+    const out: SelectorEvent<T, D>[] = [];
+    if (this.#candidates.size === 0) return out;
+    const still = new Set<T>();
+    for (const fileobj of this.#candidates) {
+      const key = this.#keys.get(fileobj);
+      if (key === undefined) continue;
+      const events = fileobj.readiness() & key.events;
+      if (events === 0) continue;
+      still.add(fileobj);
+      out.push([key, events]);
+    }
+    this.#candidates = still;
+    return out;
+  }
+
+  #peekReady(): boolean {
+    for (const fileobj of this.#candidates) {
+      const key = this.#keys.get(fileobj);
+      if (key !== undefined && (fileobj.readiness() & key.events) !== 0) return true;
+    }
+    return false;
+  }
+
+  close(): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    for (const fileobj of this.#keys.keys()) fileobj.unwatch(this.#onChange);
+    this.#keys.clear();
+    this.#candidates.clear();
+    this.wakeup();
+  }
+
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  #checkOpen(): void {
+    if (this.#isClosed) throw new ValueError('I/O operation on a closed selector');
+  }
+}
+
+function checkEvents(events: number): void {
+  if (!Number.isInteger(events) || events === 0 || (events & ~ALL_EVENTS) !== 0) {
+    throw new ValueError(`Invalid events: ${String(events)}`);
+  }
+}

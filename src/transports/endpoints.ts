@@ -1,0 +1,252 @@
+// Endpoints build connections: listen and connect for TCP (IPv4/IPv6) and Unix paths, one protocol
+// per connection from a factory. Failures to connect reach the factory's connectionFailed(), never
+// an unhandled rejection.
+import * as net from 'node:net';
+import { existsSync, unlinkSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
+import type { IOHandler, Reactor } from '../reactor/reactor.js';
+import type { DelayedCall } from '../reactor/delayed-call.js';
+import { type Address, addressText } from './address.js';
+import { AF_INET, AF_INET6, AF_UNIX, SOL_SOCKET, SO_REUSEADDR } from './constants.js';
+import { BlockingIOError, OSError, TimeoutError, codeOf, socketError } from './errors.js';
+import type { Factory } from './protocol.js';
+import { Socket } from './socket.js';
+import { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
+
+export interface ListenOptions extends SocketTransportOptions {
+  /** The address to bind; default 127.0.0.1 (loopback only: pass '::' or '0.0.0.0' to listen wider). */
+  readonly host?: string;
+  readonly backlog?: number;
+}
+
+export interface ConnectOptions extends SocketTransportOptions {
+  /** Seconds before the attempt fails with TimeoutError (default 30). */
+  readonly timeout?: number;
+}
+
+/** A listening endpoint: where it is bound, how many connections it has open, how to stop it. */
+export interface ListeningPort {
+  readonly address: Address;
+  /** Connections accepted here that are still open. */
+  readonly connectionCount: number;
+  /** Stops accepting; open connections go on until they close. */
+  stopListening(): void;
+}
+
+/** An outgoing attempt in progress. */
+export interface Connector {
+  /** Gives up: the factory's connectionFailed() gets a ConnectionAbortedError-like OSError. */
+  stopConnecting(): void;
+}
+
+const ACCEPTS_PER_DISPATCH = 64;
+const DEFAULT_CONNECT_TIMEOUT = 30;
+
+class ListeningHandler implements IOHandler, ListeningPort {
+  readonly selectable: Socket;
+  readonly address: Address;
+  readonly #open = new Set<SocketTransport>();
+  readonly #reactor: Reactor;
+  readonly #factory: Factory;
+  readonly #options: SocketTransportOptions;
+
+  constructor(socket: Socket, reactor: Reactor, factory: Factory, options: SocketTransportOptions) {
+    this.selectable = socket;
+    this.address = socket.getsockname();
+    this.#reactor = reactor;
+    this.#factory = factory;
+    this.#options = options;
+    reactor.addReader(this);
+  }
+
+  get connectionCount(): number {
+    return this.#open.size;
+  }
+
+  readReady(): void {
+    // stopListening() may be called by a factory during this loop: stop accepting then.
+    for (let i = 0; i < ACCEPTS_PER_DISPATCH && this.selectable.fileno() >= 0; i++) {
+      let accepted: [Socket, Address];
+      try {
+        accepted = this.selectable.accept();
+      } catch (error) {
+        if (error instanceof BlockingIOError) return;
+        throw error;
+      }
+      const [connection, peer] = accepted;
+      const protocol = this.#factory.buildProtocol(peer);
+      const transport = new SocketTransport(connection, protocol, this.#reactor, this.#options, (t) => this.#open.delete(t));
+      this.#open.add(transport);
+      transport.start();
+    }
+  }
+
+  /** accept() failed in a way retrying cannot fix now (EMFILE): keep listening, report it. */
+  handlerFailed(error: unknown): void {
+    console.error(`switchboard: accept on ${addressText(this.address)} failed:`, error);
+  }
+
+  stopListening(): void {
+    this.#reactor.removeAll(this);
+    this.selectable.close();
+  }
+}
+
+export async function listenTCP(reactor: Reactor, port: number, factory: Factory, options: ListenOptions = {}): Promise<ListeningPort> {
+  const host = options.host ?? '127.0.0.1';
+  const socket = new Socket(isIPv6(host) || host === '::' ? AF_INET6 : AF_INET);
+  try {
+    socket.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+    socket.bind([host, port]);
+    socket.listen(options.backlog ?? 511);
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
+  return new ListeningHandler(socket, reactor, factory, options);
+}
+
+/**
+ * Listens on a Unix path. A path left behind by a dead process is replaced, but only once a
+ * connect to it has been refused: a live listener's path is never taken (EADDRINUSE then).
+ */
+export async function listenUnix(reactor: Reactor, path: string, factory: Factory, options: ListenOptions = {}): Promise<ListeningPort> {
+  if (existsSync(path)) {
+    const state = await probeUnixPath(path);
+    if (state === 'live') throw new OSError('EADDRINUSE', `${path} has a live listener`, 'bind');
+    if (state === 'stale') {
+      unlinkSync(path);
+      console.error(`switchboard: replaced stale Unix socket ${path} (a connect to it was refused)`);
+    }
+  }
+  const socket = new Socket(AF_UNIX);
+  try {
+    socket.bind(path);
+    socket.listen(options.backlog ?? 511);
+  } catch (error) {
+    socket.close();
+    throw error;
+  }
+  return new ListeningHandler(socket, reactor, factory, options);
+}
+
+/** What answers at a path: a live listener, nobody (a stale file), or nothing there at all. */
+function probeUnixPath(path: string): Promise<'live' | 'stale' | 'absent'> {
+  return new Promise((resolve) => {
+    const probe = net.connect({ path });
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve('live');
+    });
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      probe.destroy();
+      resolve(error.code === 'ECONNREFUSED' ? 'stale' : error.code === 'ENOENT' ? 'absent' : 'live');
+    });
+  });
+}
+
+class ConnectingHandler implements IOHandler, Connector {
+  readonly selectable: Socket;
+  readonly #reactor: Reactor;
+  readonly #factory: Factory;
+  readonly #target: [string, number];
+  readonly #options: SocketTransportOptions;
+  readonly #timer: DelayedCall;
+  #isDone = false;
+
+  constructor(socket: Socket, target: [string, number], reactor: Reactor, factory: Factory, options: ConnectOptions) {
+    this.selectable = socket;
+    this.#target = target;
+    this.#reactor = reactor;
+    this.#factory = factory;
+    this.#options = options;
+    this.#timer = reactor.callLater(options.timeout ?? DEFAULT_CONNECT_TIMEOUT, () =>
+      this.#fail(new TimeoutError('ETIMEDOUT', `Connecting to ${addressText(target)} timed out`, 'connect')),
+    );
+    reactor.addWriter(this);
+    reactor.addErrorWatcher(this);
+  }
+
+  writeReady(): void {
+    // The second connect_ex reports the outcome, as the kernel does: 0, or the pending error.
+    const rc = this.selectable.connectEx(this.#target);
+    if (rc === 0) this.#succeed();
+    else if (codeOf(rc) !== 'EALREADY' && codeOf(rc) !== 'EINPROGRESS') this.#fail(socketError(codeOf(rc), 'connect'));
+  }
+
+  errorReady(): void {
+    this.writeReady();
+  }
+
+  handlerFailed(error: unknown): void {
+    this.#fail(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  stopConnecting(): void {
+    this.#fail(new OSError('ECANCELED', 'Connecting was cancelled', 'connect'));
+  }
+
+  #succeed(): void {
+    if (!this.#finish()) return;
+    const protocol = this.#factory.buildProtocol(this.selectable.getpeername());
+    new SocketTransport(this.selectable, protocol, this.#reactor, this.#options).start();
+  }
+
+  #fail(reason: Error): void {
+    if (!this.#finish()) return;
+    this.selectable.close();
+    reportFailure(this.#factory, reason);
+  }
+
+  #finish(): boolean {
+    if (this.#isDone) return false;
+    this.#isDone = true;
+    if (this.#timer.active()) this.#timer.cancel();
+    this.#reactor.removeAll(this);
+    return true;
+  }
+}
+
+function reportFailure(factory: Factory, reason: Error): void {
+  if (factory.connectionFailed !== undefined) factory.connectionFailed(reason);
+  else console.error('switchboard: connection failed and the factory has no connectionFailed():', reason);
+}
+
+export function connectTCP(reactor: Reactor, host: string, port: number, factory: Factory, options: ConnectOptions = {}): Connector {
+  const socket = new Socket(isIPv6(host) ? AF_INET6 : AF_INET);
+  const rc = socket.connectEx([host, port]);
+  if (rc !== 0 && codeOf(rc) !== 'EINPROGRESS') {
+    socket.close();
+    const reason = socketError(codeOf(rc), 'connect');
+    reactor.callSoon(() => reportFailure(factory, reason));
+    return { stopConnecting() {} };
+  }
+  return new ConnectingHandler(socket, [host, port], reactor, factory, options);
+}
+
+/** Connects to a Unix path: the outcome is known at once for a listener in this process. */
+export function connectUnix(reactor: Reactor, path: string, factory: Factory, options: SocketTransportOptions = {}): Connector {
+  const socket = new Socket(AF_UNIX);
+  try {
+    socket.connect(path);
+  } catch (error) {
+    socket.close();
+    reactor.callSoon(() => reportFailure(factory, error instanceof Error ? error : new Error(String(error))));
+    return { stopConnecting() {} };
+  }
+  let isStarted = false;
+  reactor.callSoon(() => {
+    if (isStarted || socket.fileno() < 0) return;
+    isStarted = true;
+    new SocketTransport(socket, factory.buildProtocol(path), reactor, options).start();
+  });
+  return {
+    stopConnecting() {
+      if (isStarted) return;
+      isStarted = true;
+      socket.close();
+      reportFailure(factory, new OSError('ECANCELED', 'Connecting was cancelled', 'connect'));
+    },
+  };
+}
+

@@ -1,0 +1,64 @@
+// The contract between layers (DESIGN.md section 4): a Protocol receives events, a Transport carries
+// its writes, a Factory builds one Protocol per connection. Generic in the message type, so framing
+// codecs stack: a codec is a Protocol of bytes below and a Transport of frames above.
+// This file imports nothing at run time; protocols depend on it with `import type` only.
+import type { Address } from './address.js';
+
+/**
+ * The events of one connection, in this order:
+ * `connectionMade dataReceived* eofReceived? dataReceived*... connectionLost`, and flow control
+ * `pauseWriting` / `resumeWriting` in between (strictly alternating, pause first).
+ */
+export interface Protocol<In = Uint8Array, Out = In> {
+  /** The connection is up; keep `transport` to write. Called once, first. */
+  connectionMade(transport: Transport<Out>): void;
+  /** Some data arrived: for bytes, any split of the stream (one byte to many messages). */
+  dataReceived(data: In): void;
+  /**
+   * The peer shut down its writing side. Return true to keep ours open (writing on, then close());
+   * otherwise the transport closes itself once its buffered writes are out.
+   */
+  eofReceived?(): boolean | void;
+  /** The connection is gone. `reason` undefined: a clean close; an Error: what ended it. Called once, last. */
+  connectionLost(reason?: Error): void;
+  /** The transport's write buffer went over its high-water mark: stop writing until resumeWriting(). */
+  pauseWriting?(): void;
+  /** The write buffer drained to the low-water mark or below. */
+  resumeWriting?(): void;
+}
+
+export interface Transport<Out = Uint8Array> {
+  /** Queues `data`; never blocks, never drops, never reorders. Throws TransportClosedError after close. */
+  write(data: Out): void;
+  /** Shuts down writing once the queued data is out (a FIN): the peer reads EOF. */
+  writeEOF(): void;
+  /** Closes once the queued data is out; connectionLost() follows with no reason. */
+  close(): void;
+  /** Closes now, discarding queued data; connectionLost() follows with ConnectionAbortedError. */
+  abort(): void;
+  /** Stops delivering dataReceived (the peer then feels TCP flow control). */
+  pauseReading(): void;
+  resumeReading(): void;
+  readonly isReading: boolean;
+  /** True once close() or abort() was called, or the connection was lost. */
+  readonly isClosing: boolean;
+  /** Bytes (or frames) queued and not yet handed to the kernel. */
+  getWriteBufferSize(): number;
+  /** pauseWriting() when the buffer goes over `high`; resumeWriting() when it drains to `low`. */
+  setWriteBufferLimits(high?: number, low?: number): void;
+  readonly localAddress: Address;
+  readonly peerAddress: Address;
+}
+
+/** Builds one Protocol per connection. */
+export interface Factory<In = Uint8Array, Out = In> {
+  buildProtocol(peerAddress: Address): Protocol<In, Out>;
+  /** An outgoing connection failed before a protocol was built (refused, timed out, not found). */
+  connectionFailed?(reason: Error): void;
+}
+
+/** Thrown by write() or writeEOF() on a transport that is closing or closed. */
+export class TransportClosedError extends Error {
+  override name = 'TransportClosedError';
+  readonly code = 'ERR_TRANSPORT_CLOSED' as const;
+}

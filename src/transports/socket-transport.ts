@@ -1,0 +1,294 @@
+// The byte Transport over a non-blocking Socket and a Reactor: what a Protocol writes is sent at
+// once when it fits and queued otherwise, then flushed as the socket becomes writable, so a write
+// never blocks, never drops and never reorders. Reads are dispatched by the reactor.
+//
+//   state     | reads         | writes                  | leaves by
+//   open      | if isReading  | send or queue           | close() -> closing, abort()/error -> closed
+//   closing   | no            | flushing the queue      | queue empty -> closed
+//   closed    | no            | no (write throws)       | -
+import type { IOHandler, Reactor } from '../reactor/reactor.js';
+import type { Address } from './address.js';
+import { SHUT_WR, SOL_SOCKET, SO_ERROR, SO_LINGER } from './constants.js';
+import { BlockingIOError, ConnectionAbortedError, codeOf, socketError } from './errors.js';
+import { type Protocol, type Transport, TransportClosedError } from './protocol.js';
+import type { Socket } from './socket.js';
+
+export interface SocketTransportOptions {
+  /** The most one recv() asks for. */
+  readonly readChunk?: number;
+  /** recv() calls per readiness dispatch before the next connection gets its turn. */
+  readonly readsPerDispatch?: number;
+  /** Write-buffer marks for pauseWriting/resumeWriting (asyncio's defaults: 64 KiB and a quarter). */
+  readonly highWater?: number;
+  readonly lowWater?: number;
+}
+
+const DEFAULT_READ_CHUNK = 65536;
+const DEFAULT_READS_PER_DISPATCH = 16;
+const DEFAULT_HIGH_WATER = 65536;
+
+type State = 'open' | 'closing' | 'closed';
+
+export class SocketTransport implements Transport<Uint8Array>, IOHandler {
+  readonly selectable: Socket;
+  readonly localAddress: Address;
+  readonly peerAddress: Address;
+  readonly #protocol: Protocol<Uint8Array>;
+  readonly #reactor: Reactor;
+  readonly #readChunk: number;
+  readonly #readsPerDispatch: number;
+  #high: number;
+  #low: number;
+  #queue: Uint8Array[] = [];
+  #queueHead = 0;
+  #queued = 0;
+  #state: State = 'open';
+  #isReading = true;
+  #isWritingPaused = false;
+  #isEOFPending = false;
+  #hasSentEOF = false;
+  #hasReceivedEOF = false;
+
+  readonly #onEnd: ((transport: SocketTransport) => void) | undefined;
+
+  /** `onEnd` hears when the connection is over, before the protocol's connectionLost (a port's count). */
+  constructor(
+    socket: Socket,
+    protocol: Protocol<Uint8Array>,
+    reactor: Reactor,
+    options: SocketTransportOptions = {},
+    onEnd?: (transport: SocketTransport) => void,
+  ) {
+    this.selectable = socket;
+    this.#onEnd = onEnd;
+    this.#protocol = protocol;
+    this.#reactor = reactor;
+    this.#readChunk = options.readChunk ?? DEFAULT_READ_CHUNK;
+    this.#readsPerDispatch = options.readsPerDispatch ?? DEFAULT_READS_PER_DISPATCH;
+    this.#high = options.highWater ?? DEFAULT_HIGH_WATER;
+    this.#low = options.lowWater ?? Math.floor(this.#high / 4);
+    this.localAddress = socket.getsockname();
+    this.peerAddress = addressOrEmpty(() => socket.getpeername());
+  }
+
+  /** Tells the protocol the connection is made and starts reading. */
+  start(): this {
+    this.#reactor.addErrorWatcher(this);
+    this.#protocol.connectionMade(this);
+    if (this.#state === 'open' && this.#isReading) this.#reactor.addReader(this);
+    return this;
+  }
+
+  get isReading(): boolean {
+    return this.#isReading && this.#state === 'open';
+  }
+
+  get isClosing(): boolean {
+    return this.#state !== 'open';
+  }
+
+  // ---- writing -------------------------------------------------------------------------------------
+
+  write(data: Uint8Array): void {
+    if (this.#state !== 'open' || this.#isEOFPending || this.#hasSentEOF) {
+      throw new TransportClosedError(`Cannot write to a transport that is ${this.#state === 'open' ? 'shut down for writing' : this.#state}`);
+    }
+    if (data.length === 0) return;
+    if (this.#queued === 0) {
+      const sent = this.#trySend(data);
+      if (sent < 0 || sent === data.length) return;
+      // The rest waits in our queue: copied, since the caller may reuse its buffer.
+      this.#enqueue(Buffer.from(data.subarray(sent)));
+      this.#reactor.addWriter(this);
+    } else {
+      this.#enqueue(Buffer.from(data));
+    }
+    if (!this.#isWritingPaused && this.#queued > this.#high) {
+      this.#isWritingPaused = true;
+      this.#protocol.pauseWriting?.();
+    }
+  }
+
+  writeEOF(): void {
+    if (this.#state !== 'open' || this.#isEOFPending || this.#hasSentEOF) return;
+    if (this.#queued > 0) {
+      this.#isEOFPending = true;
+      return;
+    }
+    this.#sendEOF();
+  }
+
+  writeReady(): void {
+    while (this.#queued > 0) {
+      const chunk = this.#queue[this.#queueHead];
+      if (chunk === undefined) break;
+      const sent = this.#trySend(chunk);
+      if (sent < 0) return;
+      this.#queued -= sent;
+      if (sent < chunk.length) {
+        this.#queue[this.#queueHead] = chunk.subarray(sent);
+        break;
+      }
+      this.#queueHead += 1;
+    }
+    if (this.#queued > 0) {
+      if (this.#queueHead > 64) this.#compact();
+    } else {
+      this.#queue = [];
+      this.#queueHead = 0;
+      this.#reactor.removeWriter(this);
+      if (this.#isEOFPending) this.#sendEOF();
+      if (this.#state === 'closing') this.#finishClose();
+    }
+    if (this.#isWritingPaused && this.#queued <= this.#low && this.#state !== 'closed') {
+      this.#isWritingPaused = false;
+      this.#protocol.resumeWriting?.();
+    }
+  }
+
+  getWriteBufferSize(): number {
+    return this.#queued;
+  }
+
+  setWriteBufferLimits(high?: number, low?: number): void {
+    const h = high ?? (low === undefined ? DEFAULT_HIGH_WATER : low * 4);
+    const l = low ?? Math.floor(h / 4);
+    if (!(h >= l && l >= 0)) throw new RangeError(`high (${h}) must be >= low (${l}) and low >= 0`);
+    this.#high = h;
+    this.#low = l;
+  }
+
+  /** Sends what fits; returns the count, or -1 once the connection was lost on the way. */
+  #trySend(data: Uint8Array): number {
+    try {
+      return this.selectable.send(data);
+    } catch (error) {
+      if (error instanceof BlockingIOError) return 0;
+      this.#lose(asError(error));
+      return -1;
+    }
+  }
+
+  #enqueue(chunk: Uint8Array): void {
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+  }
+
+  #compact(): void {
+    this.#queue = this.#queue.slice(this.#queueHead);
+    this.#queueHead = 0;
+  }
+
+  #sendEOF(): void {
+    this.#isEOFPending = false;
+    this.#hasSentEOF = true;
+    try {
+      this.selectable.shutdown(SHUT_WR);
+    } catch (error) {
+      this.#lose(asError(error));
+      return;
+    }
+    if (this.#hasReceivedEOF) this.close();
+  }
+
+  // ---- reading -------------------------------------------------------------------------------------
+
+  readReady(): void {
+    for (let i = 0; i < this.#readsPerDispatch && this.#isReading && this.#state === 'open'; i++) {
+      let data: Buffer;
+      try {
+        data = this.selectable.recv(this.#readChunk);
+      } catch (error) {
+        if (!(error instanceof BlockingIOError)) this.#lose(asError(error));
+        return;
+      }
+      if (data.length === 0) {
+        this.#onEOF();
+        return;
+      }
+      this.#protocol.dataReceived(data);
+    }
+  }
+
+  /** An error is pending: read first (data sent before a reset is still delivered), then report it. */
+  errorReady(): void {
+    if (this.isReading) {
+      this.readReady();
+      return;
+    }
+    const errno = this.selectable.getsockopt(SOL_SOCKET, SO_ERROR);
+    if (errno !== 0) this.#lose(socketError(codeOf(errno), 'recv'));
+  }
+
+  #onEOF(): void {
+    this.#hasReceivedEOF = true;
+    this.#isReading = false;
+    this.#reactor.removeReader(this);
+    const keepOpen = this.#protocol.eofReceived?.() === true;
+    if (this.#state !== 'open') return;
+    if (!keepOpen || this.#hasSentEOF) this.close();
+  }
+
+  pauseReading(): void {
+    if (!this.#isReading) return;
+    this.#isReading = false;
+    this.#reactor.removeReader(this);
+  }
+
+  resumeReading(): void {
+    if (this.#isReading || this.#hasReceivedEOF || this.#state !== 'open') return;
+    this.#isReading = true;
+    this.#reactor.addReader(this);
+  }
+
+  // ---- closing -------------------------------------------------------------------------------------
+
+  close(): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'closing';
+    this.#reactor.removeReader(this);
+    if (this.#queued === 0) this.#finishClose();
+  }
+
+  abort(): void {
+    if (this.#state === 'closed') return;
+    this.#queue = [];
+    this.#queued = 0;
+    this.selectable.setsockopt(SOL_SOCKET, SO_LINGER, [1, 0]);
+    this.#lose(new ConnectionAbortedError('ECONNABORTED', 'Connection aborted by this side'));
+  }
+
+  handlerFailed(error: unknown): void {
+    this.#lose(asError(error));
+  }
+
+  #finishClose(): void {
+    this.#end(undefined);
+  }
+
+  #lose(reason: Error): void {
+    this.#end(reason);
+  }
+
+  #end(reason: Error | undefined): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    this.#reactor.removeAll(this);
+    this.selectable.close();
+    this.#onEnd?.(this);
+    // Deferred, so a protocol that closes from inside dataReceived does not see connectionLost first.
+    this.#reactor.callSoon(() => this.#protocol.connectionLost(reason));
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function addressOrEmpty(get: () => Address): Address {
+  try {
+    return get();
+  } catch {
+    return '';
+  }
+}
