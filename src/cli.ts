@@ -3,10 +3,15 @@
 // gets one clear line on stderr and a non-zero exit, never a stack trace.
 import { SCENARIOS_HELP, scenariosCommand } from './cli/scenarios-command.js';
 import { CONFORMANCE_HELP, conformanceCommand } from './cli/conformance-command.js';
+import { SERVE_HELP, serveCommand } from './cli/serve-command.js';
+import { START_HELP, startCommand } from './cli/start-command.js';
+import { UsageError } from './cli/flags.js';
 
 const HELP = `usage: switchboard <command> [options]
 
 commands:
+  start                      the example servers on loopback (what npm start runs)
+  serve <server>             run one server: echo, discard, chat, http, resp
   scenarios <file.json>...   replay kernel socket scenarios, print traces as oracle.py does
   conformance <module>       run the reactor conformance suite on a reactor module
 
@@ -27,6 +32,8 @@ const err = (line: string): void => {
 const COMMANDS: Readonly<Record<string, Command>> = {
   scenarios: { help: SCENARIOS_HELP, run: (args) => scenariosCommand(args, out, err) },
   conformance: { help: CONFORMANCE_HELP, run: (args) => conformanceCommand(args, out, err) },
+  serve: { help: SERVE_HELP, run: (args) => serveCommand(args, out) },
+  start: { help: START_HELP, run: (args) => startCommand(args, out) },
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -53,6 +60,6 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     err(`switchboard: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

@@ -7,19 +7,26 @@ import { isIPv6 } from 'node:net';
 import type { IOHandler, Reactor } from '../reactor/reactor.js';
 import type { DelayedCall } from '../reactor/delayed-call.js';
 import { type Address, addressText } from './address.js';
-import { AF_INET, AF_INET6, AF_UNIX, SOL_SOCKET, SO_REUSEADDR } from './constants.js';
+import { AF_INET, AF_INET6, AF_UNIX, IPPROTO_TCP, SOL_SOCKET, SO_REUSEADDR, TCP_NODELAY } from './constants.js';
 import { BlockingIOError, OSError, TimeoutError, codeOf, socketError } from './errors.js';
 import type { Factory } from './protocol.js';
 import { Socket } from './socket.js';
 import { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
 
-export interface ListenOptions extends SocketTransportOptions {
+export interface NoDelayOption {
+  /** TCP_NODELAY on each connection (default true: a reply is sent now, not after a delayed ACK). */
+  readonly noDelay?: boolean;
+}
+
+export interface ListenOptions extends SocketTransportOptions, NoDelayOption {
   /** The address to bind; default 127.0.0.1 (loopback only: pass '::' or '0.0.0.0' to listen wider). */
   readonly host?: string;
   readonly backlog?: number;
+  /** Connections open at once; past it a new one is closed as soon as it is accepted. */
+  readonly maxConnections?: number;
 }
 
-export interface ConnectOptions extends SocketTransportOptions {
+export interface ConnectOptions extends SocketTransportOptions, NoDelayOption {
   /** Seconds before the attempt fails with TimeoutError (default 30). */
   readonly timeout?: number;
 }
@@ -31,6 +38,8 @@ export interface ListeningPort {
   readonly connectionCount: number;
   /** Stops accepting; open connections go on until they close. */
   stopListening(): void;
+  /** Closes every open connection once its queued data is out (a graceful shutdown). */
+  closeConnections(): void;
 }
 
 /** An outgoing attempt in progress. */
@@ -48,9 +57,9 @@ class ListeningHandler implements IOHandler, ListeningPort {
   readonly #open = new Set<SocketTransport>();
   readonly #reactor: Reactor;
   readonly #factory: Factory;
-  readonly #options: SocketTransportOptions;
+  readonly #options: ListenOptions;
 
-  constructor(socket: Socket, reactor: Reactor, factory: Factory, options: SocketTransportOptions) {
+  constructor(socket: Socket, reactor: Reactor, factory: Factory, options: ListenOptions) {
     this.selectable = socket;
     this.address = socket.getsockname();
     this.#reactor = reactor;
@@ -74,6 +83,11 @@ class ListeningHandler implements IOHandler, ListeningPort {
         throw error;
       }
       const [connection, peer] = accepted;
+      if (this.#open.size >= (this.#options.maxConnections ?? Number.POSITIVE_INFINITY)) {
+        connection.close();
+        continue;
+      }
+      if (connection.family !== AF_UNIX && this.#options.noDelay !== false) connection.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
       const protocol = this.#factory.buildProtocol(peer);
       const transport = new SocketTransport(connection, protocol, this.#reactor, this.#options, (t) => this.#open.delete(t));
       this.#open.add(transport);
@@ -89,6 +103,10 @@ class ListeningHandler implements IOHandler, ListeningPort {
   stopListening(): void {
     this.#reactor.removeAll(this);
     this.selectable.close();
+  }
+
+  closeConnections(): void {
+    for (const transport of [...this.#open]) transport.close();
   }
 }
 
@@ -214,6 +232,7 @@ function reportFailure(factory: Factory, reason: Error): void {
 
 export function connectTCP(reactor: Reactor, host: string, port: number, factory: Factory, options: ConnectOptions = {}): Connector {
   const socket = new Socket(isIPv6(host) ? AF_INET6 : AF_INET);
+  if (options.noDelay !== false) socket.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
   const rc = socket.connectEx([host, port]);
   if (rc !== 0 && codeOf(rc) !== 'EINPROGRESS') {
     socket.close();

@@ -1,0 +1,112 @@
+// `switchboard serve <name>`: runs one server until SIGINT/SIGTERM, then stops listening, closes
+// connections once their queued data is out, and exits 0 (DESIGN.md section 6).
+import { createReactor, type ReactorName } from '../reactor/default-reactors.js';
+import type { Reactor } from '../reactor/reactor.js';
+import { addressText } from '../transports/address.js';
+import { type ListeningPort, listenTCP } from '../transports/endpoints.js';
+import { OSError } from '../transports/errors.js';
+import { type FlagSpec, type FlagValues, UsageError, intFlag, parseFlags, stringFlag } from './flags.js';
+import { SERVERS, type ServerKind } from './servers.js';
+
+export const SERVE_FLAGS: FlagSpec = {
+  host: 'string',
+  port: 'int',
+  reactor: 'string',
+  workers: 'int',
+  'max-line-bytes': 'int',
+  'max-header-bytes': 'int',
+  'max-headers': 'int',
+  'max-body-bytes': 'int',
+  'max-bulk-bytes': 'int',
+  'max-depth': 'int',
+  'header-timeout': 'seconds',
+  'idle-timeout': 'seconds',
+  'max-connections': 'int',
+};
+
+export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join('|')}> [options]
+
+  --host ADDR            address to listen on (default 127.0.0.1; IPv6 as ::1)
+  --port N               port (default: echo 9007, discard 9009, chat 9010, http 8080, resp 6380; 0 picks one)
+  --reactor NAME         select or selector (default selector)
+  --max-connections N    connections open at once (default unlimited)
+  --max-line-bytes N     chat: longest line
+  --max-header-bytes N   http: request line and headers (default 16384)
+  --max-headers N        http: header fields (default 2000)
+  --max-body-bytes N     http: request body (default 16777216)
+  --max-bulk-bytes N     resp: bulk string (default 536870912)
+  --max-depth N          resp: array nesting
+  --header-timeout S     http: seconds to send a request head (default 30)
+  --idle-timeout S       seconds a connection may idle (http default 120)
+
+Prints 'listening on <address>:<port>' once connections are accepted; stops on SIGINT/SIGTERM.`;
+
+export interface RunningServer {
+  readonly name: string;
+  readonly kind: ServerKind;
+  readonly port: ListeningPort;
+  readonly host: string;
+  readonly portNumber: number;
+}
+
+export function reactorName(flags: FlagValues): ReactorName {
+  const name = stringFlag(flags, 'reactor') ?? 'selector';
+  if (name !== 'select' && name !== 'selector') throw new UsageError(`--reactor takes select or selector, got '${name}'`);
+  return name;
+}
+
+/** Starts one server on `reactor`; throws UsageError for a port in use or a bad address. */
+export async function startServer(reactor: Reactor, name: string, flags: FlagValues, port?: number): Promise<RunningServer> {
+  const kind = SERVERS[name];
+  if (kind === undefined) throw new UsageError(`unknown server '${name}' (one of ${Object.keys(SERVERS).join(', ')})`);
+  const host = stringFlag(flags, 'host') ?? '127.0.0.1';
+  const wanted = port ?? intFlag(flags, 'port') ?? kind.defaultPort;
+  const scheduler = { callLater: (seconds: number, fn: () => void) => reactor.callLater(seconds, fn) };
+  const maxConnections = intFlag(flags, 'max-connections');
+  let listening: ListeningPort;
+  try {
+    listening = await listenTCP(reactor, wanted, kind.build(flags, scheduler), { host, ...(maxConnections === undefined ? {} : { maxConnections }) });
+  } catch (error) {
+    if (error instanceof OSError && error.code === 'EADDRINUSE') throw new UsageError(`${name}: port ${wanted} on ${host} is in use`);
+    if (error instanceof OSError || error instanceof TypeError || (error instanceof Error && error.name === 'ValueError')) {
+      throw new UsageError(`${name}: cannot listen on ${host}:${wanted}: ${error.message}`);
+    }
+    throw error;
+  }
+  const address = listening.address;
+  const portNumber = Array.isArray(address) ? address[1] : 0;
+  return { name, kind, port: listening, host: Array.isArray(address) ? address[0] : host, portNumber };
+}
+
+/** Stops on SIGINT/SIGTERM: stop listening, close connections after flushing, stop the reactor. */
+export function stopOnSignals(reactor: Reactor, servers: readonly RunningServer[]): void {
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    for (const s of servers) s.port.stopListening();
+    for (const s of servers) s.port.closeConnections();
+    const deadline = reactor.seconds() + 5;
+    const check = (): void => {
+      const open = servers.reduce((n, s) => n + s.port.connectionCount, 0);
+      if (open === 0 || reactor.seconds() >= deadline) reactor.stop();
+      else reactor.callLater(0.05, check);
+    };
+    reactor.callSoon(check);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export async function serveCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
+  const { positional, flags } = parseFlags(args, SERVE_FLAGS);
+  const [name] = positional;
+  if (name === undefined || positional.length > 1) throw new UsageError('serve takes one server name (see --help)');
+  if ((intFlag(flags, 'workers') ?? 1) !== 1) throw new UsageError('--workers is not available yet: run one process per core behind the same port with SO_REUSEPORT-free cluster support coming');
+  const reactor = createReactor(reactorName(flags));
+  const server = await startServer(reactor, name, flags);
+  stopOnSignals(reactor, [server]);
+  out(`listening on ${addressText([server.host, server.portNumber])}`);
+  await reactor.run();
+  return 0;
+}

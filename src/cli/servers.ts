@@ -1,0 +1,58 @@
+// The servers `switchboard serve` and `npm start` run, with their default ports and the flags that
+// set their limits (docs/limits.md lists every default).
+import type { Factory } from '../transports/protocol.js';
+import type { Scheduler } from '../protocols/scheduler.js';
+import { discardFactory, echoFactory } from '../protocols/apps/echo.js';
+import { httpFactory } from '../protocols/apps/http-app.js';
+import { type FlagValues, intFlag } from './flags.js';
+
+export interface ServerKind {
+  readonly defaultPort: number;
+  readonly describe: string;
+  /** A command a person can paste to try it, given the address it listens on. */
+  tryIt(host: string, port: number): string;
+  build(flags: FlagValues, scheduler: Scheduler): Factory;
+}
+
+const seconds = (flags: FlagValues, name: string): number | undefined => {
+  const value = flags[name];
+  return typeof value === 'number' ? value : undefined;
+};
+
+function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  // Drops undefined entries so that defaults below apply (exactOptionalPropertyTypes).
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
+
+const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+export const SERVERS: Readonly<Record<string, ServerKind>> = {
+  echo: {
+    defaultPort: 9007,
+    describe: 'echo (RFC 862): every byte comes back',
+    tryIt: (host, port) => `nc ${host} ${port}`,
+    build: () => echoFactory(),
+  },
+  discard: {
+    defaultPort: 9009,
+    describe: 'discard (RFC 863): reads and drops',
+    tryIt: (host, port) => `nc ${host} ${port}`,
+    build: () => discardFactory(),
+  },
+  http: {
+    defaultPort: 8080,
+    describe: 'HTTP/1.1: GET /, POST /echo, GET /bytes/<n>',
+    tryIt: (host, port) => `curl http://${hostForUrl(host)}:${port}/`,
+    build: (flags, scheduler) =>
+      httpFactory({
+        scheduler,
+        limits: defined({
+          maxHeaderBytes: intFlag(flags, 'max-header-bytes'),
+          maxHeaders: intFlag(flags, 'max-headers'),
+          maxBodyBytes: intFlag(flags, 'max-body-bytes'),
+        }),
+        headerTimeout: seconds(flags, 'header-timeout') ?? 30,
+        idleTimeout: seconds(flags, 'idle-timeout') ?? 120,
+      }),
+  },
+};

@@ -1,0 +1,43 @@
+// Echo (RFC 862): every byte goes back. When the client half-closes, the server half-closes too once
+// everything is echoed. Backpressure: a full write buffer stops reading, so a client that does not
+// read its echoes is slowed down by TCP, not buffered without bound.
+import type { Factory, Protocol, Transport } from '../../transports/protocol.js';
+
+export class EchoProtocol implements Protocol {
+  #transport: Transport | undefined;
+
+  connectionMade(transport: Transport): void {
+    this.#transport = transport;
+  }
+
+  dataReceived(data: Uint8Array): void {
+    this.#transport?.write(data);
+  }
+
+  eofReceived(): boolean {
+    this.#transport?.writeEOF();
+    return true;
+  }
+
+  pauseWriting(): void {
+    this.#transport?.pauseReading();
+  }
+
+  resumeWriting(): void {
+    this.#transport?.resumeReading();
+  }
+
+  connectionLost(): void {
+    this.#transport = undefined;
+  }
+}
+
+/** Discard (RFC 863): reads and drops everything. */
+export class DiscardProtocol implements Protocol {
+  connectionMade(): void {}
+  dataReceived(): void {}
+  connectionLost(): void {}
+}
+
+export const echoFactory = (): Factory => ({ buildProtocol: () => new EchoProtocol() });
+export const discardFactory = (): Factory => ({ buildProtocol: () => new DiscardProtocol() });

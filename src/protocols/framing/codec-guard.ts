@@ -1,0 +1,54 @@
+// The call grammar every codec in this folder keeps, `feed* end?`, and the rule that a codec which
+// has thrown stays failed. Internal to the framing folder (not exported from its index).
+
+/** Where a codec is in its life. */
+type Life = { readonly status: 'open' } | { readonly status: 'failed'; readonly error: unknown } | { readonly status: 'ended' };
+
+/**
+ * Runs a codec's feed and end steps in the order `feed* end?`. A step that throws (the codec's own
+ * FrameTooLongError or FrameSyntaxError, or an error thrown by `emit`) fails the codec for good:
+ * every later call throws that same error again, so a caller that ignored it cannot go on decoding
+ * from the middle of a frame. A call after `end` throws an Error (it is the caller's bug).
+ */
+export class CodecGuard {
+  #life: Life = { status: 'open' };
+
+  /** Runs one feed step. */
+  feed(step: () => void): void {
+    this.#ensureOpen('feed');
+    this.#run(step);
+  }
+
+  /** Runs the end step; afterwards the codec accepts no more calls. */
+  end(step: () => void): void {
+    this.#ensureOpen('end');
+    this.#run(step);
+    this.#life = { status: 'ended' };
+  }
+
+  #run(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.#life = { status: 'failed', error };
+      throw error;
+    }
+  }
+
+  #ensureOpen(call: 'feed' | 'end'): void {
+    const life = this.#life;
+    switch (life.status) {
+      case 'open':
+        return;
+      case 'failed':
+        throw life.error;
+      case 'ended':
+        throw new Error(`Cannot ${call}: the stream has already ended`);
+      /* c8 ignore next 4 */
+      default: {
+        const unreachable: never = life;
+        return unreachable;
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// The shape of every framing and message codec: a small, pure, synchronous state machine. No I/O,
+// no timers, no transport: bytes (or frames) in, frames (or messages) out, and back.
+
+/**
+ * Decodes a stream of `Down` (bytes, or frames from the codec below) into `Up` frames, and encodes
+ * `Up` back into `Down`. `feed` may be called with any split of the stream; it emits every frame it
+ * completes. After it throws (FrameTooLongError, FrameSyntaxError) the codec stays failed.
+ */
+export interface Codec<Up, Down = Uint8Array> {
+  feed(input: Down, emit: (frame: Up) => void): void;
+  /** The stream ended (EOF): emits what EOF completes, or throws if it cuts a frame short. */
+  end(emit: (frame: Up) => void): void;
+  encode(frame: Up): Down;
+}
+
+/** A frame over the codec's limit, rejected as soon as that is provable, before it is buffered. */
+export class FrameTooLongError extends RangeError {
+  override name = 'FrameTooLongError';
+  readonly code = 'ERR_FRAME_TOO_LONG' as const;
+  readonly limit: number;
+  /** The frame's declared length, when a header said it; otherwise `atLeast`. */
+  readonly length: number | undefined;
+  readonly atLeast: number | undefined;
+
+  constructor(limit: number, size: { length: number } | { atLeast: number }) {
+    const length = 'length' in size ? size.length : undefined;
+    const atLeast = 'atLeast' in size ? size.atLeast : undefined;
+    super(
+      length !== undefined
+        ? `Cannot decode frame: length ${length} exceeds the limit of ${limit} bytes`
+        : `Cannot decode frame: at least ${String(atLeast)} bytes exceed the limit of ${limit} bytes`,
+    );
+    this.limit = limit;
+    this.length = length;
+    this.atLeast = atLeast;
+  }
+}
+
+/** Input the codec cannot parse (a bad netstring length, invalid UTF-8 or JSON, EOF inside a frame). */
+export class FrameSyntaxError extends SyntaxError {
+  override name = 'FrameSyntaxError';
+  readonly code = 'ERR_FRAME_SYNTAX' as const;
+}

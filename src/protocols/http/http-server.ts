@@ -1,0 +1,171 @@
+// An HTTP/1.1 server protocol: keep-alive, pipelined requests answered in order, Connection: close,
+// HTTP/1.0 clients, Expect: 100-continue, HEAD, and streamed responses that honour backpressure.
+// Requests are parsed by HttpRequestParser; what to answer is the Router's business.
+import type { Protocol, Transport } from '../../transports/protocol.js';
+import type { Scheduler } from '../scheduler.js';
+import { DEFAULT_HTTP_LIMITS, HttpError, type HttpLimits, type HttpRequest, HttpRequestParser } from './request-parser.js';
+import { HttpResponse, STATUS_TEXT } from './response.js';
+import type { Router } from './router.js';
+
+export interface HttpServerOptions {
+  readonly limits?: Partial<HttpLimits>;
+  /** Seconds a client may take to send a request's head (slow-loris guard); 0 turns it off. */
+  readonly headerTimeout?: number;
+  /** Seconds a keep-alive connection may sit idle between requests; 0 turns it off. */
+  readonly idleTimeout?: number;
+  readonly scheduler?: Scheduler;
+}
+
+/** Requests parsed ahead of the response in progress, before reading pauses (pipelining depth). */
+const MAX_QUEUED_REQUESTS = 64;
+
+export class HttpServerProtocol implements Protocol {
+  readonly #router: Router;
+  readonly #parser: HttpRequestParser;
+  readonly #options: HttpServerOptions;
+  #transport: Transport | undefined;
+  #queue: FailedRequest[] = [];
+  #current: HttpResponse | undefined;
+  #isClosingAfterResponse = false;
+  #timer: { cancel(): void } | undefined;
+
+  constructor(router: Router, options: HttpServerOptions = {}) {
+    this.#router = router;
+    this.#options = options;
+    this.#parser = new HttpRequestParser({ ...DEFAULT_HTTP_LIMITS, ...options.limits });
+  }
+
+  /** Bytes this connection holds for requests not yet answered (parser plus queued bodies). */
+  get bufferedBytes(): number {
+    return this.#parser.bufferedBytes + this.#queue.reduce((n, r) => n + r.body.length, 0);
+  }
+
+  connectionMade(transport: Transport): void {
+    this.#transport = transport;
+    this.#armTimer(this.#options.headerTimeout, 'header');
+  }
+
+  dataReceived(data: Uint8Array): void {
+    const transport = this.#transport;
+    if (transport === undefined || this.#isClosingAfterResponse) return;
+    try {
+      this.#parser.feed(data, {
+        head: (_method, minor, header, length) => {
+          this.#cancelTimer();
+          if (minor === 1 && length !== 0 && header('expect')?.toLowerCase() === '100-continue' && this.#current === undefined) {
+            transport.write(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'));
+          }
+        },
+        request: (request) => this.#queue.push(request),
+      });
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      this.#queue.push(errorRequest(error));
+    }
+    if (!this.#parser.isIdle) this.#armTimer(this.#options.headerTimeout, 'header');
+    if (this.#queue.length >= MAX_QUEUED_REQUESTS) transport.pauseReading();
+    this.#next();
+  }
+
+  eofReceived(): boolean {
+    // The client is done sending: answer what it asked, then close.
+    this.#isClosingAfterResponse = true;
+    if (this.#current === undefined && this.#queue.length === 0) return false;
+    return true;
+  }
+
+  pauseWriting(): void {
+    this.#current?.pause();
+  }
+
+  resumeWriting(): void {
+    this.#current?.resume();
+  }
+
+  connectionLost(): void {
+    this.#cancelTimer();
+    this.#current?.abandon();
+    this.#current = undefined;
+    this.#queue = [];
+    this.#transport = undefined;
+  }
+
+  #next(): void {
+    const transport = this.#transport;
+    while (transport !== undefined && this.#current === undefined && !transport.isClosing) {
+      const request = this.#queue.shift();
+      if (request === undefined) break;
+      if (this.#queue.length < MAX_QUEUED_REQUESTS / 2 && !transport.isReading && !this.#isClosingAfterResponse) transport.resumeReading();
+      const failure = request.failure;
+      const keepAlive = failure === undefined && wantsKeepAlive(request);
+      const response = new HttpResponse(transport, request, keepAlive, () => this.#finished(response));
+      this.#current = response;
+      if (failure !== undefined) {
+        response.sendError(failure.status, failure.message);
+        this.#isClosingAfterResponse = true;
+      } else {
+        this.#dispatch(request, response);
+      }
+    }
+    if (transport !== undefined && this.#current === undefined && this.#queue.length === 0) {
+      if (this.#isClosingAfterResponse) transport.close();
+      else if (this.#parser.isIdle) this.#armTimer(this.#options.idleTimeout, 'idle');
+    }
+  }
+
+  #dispatch(request: HttpRequest, response: HttpResponse): void {
+    try {
+      this.#router.handle(request, response);
+    } catch (error) {
+      if (response.headersSent) {
+        response.abandon();
+        this.#transport?.abort();
+      } else {
+        response.sendError(500, error instanceof Error ? error.message : 'Internal error');
+      }
+    }
+  }
+
+  #finished(response: HttpResponse): void {
+    if (this.#current !== response) return;
+    this.#current = undefined;
+    if (!response.keepAlive) this.#isClosingAfterResponse = true;
+    this.#next();
+  }
+
+  #armTimer(seconds: number | undefined, kind: 'header' | 'idle'): void {
+    this.#cancelTimer();
+    const scheduler = this.#options.scheduler;
+    if (scheduler === undefined || seconds === undefined || seconds <= 0) return;
+    this.#timer = scheduler.callLater(seconds, () => {
+      this.#timer = undefined;
+      const transport = this.#transport;
+      if (transport === undefined) return;
+      if (kind === 'header' && this.#current === undefined) {
+        // RFC 9110 408: the client took too long to send its request.
+        transport.write(Buffer.from(`HTTP/1.1 408 ${STATUS_TEXT[408]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`));
+      }
+      transport.close();
+    });
+  }
+
+  #cancelTimer(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+  }
+}
+
+interface FailedRequest extends HttpRequest {
+  readonly failure?: HttpError;
+}
+
+function errorRequest(error: HttpError): FailedRequest {
+  return { method: 'GET', target: '/', minorVersion: 1, headers: [], body: Buffer.alloc(0), header: () => undefined, failure: error };
+}
+
+function wantsKeepAlive(request: HttpRequest): boolean {
+  const connection = (request.header('connection') ?? '').toLowerCase();
+  const tokens = connection.split(',').map((t) => t.trim());
+  if (tokens.includes('close')) return false;
+  return request.minorVersion === 1 || tokens.includes('keep-alive');
+}

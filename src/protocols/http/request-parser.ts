@@ -1,0 +1,276 @@
+// An incremental HTTP/1.1 request parser (RFC 9112): request line, headers, and a body framed by
+// Content-Length or chunked transfer coding. Fed any split of the stream, it emits whole requests.
+// Every limit is checked as soon as it is provable, before the bytes are buffered; a violation is
+// an HttpError carrying the status the server answers with (400, 413, 431, 501, 505).
+//
+//   phase     --CRLFCRLF-->  body (length | chunk-size -> chunk-data -> chunk-crlf ... -> trailers)
+//   head                      --complete--> head (next pipelined request)
+
+export interface HttpLimits {
+  /** Request line plus headers, in bytes (node:http's default: 16 KiB). */
+  readonly maxHeaderBytes: number;
+  /** Header lines (node:http's default: 2000). */
+  readonly maxHeaders: number;
+  /** A request body, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxHeaderBytes: 16 * 1024, maxHeaders: 2000, maxBodyBytes: 16 * 1024 * 1024 };
+
+export interface HttpRequest {
+  readonly method: string;
+  readonly target: string;
+  /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  readonly minorVersion: 0 | 1;
+  /** Names lower-cased, in arrival order, repeated names kept. */
+  readonly headers: readonly (readonly [name: string, value: string])[];
+  readonly body: Buffer;
+  /** First value of a header (names are case-insensitive). */
+  header(name: string): string | undefined;
+}
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly code = 'ERR_HTTP_REQUEST' as const;
+  readonly status: number;
+
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+type Phase =
+  | { readonly kind: 'head' }
+  | { readonly kind: 'length'; remaining: number }
+  | { readonly kind: 'chunk-size' }
+  | { readonly kind: 'chunk-data'; remaining: number }
+  | { readonly kind: 'chunk-crlf' }
+  | { readonly kind: 'trailers' }
+  | { readonly kind: 'failed' };
+
+interface Head {
+  readonly method: string;
+  readonly target: string;
+  readonly minorVersion: 0 | 1;
+  readonly headers: [string, string][];
+}
+
+const CRLF = Buffer.from('\r\n');
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const MAX_CHUNK_SIZE_LINE = 1024;
+
+export interface ParserEvents {
+  /** A request's head is complete and its body is about to be read (for Expect: 100-continue). */
+  head?(method: string, minorVersion: 0 | 1, header: (name: string) => string | undefined, bodyLength: number | 'chunked'): void;
+  request(request: HttpRequest): void;
+}
+
+export class HttpRequestParser {
+  readonly #limits: HttpLimits;
+  #buffer: Buffer = Buffer.alloc(0);
+  /** Where the search for the end of the head resumes, so each byte is scanned once. */
+  #scanFrom = 0;
+  #phase: Phase = { kind: 'head' };
+  #head: Head | undefined;
+  #body: Buffer[] = [];
+  #bodyBytes = 0;
+
+  constructor(limits: HttpLimits = DEFAULT_HTTP_LIMITS) {
+    this.#limits = limits;
+  }
+
+  /** Bytes held for requests not yet complete (bounded by the limits). */
+  get bufferedBytes(): number {
+    return this.#buffer.length + this.#bodyBytes;
+  }
+
+  /** True between requests: EOF here is a clean end, EOF elsewhere cuts a request short. */
+  get isIdle(): boolean {
+    return this.#phase.kind === 'head' && this.#buffer.length === 0;
+  }
+
+  feed(chunk: Uint8Array, events: ParserEvents): void {
+    if (this.#phase.kind === 'failed') return;
+    this.#buffer = this.#buffer.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#buffer, chunk]);
+    try {
+      while (this.#step(events));
+    } catch (error) {
+      this.#phase = { kind: 'failed' };
+      this.#buffer = Buffer.alloc(0);
+      throw error;
+    }
+  }
+
+  /** One step of the state machine; false when it needs more bytes. */
+  #step(events: ParserEvents): boolean {
+    const phase = this.#phase;
+    switch (phase.kind) {
+      case 'head':
+        return this.#parseHead(events);
+      case 'length': {
+        const take = Math.min(phase.remaining, this.#buffer.length);
+        if (take > 0) this.#appendBody(this.#consume(take));
+        phase.remaining -= take;
+        if (phase.remaining > 0) return false;
+        this.#finish(events);
+        return true;
+      }
+      case 'chunk-size':
+        return this.#parseChunkSize();
+      case 'chunk-data': {
+        const take = Math.min(phase.remaining, this.#buffer.length);
+        if (take > 0) this.#appendBody(this.#consume(take));
+        phase.remaining -= take;
+        if (phase.remaining > 0) return false;
+        this.#phase = { kind: 'chunk-crlf' };
+        return true;
+      }
+      case 'chunk-crlf':
+        if (this.#buffer.length < 2) return false;
+        if (this.#buffer[0] !== 0x0d || this.#buffer[1] !== 0x0a) throw new HttpError(400, 'Chunk data not followed by CRLF');
+        this.#consume(2);
+        this.#phase = { kind: 'chunk-size' };
+        return true;
+      case 'trailers':
+        return this.#parseTrailers(events);
+      case 'failed':
+        return false;
+      default: {
+        const never: never = phase;
+        return never;
+      }
+    }
+  }
+
+  #parseHead(events: ParserEvents): boolean {
+    // Tolerate empty lines before a request line (RFC 9112 section 2.2).
+    while (this.#buffer.length >= 2 && this.#buffer[0] === 0x0d && this.#buffer[1] === 0x0a) this.#consume(2);
+    if (this.#buffer.length === 0) return false;
+    const end = this.#buffer.indexOf(CRLFCRLF, Math.max(0, this.#scanFrom - 3));
+    if (end < 0) {
+      if (this.#buffer.length > this.#limits.maxHeaderBytes) throw new HttpError(431, 'Request header fields too large');
+      this.#scanFrom = this.#buffer.length;
+      return false;
+    }
+    if (end + 4 > this.#limits.maxHeaderBytes) throw new HttpError(431, 'Request header fields too large');
+    const text = this.#consume(end + 4).toString('latin1', 0, end);
+    this.#scanFrom = 0;
+    const head = parseHead(text, this.#limits.maxHeaders);
+    this.#head = head;
+    const framing = bodyFraming(head, this.#limits.maxBodyBytes);
+    const header = (name: string): string | undefined => headerOf(head.headers, name);
+    events.head?.(head.method, head.minorVersion, header, framing);
+    if (framing === 'chunked') this.#phase = { kind: 'chunk-size' };
+    else if (framing > 0) this.#phase = { kind: 'length', remaining: framing };
+    else this.#finish(events);
+    return true;
+  }
+
+  #parseChunkSize(): boolean {
+    const end = this.#buffer.indexOf(CRLF);
+    if (end < 0) {
+      if (this.#buffer.length > MAX_CHUNK_SIZE_LINE) throw new HttpError(400, 'Chunk size line too long');
+      return false;
+    }
+    const line = this.#consume(end + 2).toString('latin1', 0, end);
+    const sizeText = (line.split(';', 1)[0] ?? '').trim();
+    if (!/^[0-9a-fA-F]{1,16}$/.test(sizeText)) throw new HttpError(400, `Bad chunk size '${sizeText.slice(0, 32)}'`);
+    const size = Number.parseInt(sizeText, 16);
+    if (!Number.isSafeInteger(size) || this.#bodyBytes + size > this.#limits.maxBodyBytes) {
+      throw new HttpError(413, `Request body exceeds the limit of ${this.#limits.maxBodyBytes} bytes`);
+    }
+    this.#phase = size === 0 ? { kind: 'trailers' } : { kind: 'chunk-data', remaining: size };
+    return true;
+  }
+
+  #parseTrailers(events: ParserEvents): boolean {
+    // Trailer fields are read and dropped (a server may ignore them), bounded like headers.
+    for (;;) {
+      const end = this.#buffer.indexOf(CRLF);
+      if (end < 0) {
+        if (this.#buffer.length > this.#limits.maxHeaderBytes) throw new HttpError(431, 'Trailer fields too large');
+        return false;
+      }
+      this.#consume(end + 2);
+      if (end === 0) {
+        this.#finish(events);
+        return true;
+      }
+    }
+  }
+
+  #finish(events: ParserEvents): void {
+    const head = this.#head;
+    if (head === undefined) throw new HttpError(400, 'Body without a request');
+    const body = this.#body.length === 1 && this.#body[0] !== undefined ? this.#body[0] : Buffer.concat(this.#body, this.#bodyBytes);
+    this.#head = undefined;
+    this.#body = [];
+    this.#bodyBytes = 0;
+    this.#phase = { kind: 'head' };
+    const headers = head.headers;
+    events.request({ ...head, body, header: (name) => headerOf(headers, name) });
+  }
+
+  #appendBody(part: Buffer): void {
+    // Copied: `part` is a view of a buffer the next feed() may replace.
+    this.#body.push(Buffer.from(part));
+    this.#bodyBytes += part.length;
+  }
+
+  #consume(n: number): Buffer {
+    const out = this.#buffer.subarray(0, n);
+    this.#buffer = this.#buffer.subarray(n);
+    return out;
+  }
+}
+
+function parseHead(text: string, maxHeaders: number): Head {
+  const lines = text.split('\r\n');
+  const [requestLine = '', ...fieldLines] = lines;
+  const match = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/(\d)\.(\d)$/.exec(requestLine);
+  if (match === null) throw new HttpError(400, 'Malformed request line');
+  const [, method = '', target = '', major, minor] = match;
+  if (major !== '1' || (minor !== '0' && minor !== '1')) throw new HttpError(505, `HTTP version ${major}.${minor} is not supported`);
+  if (fieldLines.length > maxHeaders) throw new HttpError(431, `More than ${maxHeaders} header fields`);
+  const headers: [string, string][] = [];
+  for (const line of fieldLines) {
+    const colon = line.indexOf(':');
+    // Obsolete line folding and whitespace before the colon are rejected (RFC 9112 sections 5.1-5.2).
+    if (colon <= 0 || line.startsWith(' ') || line.startsWith('\t')) throw new HttpError(400, 'Malformed header field');
+    const name = line.slice(0, colon);
+    if (!TOKEN.test(name)) throw new HttpError(400, 'Malformed header field name');
+    headers.push([name.toLowerCase(), line.slice(colon + 1).trim()]);
+  }
+  return { method, target, minorVersion: minor === '1' ? 1 : 0, headers };
+}
+
+/** How the body is framed, refusing the request-smuggling shapes (RFC 9112 section 6.3). */
+function bodyFraming(head: Head, maxBody: number): number | 'chunked' {
+  const lengths = head.headers.filter(([n]) => n === 'content-length').flatMap(([, v]) => v.split(',').map((s) => s.trim()));
+  const codings = head.headers.filter(([n]) => n === 'transfer-encoding').flatMap(([, v]) => v.split(',').map((s) => s.trim().toLowerCase()));
+  if (codings.length > 0) {
+    if (lengths.length > 0) throw new HttpError(400, 'Both Content-Length and Transfer-Encoding');
+    if (head.minorVersion === 0) throw new HttpError(400, 'Transfer-Encoding in an HTTP/1.0 request');
+    if (codings.at(-1) !== 'chunked' || codings.filter((c) => c === 'chunked').length !== 1) {
+      throw new HttpError(codings.every((c) => c === 'chunked') ? 400 : 501, 'Unsupported Transfer-Encoding');
+    }
+    if (codings.length > 1) throw new HttpError(501, 'Only the chunked transfer coding is supported');
+    return 'chunked';
+  }
+  if (lengths.length === 0) return 0;
+  const [first] = lengths;
+  if (first === undefined || !/^\d{1,15}$/.test(first) || lengths.some((l) => l !== first)) {
+    throw new HttpError(400, 'Invalid or conflicting Content-Length');
+  }
+  const length = Number(first);
+  if (length > maxBody) throw new HttpError(413, `Request body exceeds the limit of ${maxBody} bytes`);
+  return length;
+}
+
+function headerOf(headers: readonly (readonly [string, string])[], name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [n, v] of headers) if (n === wanted) return v;
+  return undefined;
+}

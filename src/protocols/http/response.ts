@@ -1,0 +1,166 @@
+// One HTTP response on a connection: head, then a body by Content-Length, chunked coding (HTTP/1.1)
+// or until close (HTTP/1.0), never a body for HEAD. Streams through a producer that is paused and
+// resumed with the transport's write buffer, so a slow client is never buffered without bound.
+import type { Transport } from '../../transports/protocol.js';
+import type { HttpRequest } from './request-parser.js';
+
+export const STATUS_TEXT: Readonly<Record<number, string>> = {
+  100: 'Continue',
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  413: 'Content Too Large',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  505: 'HTTP Version Not Supported',
+};
+
+/** Pulls the next chunk of a streamed body; undefined when the body is complete. */
+export type BodyProducer = () => Uint8Array | undefined;
+
+export class HttpResponse {
+  readonly request: HttpRequest;
+  keepAlive: boolean;
+  #transport: Transport;
+  #onFinish: () => void;
+  #headers: [string, string][] = [];
+  #headersSent = false;
+  #isChunked = false;
+  #isFinished = false;
+  #isPaused = false;
+  #producer: BodyProducer | undefined;
+
+  constructor(transport: Transport, request: HttpRequest, keepAlive: boolean, onFinish: () => void) {
+    this.#transport = transport;
+    this.request = request;
+    this.keepAlive = keepAlive;
+    this.#onFinish = onFinish;
+  }
+
+  get headersSent(): boolean {
+    return this.#headersSent;
+  }
+
+  get isFinished(): boolean {
+    return this.#isFinished;
+  }
+
+  setHeader(name: string, value: string | number): this {
+    if (/[\r\n]/.test(name) || /[\r\n]/.test(String(value))) throw new TypeError('Header names and values cannot contain CR or LF');
+    this.#headers = this.#headers.filter(([n]) => n.toLowerCase() !== name.toLowerCase());
+    this.#headers.push([name, String(value)]);
+    return this;
+  }
+
+  /** Sends the status line and headers (once). */
+  writeHead(status: number, headers: Readonly<Record<string, string | number>> = {}): this {
+    this.#transport.write(this.#head(status, headers));
+    return this;
+  }
+
+  /** The head as bytes, marking it sent; callers write it, alone or with a body in one write. */
+  #head(status: number, headers: Readonly<Record<string, string | number>>): Buffer {
+    if (this.#headersSent) throw new Error('The response head was already sent');
+    for (const [name, value] of Object.entries(headers)) this.setHeader(name, value);
+    const has = (name: string): boolean => this.#headers.some(([n]) => n.toLowerCase() === name);
+    const bodyless = status === 204 || status === 304 || status < 200;
+    if (!has('content-length') && !bodyless) {
+      if (this.request.minorVersion === 1) {
+        this.#isChunked = true;
+        this.#headers.push(['Transfer-Encoding', 'chunked']);
+      } else {
+        // HTTP/1.0 without a length: the body ends when we close.
+        this.keepAlive = false;
+      }
+    }
+    if (!this.keepAlive) this.#headers.push(['Connection', 'close']);
+    else if (this.request.minorVersion === 0) this.#headers.push(['Connection', 'keep-alive']);
+    const version = this.request.minorVersion === 1 ? '1.1' : '1.0';
+    const lines = [`HTTP/${version} ${status} ${STATUS_TEXT[status] ?? 'Unknown'}`, ...this.#headers.map(([n, v]) => `${n}: ${v}`)];
+    this.#headersSent = true;
+    return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+  }
+
+  /** Head and body in one write: one segment on the wire, so Nagle never holds the body back. */
+  #complete(status: number, headers: Readonly<Record<string, string | number>>, body: Uint8Array): void {
+    const head = this.#head(status, { ...headers, 'Content-Length': body.length });
+    this.#transport.write(this.request.method === 'HEAD' || body.length === 0 ? head : Buffer.concat([head, body]));
+    this.#isFinished = true;
+    this.#producer = undefined;
+    this.#onFinish();
+  }
+
+  /** Writes part of the body; false when the client is behind (wait for the producer to be pulled). */
+  write(chunk: Uint8Array | string): boolean {
+    if (!this.#headersSent) this.writeHead(200);
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (bytes.length === 0 || this.request.method === 'HEAD' || this.#isFinished) return !this.#isPaused;
+    if (this.#isChunked) this.#transport.write(Buffer.from(`${bytes.length.toString(16)}\r\n`));
+    this.#transport.write(bytes);
+    if (this.#isChunked) this.#transport.write(Buffer.from('\r\n'));
+    return !this.#isPaused;
+  }
+
+  /** Ends the response, with a last piece of body if given. */
+  end(body?: Uint8Array | string): void {
+    if (this.#isFinished) return;
+    if (!this.#headersSent) {
+      this.#complete(200, {}, body === undefined ? Buffer.alloc(0) : typeof body === 'string' ? Buffer.from(body) : body);
+      return;
+    }
+    if (body !== undefined) this.write(body);
+    if (this.#isChunked && this.request.method !== 'HEAD') this.#transport.write(Buffer.from('0\r\n\r\n'));
+    this.#isFinished = true;
+    this.#producer = undefined;
+    this.#onFinish();
+  }
+
+  /** A complete response with a plain-text body. */
+  send(status: number, body: string, contentType = 'text/plain; charset=utf-8', extra: Readonly<Record<string, string>> = {}): void {
+    this.#complete(status, { 'Content-Type': contentType, ...extra }, Buffer.from(body));
+  }
+
+  /** An error response; the connection closes after it. */
+  sendError(status: number, message: string): void {
+    this.keepAlive = false;
+    this.send(status, `${message}\n`);
+  }
+
+  /** Streams the body from `producer`, pulling while the client keeps up, then ends. */
+  produce(producer: BodyProducer): void {
+    if (!this.#headersSent) this.writeHead(200);
+    this.#producer = producer;
+    this.#pull();
+  }
+
+  pause(): void {
+    this.#isPaused = true;
+  }
+
+  resume(): void {
+    this.#isPaused = false;
+    this.#pull();
+  }
+
+  /** The connection went away: stop producing. */
+  abandon(): void {
+    this.#producer = undefined;
+    this.#isFinished = true;
+  }
+
+  #pull(): void {
+    while (this.#producer !== undefined && !this.#isPaused && !this.#isFinished && !this.#transport.isClosing) {
+      const chunk = this.#producer();
+      if (chunk === undefined) {
+        this.end();
+        return;
+      }
+      this.write(chunk);
+    }
+  }
+}

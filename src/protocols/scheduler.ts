@@ -1,0 +1,11 @@
+// What a protocol that needs time gets from its factory: a callLater-shaped scheduler, never the
+// reactor itself (protocols stay testable with a manual clock and no loop).
+
+export interface Cancellable {
+  cancel(): void;
+  active(): boolean;
+}
+
+export interface Scheduler {
+  callLater(seconds: number, fn: () => void): Cancellable;
+}
