@@ -1,0 +1,136 @@
+// The command line as scripts use it (DESIGN.md section 6): help, one-line errors with a non-zero
+// exit, `serve` printing its address first and exiting 0 on SIGTERM, and `start` (npm start).
+import test from 'ava';
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+const execFileAsync = promisify(execFile);
+
+interface Outcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function cli(...args: string[]): Promise<Outcome> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], { timeout: 30000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** Starts the CLI and resolves with the process and its stdout lines as they come. */
+function launch(...args: string[]): { child: ChildProcessWithoutNullStreams; lines: AsyncIterator<string> } {
+  const child = spawn(process.execPath, [CLI, ...args]);
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return { child, lines };
+}
+
+async function nextLine(lines: AsyncIterator<string>): Promise<string> {
+  const { value, done } = await lines.next();
+  if (done === true) throw new Error('the process ended before printing a line');
+  return String(value);
+}
+
+function exchange(port: number, send: string, until: (got: string) => boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let got = '';
+    socket.on('error', reject);
+    socket.on('data', (d: Buffer) => {
+      got += d.toString();
+      if (until(got)) {
+        socket.destroy();
+        resolve(got);
+      }
+    });
+    socket.on('connect', () => socket.write(send));
+  });
+}
+
+test('switchboard --help and every subcommand --help exit 0 with usage text', async (t) => {
+  const top = await cli('--help');
+  t.is(top.code, 0);
+  t.regex(top.stdout, /usage: switchboard <command>/);
+  for (const command of ['serve', 'start', 'scenarios', 'conformance']) {
+    const help = await cli(command, '--help');
+    t.is(help.code, 0, command);
+    t.regex(help.stdout, new RegExp(`usage: switchboard ${command}`));
+  }
+});
+
+test('switchboard explains user mistakes in one line and exits non-zero, without a stack trace', async (t) => {
+  for (const args of [['frobnicate'], ['serve'], ['serve', 'gopher'], ['serve', 'echo', '--bogus'], ['serve', 'echo', '--port', 'x'], ['serve', 'echo', '--reactor', 'epoll'], ['scenarios', '/no/such/file.json'], ['conformance']]) {
+    const { code, stderr } = await cli(...args);
+    t.not(code, 0, args.join(' '));
+    t.is(stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${stderr}`);
+    t.notRegex(stderr, /\n\s+at /, args.join(' '));
+  }
+});
+
+test('switchboard serve says a port is in use rather than crashing', async (t) => {
+  const first = launch('serve', 'discard', '--port', '0');
+  t.teardown(() => first.child.kill('SIGKILL'));
+  const line = await nextLine(first.lines);
+  const port = line.replace(/^listening on 127\.0\.0\.1:/, '');
+  const second = await cli('serve', 'echo', '--port', port);
+  t.not(second.code, 0);
+  t.regex(second.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use`));
+});
+
+for (const reactor of ['selector', 'select']) {
+  test(`switchboard serve echo (--reactor ${reactor}) prints its address first, echoes, and exits 0 on SIGTERM`, async (t) => {
+    const { child, lines } = launch('serve', 'echo', '--port', '0', '--reactor', reactor);
+    t.teardown(() => child.kill('SIGKILL'));
+    const line = await nextLine(lines);
+    t.regex(line, /^listening on 127\.0\.0\.1:\d+$/);
+    const port = Number(line.split(':').at(-1));
+    t.is(await exchange(port, 'ping over the reactor', (got) => got.length >= 21), 'ping over the reactor');
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    t.is(code, 0);
+  });
+}
+
+test('switchboard serve listens on ::1 and prints the address in brackets', async (t) => {
+  const { child, lines } = launch('serve', 'http', '--port', '0', '--host', '::1');
+  t.teardown(() => child.kill('SIGKILL'));
+  const first = await Promise.race([nextLine(lines), once(child, 'exit').then(() => 'exited')]);
+  if (first === 'exited') {
+    t.log('::1 cannot be bound on this machine, so the IPv6 listen was not tried');
+    t.pass();
+    return;
+  }
+  t.regex(first, /^listening on \[::1\]:\d+$/);
+  child.kill('SIGINT');
+  const [code] = (await once(child, 'exit')) as [number | null];
+  t.is(code, 0);
+});
+
+test('switchboard start (npm start) runs the example servers, says how to try each, and stops on Ctrl-C', async (t) => {
+  const { child, lines } = launch('start', '--ephemeral');
+  t.teardown(() => child.kill('SIGKILL'));
+  const servers = new Map<string, number>();
+  for (;;) {
+    const line = await nextLine(lines);
+    if (line.startsWith('Ctrl-C')) break;
+    const match = /^(\w+)\s+listening on 127\.0\.0\.1:(\d+)\s+try: (.+)$/.exec(line);
+    t.truthy(match, line);
+    if (match?.[1] !== undefined) servers.set(match[1], Number(match[2]));
+  }
+  t.true(servers.has('http') && servers.has('echo'), [...servers.keys()].join(','));
+  const httpPort = servers.get('http') ?? 0;
+  t.regex(await exchange(httpPort, 'GET / HTTP/1.0\r\n\r\n', (got) => got.includes('hello from switchboard')), /^HTTP\/1\.0 200 OK/);
+  t.is(await exchange(servers.get('echo') ?? 0, 'echo me', (got) => got.length >= 7), 'echo me');
+  child.kill('SIGINT');
+  const [code] = (await once(child, 'exit')) as [number | null];
+  t.is(code, 0);
+});
