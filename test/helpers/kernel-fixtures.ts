@@ -1,25 +1,29 @@
-// The kernel's scenarios and traces, copied from ../shared/kernel into test/fixtures/kernel.
+// The kernel's scenarios and traces: those copied from ../shared/kernel into test/fixtures/kernel, and
+// the project's own, recorded the same way with oracle.py, in test/fixtures/kernel-own.
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { type Scenario, type TraceEntry, validateScenario } from '../../src/scenarios/runner.js';
 
 // Tests run from dist/test; the fixtures stay in the source tree.
-export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/kernel/', import.meta.url));
+const FIXTURES_ROOT = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
+export const FIXTURES = join(FIXTURES_ROOT, 'kernel/');
 
 export interface KernelCase {
   readonly scenario: Scenario;
   readonly expected: TraceEntry[];
 }
 
-export function kernelCases(): KernelCase[] {
-  return readdirSync(join(FIXTURES, 'scenarios'))
+/** The scenarios of test/fixtures/<dir> (scenarios/ and expected/ under it), sorted by file name. */
+export function kernelCases(dir = 'kernel'): KernelCase[] {
+  const root = join(FIXTURES_ROOT, dir);
+  return readdirSync(join(root, 'scenarios'))
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((file) => {
       const id = file.replace(/\.json$/, '');
-      const scenario = validateScenario(JSON.parse(readFileSync(join(FIXTURES, 'scenarios', file), 'utf8')), id);
-      const expected = (JSON.parse(readFileSync(join(FIXTURES, 'expected', file), 'utf8')) as { trace: TraceEntry[] }).trace;
+      const scenario = validateScenario(JSON.parse(readFileSync(join(root, 'scenarios', file), 'utf8')), id);
+      const expected = (JSON.parse(readFileSync(join(root, 'expected', file), 'utf8')) as { trace: TraceEntry[] }).trace;
       return { scenario, expected };
     });
 }
