@@ -4,6 +4,7 @@ import type { Factory } from '../transports/protocol.js';
 import type { Scheduler } from '../protocols/scheduler.js';
 import { discardFactory, echoFactory } from '../protocols/apps/echo.js';
 import { httpFactory } from '../protocols/apps/http-app.js';
+import { chatFactory } from '../protocols/apps/chat.js';
 import { type FlagValues, intFlag } from './flags.js';
 
 export interface ServerKind {
@@ -38,6 +39,12 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = {
     describe: 'discard (RFC 863): reads and drops',
     tryIt: (host, port) => `nc ${host} ${port}`,
     build: () => discardFactory(),
+  },
+  chat: {
+    defaultPort: 9010,
+    describe: 'line chat: /nick NAME, every line goes to everyone else',
+    tryIt: (host, port) => `nc ${host} ${port}`,
+    build: (flags) => chatFactory(defined({ maxLineBytes: intFlag(flags, 'max-line-bytes') })),
   },
   http: {
     defaultPort: 8080,

@@ -1,0 +1,105 @@
+// A line-based chat server (DESIGN.md section 6): a client is guest<N> until it sends /nick NAME;
+// every other line goes to every other client as `NAME: line`; others see joins and leaves. A line
+// over the limit gets `* line too long` and that connection closes. Lines end in LF or CRLF.
+import type { Factory, Protocol, Transport } from '../../transports/protocol.js';
+import { LineCodec } from '../framing/line-codec.js';
+import { stack } from '../stack.js';
+
+export interface ChatOptions {
+  /** The longest line a client may send, in bytes (default 4096). */
+  readonly maxLineBytes?: number;
+  /** Bytes a client may have waiting unsent before it is dropped as too slow (default 1 MiB). */
+  readonly maxBacklogBytes?: number;
+}
+
+const NICK = /^[A-Za-z0-9_.-]{1,32}$/;
+const decoder = new TextDecoder();
+
+/** The shared state of one chat server: who is here. */
+export class ChatRoom {
+  readonly members = new Set<ChatMember>();
+  readonly maxBacklogBytes: number;
+  #guests = 0;
+
+  constructor(maxBacklogBytes: number) {
+    this.maxBacklogBytes = maxBacklogBytes;
+  }
+
+  nextGuestName(): string {
+    this.#guests += 1;
+    return `guest${this.#guests}`;
+  }
+
+  isTaken(name: string): boolean {
+    for (const member of this.members) if (member.name === name) return true;
+    return false;
+  }
+
+  /** Sends `text` to everyone but `from`. */
+  broadcast(text: string, from: ChatMember): void {
+    for (const member of this.members) if (member !== from) member.say(text);
+  }
+}
+
+export class ChatMember implements Protocol<Uint8Array> {
+  name = '';
+  readonly #room: ChatRoom;
+  #transport: Transport<Uint8Array> | undefined;
+
+  constructor(room: ChatRoom) {
+    this.#room = room;
+  }
+
+  connectionMade(transport: Transport<Uint8Array>): void {
+    this.#transport = transport;
+    this.name = this.#room.nextGuestName();
+    this.#room.broadcast(`* ${this.name} joined`, this);
+    this.#room.members.add(this);
+  }
+
+  dataReceived(line: Uint8Array): void {
+    const text = decoder.decode(line);
+    const nick = /^\/nick\s+(.*)$/.exec(text);
+    if (nick === null) {
+      this.#room.broadcast(`${this.name}: ${text}`, this);
+      return;
+    }
+    const wanted = (nick[1] ?? '').trim();
+    if (!NICK.test(wanted)) this.say('* a name is 1-32 letters, digits, _ . or -');
+    else if (wanted !== this.name && this.#room.isTaken(wanted)) this.say(`* ${wanted} is taken`);
+    else {
+      const old = this.name;
+      this.name = wanted;
+      this.say(`* you are ${wanted}`);
+      if (old !== wanted) this.#room.broadcast(`* ${old} is now ${wanted}`, this);
+    }
+  }
+
+  /** The line codec rejected a line: tell the client before the connection closes. */
+  decodeFailed(): void {
+    this.say('* line too long');
+  }
+
+  say(text: string): void {
+    const transport = this.#transport;
+    if (transport === undefined || transport.isClosing) return;
+    transport.write(Buffer.from(text));
+    // A client that does not read cannot make the server hold its messages forever.
+    if (transport.getWriteBufferSize() > this.#room.maxBacklogBytes) transport.abort();
+  }
+
+  connectionLost(): void {
+    if (!this.#room.members.delete(this)) return;
+    this.#transport = undefined;
+    this.#room.broadcast(`* ${this.name} left`, this);
+  }
+}
+
+export function chatFactory(options: ChatOptions = {}): Factory & { readonly room: ChatRoom } {
+  const room = new ChatRoom(options.maxBacklogBytes ?? 1024 * 1024);
+  const maxLineLength = options.maxLineBytes ?? 4096;
+  return {
+    room,
+    buildProtocol: () => stack(new LineCodec({ maxLineLength, ending: 'any', emitPartialAtEOF: true }), new ChatMember(room)),
+  };
+}
