@@ -1,4 +1,5 @@
-// switchboard: the socket HOWTO for Node.js. Sockets with the kernel's semantics, select(), and
-// (as they land) the reactor and protocol handlers built on them.
+// switchboard: the socket HOWTO for Node.js. Sockets with the kernel's semantics, select(), a
+// reactor, and protocol handlers that compose.
 export * from './reactor/index.js';
 export * from './transports/index.js';
+export * from './protocols/index.js';

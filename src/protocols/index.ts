@@ -1,0 +1,14 @@
+// The protocols layer's public surface: the framing adapter and stacks, and the application
+// handlers (echo, discard, chat, HTTP/1.1), each a class a user could copy.
+export { FramingLayer, framed, type DecodeErrorAware } from './framing-layer.js';
+export { stack, stackFactory } from './stack.js';
+export type { Scheduler, Cancellable } from './scheduler.js';
+export { type Codec, FrameTooLongError, FrameSyntaxError } from './framing/codec.js';
+export { LineCodec, type LineCodecOptions, type LineEnding } from './framing/line-codec.js';
+export { EchoProtocol, DiscardProtocol, echoFactory, discardFactory } from './apps/echo.js';
+export { ChatRoom, ChatMember, chatFactory, type ChatOptions } from './apps/chat.js';
+export { HttpServerProtocol, type HttpServerOptions } from './http/http-server.js';
+export { HttpRequestParser, HttpError, DEFAULT_HTTP_LIMITS, type HttpRequest, type HttpLimits } from './http/request-parser.js';
+export { HttpResponse, type BodyProducer } from './http/response.js';
+export { Router, type RouteHandler } from './http/router.js';
+export { demoRouter, httpFactory } from './apps/http-app.js';

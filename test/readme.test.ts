@@ -1,0 +1,83 @@
+// The README's programs are the files in examples/readme-*.ts (the import path aside), and they run.
+import test from 'ava';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { httpFactory } from '../src/protocols/apps/http-app.js';
+import { serveForTest } from './helpers/reactor-server.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const readme = readFileSync(`${ROOT}README.md`, 'utf8');
+const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+
+for (const name of ['readme-client', 'readme-select-server', 'readme-custom-server']) {
+  test(`README shows examples/${name}.ts as it is`, (t) => {
+    const source = readFileSync(`${ROOT}examples/${name}.ts`, 'utf8').replace("'../src/index.js'", "'switchboard'");
+    t.true(blocks.includes(source), `the README block for ${name} differs from the file`);
+  });
+}
+
+function run(name: string, port: number): ChildProcess {
+  return spawn(process.execPath, [`${ROOT}dist/examples/${name}.js`], { env: { ...process.env, PORT: String(port) } });
+}
+
+function freePort(): Promise<number> {
+  return serveForTest(() => ({ buildProtocol: () => ({ connectionMade() {}, dataReceived() {}, connectionLost() {} }) })).then(async (s) => {
+    await s.stop();
+    return s.port;
+  });
+}
+
+/** Waits for the example to say it listens, then sends `message` and reads as much back. */
+async function talk(child: ChildProcess, port: number, message: string): Promise<string> {
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('listening on')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`the example exited before listening: ${out}`)));
+  });
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let got = '';
+    socket.on('error', reject);
+    socket.on('data', (d: Buffer) => {
+      got += d.toString();
+      if (got.length >= message.length) {
+        socket.destroy();
+        resolve(got);
+      }
+    });
+    socket.on('connect', () => socket.write(message));
+  });
+}
+
+test('the README client fetches a page from a local HTTP server', async (t) => {
+  const server = await serveForTest(() => httpFactory());
+  t.teardown(() => server.stop());
+  const child = run('readme-client', server.port);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  t.is(code, 0);
+  t.regex(out, /^HTTP\/1\.0 200 OK[\s\S]*hello from switchboard$/);
+});
+
+test('the README select() server echoes', async (t) => {
+  const port = await freePort();
+  const child = run('readme-select-server', port);
+  t.teardown(() => child.kill('SIGKILL'));
+  t.is(await talk(child, port, 'through select()'), 'through select()');
+});
+
+test('the README handler-class server answers in capitals', async (t) => {
+  const port = await freePort();
+  const child = run('readme-custom-server', port);
+  t.teardown(() => child.kill('SIGKILL'));
+  t.is(await talk(child, port, 'quiet words'), 'QUIET WORDS');
+});
