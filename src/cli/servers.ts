@@ -5,6 +5,7 @@ import type { Scheduler } from '../protocols/scheduler.js';
 import { discardFactory, echoFactory } from '../protocols/apps/echo.js';
 import { httpFactory } from '../protocols/apps/http-app.js';
 import { chatFactory } from '../protocols/apps/chat.js';
+import { withIdleTimeout } from '../protocols/idle-timeout.js';
 import { type FlagValues, intFlag } from './flags.js';
 
 export interface ServerKind {
@@ -25,6 +26,11 @@ function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], un
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
+/** Every connection of `factory` closes after `after` seconds with no data either way. */
+function idle(factory: Factory, after: number, scheduler: Scheduler): Factory {
+  return { buildProtocol: (peer) => withIdleTimeout(factory.buildProtocol(peer), after, scheduler) };
+}
+
 const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
 export const SERVERS: Readonly<Record<string, ServerKind>> = {
@@ -32,19 +38,19 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = {
     defaultPort: 9007,
     describe: 'echo (RFC 862): every byte comes back',
     tryIt: (host, port) => `nc ${host} ${port}`,
-    build: () => echoFactory(),
+    build: (flags, scheduler) => idle(echoFactory(), seconds(flags, 'idle-timeout') ?? 300, scheduler),
   },
   discard: {
     defaultPort: 9009,
     describe: 'discard (RFC 863): reads and drops',
     tryIt: (host, port) => `nc ${host} ${port}`,
-    build: () => discardFactory(),
+    build: (flags, scheduler) => idle(discardFactory(), seconds(flags, 'idle-timeout') ?? 300, scheduler),
   },
   chat: {
     defaultPort: 9010,
     describe: 'line chat: /nick NAME, every line goes to everyone else',
     tryIt: (host, port) => `nc ${host} ${port}`,
-    build: (flags) => chatFactory(defined({ maxLineBytes: intFlag(flags, 'max-line-bytes') })),
+    build: (flags, scheduler) => idle(chatFactory(defined({ maxLineBytes: intFlag(flags, 'max-line-bytes') })), seconds(flags, 'idle-timeout') ?? 3600, scheduler),
   },
   http: {
     defaultPort: 8080,

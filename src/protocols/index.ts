@@ -12,3 +12,4 @@ export { HttpRequestParser, HttpError, DEFAULT_HTTP_LIMITS, type HttpRequest, ty
 export { HttpResponse, type BodyProducer } from './http/response.js';
 export { Router, type RouteHandler } from './http/router.js';
 export { demoRouter, httpFactory } from './apps/http-app.js';
+export { IdleTimeout, IdleTimeoutError, withIdleTimeout } from './idle-timeout.js';

@@ -2,6 +2,7 @@
 // every other line goes to every other client as `NAME: line`; others see joins and leaves. A line
 // over the limit gets `* line too long` and that connection closes. Lines end in LF or CRLF.
 import type { Factory, Protocol, Transport } from '../../transports/protocol.js';
+import type { Codec } from '../framing/codec.js';
 import { LineCodec } from '../framing/line-codec.js';
 import { stack } from '../stack.js';
 
@@ -95,11 +96,26 @@ export class ChatMember implements Protocol<Uint8Array> {
   }
 }
 
+/**
+ * Lines in with the client's limit, lines out with none: what the server sends (`NAME: line`) is
+ * longer than what it accepted, and only the input needs bounding.
+ */
+function chatLines(maxLineLength: number): Codec<Uint8Array> {
+  const lines = new LineCodec({ maxLineLength, ending: 'any', emitPartialAtEOF: true });
+  return {
+    feed: (input, emit) => lines.feed(input, emit),
+    end: (emit) => lines.end(emit),
+    encode: (line) => Buffer.concat([line, LF]),
+  };
+}
+
+const LF = Buffer.from('\n');
+
 export function chatFactory(options: ChatOptions = {}): Factory & { readonly room: ChatRoom } {
   const room = new ChatRoom(options.maxBacklogBytes ?? 1024 * 1024);
   const maxLineLength = options.maxLineBytes ?? 4096;
   return {
     room,
-    buildProtocol: () => stack(new LineCodec({ maxLineLength, ending: 'any', emitPartialAtEOF: true }), new ChatMember(room)),
+    buildProtocol: () => stack(chatLines(maxLineLength), new ChatMember(room)),
   };
 }

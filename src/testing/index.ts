@@ -1,0 +1,6 @@
+// switchboard/testing: test a protocol with no sockets and no sleeps. A recording transport, a
+// manual clock for the reactor and for protocols' schedulers, and a pumped in-memory pair.
+export { RecordingTransport, connectRecording } from './recording-transport.js';
+export { ManualScheduler } from './manual-scheduler.js';
+export { ProtocolPair, connectProtocols } from './protocol-pair.js';
+export { ManualClock } from '../reactor/clock.js';
