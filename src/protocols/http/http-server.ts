@@ -28,6 +28,8 @@ export class HttpServerProtocol implements Protocol {
   #current: HttpResponse | undefined;
   #isClosingAfterResponse = false;
   #timer: { cancel(): void } | undefined;
+  #timerKind: 'header' | 'idle' | undefined;
+  #isReadingBody = false;
 
   constructor(router: Router, options: HttpServerOptions = {}) {
     this.#router = router;
@@ -52,17 +54,23 @@ export class HttpServerProtocol implements Protocol {
       this.#parser.feed(data, {
         head: (_method, minor, header, length) => {
           this.#cancelTimer();
+          this.#isReadingBody = length !== 0;
           if (minor === 1 && length !== 0 && header('expect')?.toLowerCase() === '100-continue' && this.#current === undefined) {
             transport.write(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'));
           }
         },
-        request: (request) => this.#queue.push(request),
+        request: (request) => {
+          this.#isReadingBody = false;
+          this.#queue.push(request);
+        },
       });
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       this.#queue.push(errorRequest(error));
     }
-    if (!this.#parser.isIdle) this.#armTimer(this.#options.headerTimeout, 'header');
+    // A request has begun: its head must be complete within the header timeout, counted from its
+    // first byte (re-arming per byte would let a slow-loris client trickle forever).
+    if (!this.#parser.isIdle && this.#timerKind !== 'header' && !this.#isReadingBody) this.#armTimer(this.#options.headerTimeout, 'header');
     if (this.#queue.length >= MAX_QUEUED_REQUESTS) transport.pauseReading();
     this.#next();
   }
@@ -137,8 +145,10 @@ export class HttpServerProtocol implements Protocol {
     this.#cancelTimer();
     const scheduler = this.#options.scheduler;
     if (scheduler === undefined || seconds === undefined || seconds <= 0) return;
+    this.#timerKind = kind;
     this.#timer = scheduler.callLater(seconds, () => {
       this.#timer = undefined;
+      this.#timerKind = undefined;
       const transport = this.#transport;
       if (transport === undefined) return;
       if (kind === 'header' && this.#current === undefined) {
@@ -152,6 +162,7 @@ export class HttpServerProtocol implements Protocol {
   #cancelTimer(): void {
     this.#timer?.cancel();
     this.#timer = undefined;
+    this.#timerKind = undefined;
   }
 }
 
