@@ -112,10 +112,12 @@ export class LineCodec implements Codec<Uint8Array> {
   }
 
   /**
-   * The inner codec's limit is one byte more for 'any': it rejects after maxLineLength + 2 bytes with
-   * no LF, which proves a line of at least maxLineLength + 1 (the last byte may be the CR).
+   * An error from the inner codec carries its limit, one byte looser for 'any': it rejects after
+   * maxLineLength + 2 bytes with no LF, which proves a line of at least maxLineLength + 1 (the last
+   * byte may be the CR). Errors with the line limit (all others, and #deliver's) pass unchanged.
    */
   #toLineError(error: FrameTooLongError): FrameTooLongError {
-    return this.#isAnyEnding ? new FrameTooLongError(this.#maxLineLength, { atLeast: this.#maxLineLength + 1 }) : error;
+    if (error.limit === this.#maxLineLength) return error;
+    return new FrameTooLongError(this.#maxLineLength, { atLeast: this.#maxLineLength + 1 });
   }
 }

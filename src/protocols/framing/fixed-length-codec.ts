@@ -1,0 +1,57 @@
+// Frames of one fixed size: the HOWTO's first way of ending a message ("fixed length"). For
+// protocols whose every message has the same length; for varying sizes, see LengthPrefixedCodec.
+//
+//   one frame:  +----------------------------------+
+//               | exactly frameLength bytes        |
+//               +----------------------------------+
+//   frameLength 3:  61 62 63 64 65 66  ->  "abc", "def"
+import { ByteQueue } from './byte-queue.js';
+import { CodecGuard } from './codec-guard.js';
+import { FrameSyntaxError, type Codec } from './codec.js';
+import { requireCount } from './support.js';
+
+/** Options of a FixedLengthCodec. */
+export interface FixedLengthCodecOptions {
+  /** The size of every frame, at least 1 (frameLength is also the bound on what is held). */
+  readonly frameLength: number;
+}
+
+/**
+ * Splits a byte stream into frames of `frameLength` bytes. Call grammar: `feed* end?`; each call
+ * emits the frames it completes, in order. Frames may be views of the fed chunks: do not modify a
+ * chunk once fed. `end` after part of a frame throws FrameSyntaxError; the codec then stays failed.
+ */
+export class FixedLengthCodec implements Codec<Uint8Array> {
+  readonly #frameLength: number;
+  readonly #guard = new CodecGuard();
+  readonly #queue = new ByteQueue();
+
+  /** Throws RangeError if `frameLength` is not an integer of at least 1. */
+  constructor(options: FixedLengthCodecOptions) {
+    this.#frameLength = requireCount('frameLength', options.frameLength, 1);
+  }
+
+  feed(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
+    this.#guard.feed(() => {
+      this.#queue.push(chunk);
+      while (this.#queue.bytes >= this.#frameLength) emit(this.#queue.take(this.#frameLength));
+    });
+  }
+
+  end(_emit: (frame: Uint8Array) => void): void {
+    this.#guard.end(() => {
+      const held = this.#queue.bytes;
+      if (held > 0) {
+        throw new FrameSyntaxError(`Cannot decode frame: the stream ended ${held} bytes into a ${this.#frameLength}-byte frame`);
+      }
+    });
+  }
+
+  /** Returns `frame` itself; throws RangeError unless it is exactly `frameLength` bytes. */
+  encode(frame: Uint8Array): Uint8Array {
+    if (frame.length !== this.#frameLength) {
+      throw new RangeError(`Cannot encode frame: length ${frame.length} is not the frame length ${this.#frameLength}`);
+    }
+    return frame;
+  }
+}

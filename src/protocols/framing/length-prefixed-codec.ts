@@ -1,0 +1,150 @@
+// Frames announced by a length field: the HOWTO's "prefix with their length" messages, with the
+// knobs of Netty's LengthFieldBasedFrameDecoder. The declared length is checked against the limit
+// as soon as the header is in, before a byte of the body is waited for.
+//
+//   one frame:
+//   +----------------------+--------------------+--------------------------------------------+
+//   | lengthFieldOffset    | length field       | body: field value + lengthAdjustment bytes |
+//   | bytes (written as 0) | (1, 2, 4 or 8 B)   | (minus the header, lengthIncludesHeader)   |
+//   +----------------------+--------------------+--------------------------------------------+
+//   |<------ initialBytesToStrip (default: the whole header) ------>|   emitted: the rest
+//
+//   lengthFieldLength 2, the defaults:   00 05 68 65 6c 6c 6f  ->  68 65 6c 6c 6f  ("hello")
+//   lengthFieldLength 4, little-endian:  05 00 00 00 68 65 6c 6c 6f  ->  the same
+import { ByteQueue } from './byte-queue.js';
+import { CodecGuard } from './codec-guard.js';
+import { FrameSyntaxError, FrameTooLongError, type Codec } from './codec.js';
+import { readLengthField, requireFieldLength, writeLengthField, type ByteOrder, type LengthFieldLength } from './length-field.js';
+import { concatBytes, requireCount } from './support.js';
+
+export type { ByteOrder, LengthFieldLength } from './length-field.js';
+
+/** Options of a LengthPrefixedCodec; the names and meanings are Netty's. */
+export interface LengthPrefixedCodecOptions {
+  /** The size of the length field. */
+  readonly lengthFieldLength: LengthFieldLength;
+  /** Default 'big' (network order). */
+  readonly byteOrder?: ByteOrder;
+  /** Bytes before the length field (default 0). `encode` writes them as zeros. */
+  readonly lengthFieldOffset?: number;
+  /** Added to the field's value to give the length of the body, which follows the field (default 0). */
+  readonly lengthAdjustment?: number;
+  /** Bytes dropped from the start of each frame (default lengthFieldOffset + lengthFieldLength). */
+  readonly initialBytesToStrip?: number;
+  /** Whether the field counts the header (offset bytes and field) as well as the body (default false). */
+  readonly lengthIncludesHeader?: boolean;
+  /** The longest frame `emit` may deliver, that is after `initialBytesToStrip`. */
+  readonly maxFrameLength: number;
+}
+
+/** Waiting for a header, or for the body of a frame whose end (counted from its first byte) is known. */
+type State = { readonly phase: 'header' } | { readonly phase: 'body'; readonly frameEnd: number };
+
+/**
+ * Splits a byte stream into length-prefixed frames. Call grammar: `feed* end?`; each call emits the
+ * frames it completes, in order. Frames may be views of the fed chunks: do not modify a chunk once fed.
+ *
+ * As soon as a header is complete, a frame that would emit more than `maxFrameLength` bytes throws
+ * FrameTooLongError with `limit` and `length` (an 8-byte field over 2^53-1: `atLeast`), and a length
+ * that ends the frame inside its header or before `initialBytesToStrip` throws FrameSyntaxError; the
+ * frames completed before are emitted first, and the codec stays failed. `end` inside a frame
+ * throws FrameSyntaxError.
+ */
+export class LengthPrefixedCodec implements Codec<Uint8Array> {
+  readonly #fieldLength: LengthFieldLength;
+  readonly #byteOrder: ByteOrder;
+  readonly #fieldOffset: number;
+  readonly #headerLength: number;
+  /** What to add to the field's value to get the frame's end, counted from its first byte. */
+  readonly #endAdjustment: number;
+  readonly #strip: number;
+  /** What to add to the field's value to get the length emitted: #endAdjustment - #strip. */
+  readonly #emittedAdjustment: number;
+  readonly #maxFrameLength: number;
+  readonly #guard = new CodecGuard();
+  readonly #queue = new ByteQueue();
+  #state: State = { phase: 'header' };
+
+  /** Throws RangeError for an option out of range. */
+  constructor(options: LengthPrefixedCodecOptions) {
+    this.#fieldLength = requireFieldLength(options.lengthFieldLength);
+    this.#byteOrder = options.byteOrder ?? 'big';
+    this.#fieldOffset = requireCount('lengthFieldOffset', options.lengthFieldOffset ?? 0);
+    this.#headerLength = this.#fieldOffset + this.#fieldLength;
+    const adjustment = requireCount('lengthAdjustment', options.lengthAdjustment ?? 0, Number.MIN_SAFE_INTEGER);
+    this.#endAdjustment = adjustment + (options.lengthIncludesHeader === true ? 0 : this.#headerLength);
+    this.#strip = requireCount('initialBytesToStrip', options.initialBytesToStrip ?? this.#headerLength);
+    this.#emittedAdjustment = this.#endAdjustment - this.#strip;
+    this.#maxFrameLength = requireCount('maxFrameLength', options.maxFrameLength);
+  }
+
+  feed(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
+    this.#guard.feed(() => {
+      this.#queue.push(chunk);
+      while (this.#step(emit));
+    });
+  }
+
+  end(_emit: (frame: Uint8Array) => void): void {
+    this.#guard.end(() => {
+      const held = this.#queue.bytes;
+      if (held > 0) throw new FrameSyntaxError(`Cannot decode frame: the stream ended inside a frame, after ${held} of its bytes`);
+    });
+  }
+
+  /**
+   * Returns the header followed by `body`, the bytes after the length field: what decoding emits
+   * with the default `initialBytesToStrip`. Throws RangeError if the field cannot hold the length, or
+   * if decoding would emit more than `maxFrameLength` bytes.
+   */
+  encode(body: Uint8Array): Uint8Array {
+    const emitted = this.#headerLength + body.length - this.#strip;
+    if (emitted > this.#maxFrameLength) {
+      throw new RangeError(`Cannot encode frame: length ${emitted} exceeds the limit of ${this.#maxFrameLength} bytes`);
+    }
+    const field = writeLengthField(this.#headerLength + body.length - this.#endAdjustment, this.#fieldLength, this.#byteOrder);
+    return concatBytes(new Uint8Array(this.#fieldOffset), field, body);
+  }
+
+  /** Advances by one header or one frame if the queue holds it; returns whether it did. */
+  #step(emit: (frame: Uint8Array) => void): boolean {
+    const state = this.#state;
+    switch (state.phase) {
+      case 'header':
+        if (this.#queue.bytes < this.#headerLength) return false;
+        this.#state = { phase: 'body', frameEnd: this.#readHeader() };
+        return true;
+      case 'body': {
+        if (this.#queue.bytes < state.frameEnd) return false;
+        this.#queue.skip(this.#strip);
+        const frame = this.#queue.take(state.frameEnd - this.#strip);
+        this.#state = { phase: 'header' };
+        emit(frame);
+        return true;
+      }
+      /* c8 ignore next 4 */
+      default: {
+        const unreachable: never = state;
+        return unreachable;
+      }
+    }
+  }
+
+  /** Validates the header at the front of the queue; returns the frame's end. Consumes nothing. */
+  #readHeader(): number {
+    const header = this.#queue.peek(this.#headerLength).subarray(this.#fieldOffset);
+    const value = readLengthField(header, this.#fieldLength, this.#byteOrder, this.#maxFrameLength);
+    // Adjusted in one addition, so that a value near 2^53 is compared with the limit unrounded.
+    const length = value + this.#emittedAdjustment;
+    const frameEnd = length + this.#strip;
+    if (length < 0 || frameEnd < this.#headerLength) {
+      const needed = Math.max(this.#headerLength, this.#strip);
+      throw new FrameSyntaxError(
+        `Cannot decode frame: length field ${value} makes a frame of ${frameEnd} bytes, ` +
+          `fewer than the ${needed} its header and initialBytesToStrip need`,
+      );
+    }
+    if (length > this.#maxFrameLength) throw new FrameTooLongError(this.#maxFrameLength, { length });
+    return frameEnd;
+  }
+}

@@ -1,0 +1,189 @@
+// Frames whose first byte names the message type, and the type fixes how the rest is framed: the
+// socket HOWTO's "easiest enhancement" (make the first character of the message an indicator of
+// its type, and have the type determine the length). Not for self-describing or nested messages.
+//
+//   a 'fixed' type:         +-----------+------------------------------------+
+//                           | type (1B) | payload: exactly `length` bytes    |
+//                           +-----------+------------------------------------+
+//   a 'length-field' type:  +-----------+-------------------+----------------+
+//                           | type (1B) | length (1,2,4,8B) | payload        |
+//                           +-----------+-------------------+----------------+
+//   types {1: fixed 2, 2: length-field 1}:  01 68 69 02 03 61 62 63  ->  {1, "hi"}, {2, "abc"}
+import { ByteQueue } from './byte-queue.js';
+import { CodecGuard } from './codec-guard.js';
+import { FrameSyntaxError, FrameTooLongError, type Codec } from './codec.js';
+import { readLengthField, requireFieldLength, writeLengthField, type ByteOrder, type LengthFieldLength } from './length-field.js';
+import { concatBytes, requireCount } from './support.js';
+
+/** How the payload of one message type is framed. */
+export type MessageTypeSpec =
+  | { readonly kind: 'fixed'; readonly length: number }
+  | { readonly kind: 'length-field'; readonly lengthFieldLength: LengthFieldLength; readonly byteOrder?: ByteOrder };
+
+/** A decoded frame: its type byte and its payload. */
+export interface TypedFrame {
+  readonly type: number;
+  readonly payload: Uint8Array;
+}
+
+/** Options of a TypePrefixedCodec. */
+export interface TypePrefixedCodecOptions {
+  /** The known types (0 to 255) and how each is framed; any other type byte is malformed input. */
+  readonly types: ReadonlyMap<number, MessageTypeSpec> | Readonly<Record<number, MessageTypeSpec>>;
+  /** The longest payload of any type. */
+  readonly maxFrameLength: number;
+}
+
+/** A MessageTypeSpec checked, with its defaults filled in. */
+type Spec =
+  | { readonly kind: 'fixed'; readonly length: number }
+  | { readonly kind: 'length-field'; readonly lengthFieldLength: LengthFieldLength; readonly byteOrder: ByteOrder };
+
+type LengthFieldSpec = Extract<Spec, { kind: 'length-field' }>;
+
+/** Waiting for a type byte, for the length field of a type, or for a payload of known length. */
+type State =
+  | { readonly phase: 'type' }
+  | { readonly phase: 'length'; readonly type: number; readonly spec: LengthFieldSpec }
+  | { readonly phase: 'payload'; readonly type: number; readonly length: number };
+
+/**
+ * Splits a byte stream into typed frames. Call grammar: `feed* end?`; each call emits the frames it
+ * completes, in order. Payloads may be views of the fed chunks: do not modify a chunk once fed.
+ *
+ * An unknown type byte throws FrameSyntaxError; a length field over `maxFrameLength` throws
+ * FrameTooLongError with `limit` and `length`, as soon as the field is in. Frames completed before
+ * are emitted first, and the codec stays failed. `end` inside a frame throws FrameSyntaxError.
+ */
+export class TypePrefixedCodec implements Codec<TypedFrame> {
+  /** Indexed by type byte; `undefined` for an unknown type. */
+  readonly #types: readonly (Spec | undefined)[];
+  readonly #maxFrameLength: number;
+  readonly #guard = new CodecGuard();
+  readonly #queue = new ByteQueue();
+  #state: State = { phase: 'type' };
+
+  /** Throws RangeError for a type outside 0..255, or a spec that is out of range or over the limit. */
+  constructor(options: TypePrefixedCodecOptions) {
+    this.#maxFrameLength = requireCount('maxFrameLength', options.maxFrameLength);
+    const entries = options.types instanceof Map ? [...options.types] : Object.entries(options.types);
+    const types = new Array<Spec | undefined>(256).fill(undefined);
+    for (const [key, spec] of entries) {
+      const type = Number(key);
+      if (!Number.isInteger(type) || type < 0 || type > 255) throw new RangeError(`Invalid message type: ${key} is not a byte`);
+      types[type] = this.#checkSpec(spec);
+    }
+    this.#types = types;
+  }
+
+  feed(chunk: Uint8Array, emit: (frame: TypedFrame) => void): void {
+    this.#guard.feed(() => {
+      this.#queue.push(chunk);
+      while (this.#step(emit));
+    });
+  }
+
+  end(_emit: (frame: TypedFrame) => void): void {
+    this.#guard.end(() => {
+      // In the 'type' phase the queue is empty: feed consumes every type byte it is given.
+      const state = this.#state;
+      if (state.phase !== 'type') throw new FrameSyntaxError(`Cannot decode frame: the stream ended inside a frame of type ${state.type}`);
+    });
+  }
+
+  /**
+   * The type byte, the length field if the type has one, and the payload. Throws RangeError if
+   * decoding would not give `frame` back: an unknown type, a payload over the limit or of the wrong
+   * length for a 'fixed' type.
+   */
+  encode(frame: TypedFrame): Uint8Array {
+    const { type, payload } = frame;
+    const spec = this.#types[type];
+    if (spec === undefined) throw new RangeError(`Cannot encode frame: unknown message type ${type}`);
+    if (payload.length > this.#maxFrameLength) {
+      throw new RangeError(`Cannot encode frame: length ${payload.length} exceeds the limit of ${this.#maxFrameLength} bytes`);
+    }
+    const typeByte = Uint8Array.of(type);
+    switch (spec.kind) {
+      case 'fixed':
+        if (payload.length !== spec.length) {
+          throw new RangeError(`Cannot encode frame: type ${type} has ${spec.length}-byte payloads, not ${payload.length}`);
+        }
+        return concatBytes(typeByte, payload);
+      case 'length-field':
+        return concatBytes(typeByte, writeLengthField(payload.length, spec.lengthFieldLength, spec.byteOrder), payload);
+      /* c8 ignore next 4 */
+      default: {
+        const unreachable: never = spec;
+        return unreachable;
+      }
+    }
+  }
+
+  /** Advances by one phase if the queue holds what it needs; returns whether it did. */
+  #step(emit: (frame: TypedFrame) => void): boolean {
+    const state = this.#state;
+    switch (state.phase) {
+      case 'type': {
+        if (this.#queue.bytes < 1) return false;
+        // A type byte reads like a 1-byte field.
+        const type = readLengthField(this.#queue.take(1), 1, 'big', this.#maxFrameLength);
+        this.#state = this.#afterType(type);
+        return true;
+      }
+      case 'length': {
+        const { lengthFieldLength, byteOrder } = state.spec;
+        if (this.#queue.bytes < lengthFieldLength) return false;
+        const length = readLengthField(this.#queue.take(lengthFieldLength), lengthFieldLength, byteOrder, this.#maxFrameLength);
+        if (length > this.#maxFrameLength) throw new FrameTooLongError(this.#maxFrameLength, { length });
+        this.#state = { phase: 'payload', type: state.type, length };
+        return true;
+      }
+      case 'payload': {
+        if (this.#queue.bytes < state.length) return false;
+        const frame = { type: state.type, payload: this.#queue.take(state.length) };
+        this.#state = { phase: 'type' };
+        emit(frame);
+        return true;
+      }
+      /* c8 ignore next 4 */
+      default: {
+        const unreachable: never = state;
+        return unreachable;
+      }
+    }
+  }
+
+  #afterType(type: number): State {
+    const spec = this.#types[type];
+    if (spec === undefined) throw new FrameSyntaxError(`Cannot decode frame: unknown message type ${type}`);
+    switch (spec.kind) {
+      case 'fixed':
+        return { phase: 'payload', type, length: spec.length };
+      case 'length-field':
+        return { phase: 'length', type, spec };
+      /* c8 ignore next 4 */
+      default: {
+        const unreachable: never = spec;
+        return unreachable;
+      }
+    }
+  }
+
+  #checkSpec(spec: MessageTypeSpec): Spec {
+    switch (spec.kind) {
+      case 'fixed': {
+        const length = requireCount('fixed length', spec.length);
+        if (length > this.#maxFrameLength) throw new RangeError(`Invalid fixed length: ${length} exceeds maxFrameLength ${this.#maxFrameLength}`);
+        return { kind: 'fixed', length };
+      }
+      case 'length-field':
+        return { kind: 'length-field', lengthFieldLength: requireFieldLength(spec.lengthFieldLength), byteOrder: spec.byteOrder ?? 'big' };
+      /* c8 ignore next 4 */
+      default: {
+        const unreachable: never = spec;
+        return unreachable;
+      }
+    }
+  }
+}
