@@ -3,8 +3,7 @@
 export { FramingLayer, framed, type DecodeErrorAware } from './framing-layer.js';
 export { stack, stackFactory } from './stack.js';
 export type { Scheduler, Cancellable } from './scheduler.js';
-export { type Codec, FrameTooLongError, FrameSyntaxError } from './framing/codec.js';
-export { LineCodec, type LineCodecOptions, type LineEnding } from './framing/line-codec.js';
+export * from './framing/index.js';
 export { EchoProtocol, DiscardProtocol, echoFactory, discardFactory } from './apps/echo.js';
 export { ChatRoom, ChatMember, chatFactory, type ChatOptions } from './apps/chat.js';
 export { HttpServerProtocol, type HttpServerOptions } from './http/http-server.js';
