@@ -6,6 +6,7 @@ import { CONFORMANCE_HELP, conformanceCommand } from './cli/conformance-command.
 import { SERVE_HELP, serveCommand } from './cli/serve-command.js';
 import { START_HELP, startCommand } from './cli/start-command.js';
 import { UsageError } from './cli/flags.js';
+import { BENCH_HELP, benchCommand } from './cli/bench-command.js';
 
 const HELP = `usage: switchboard <command> [options]
 
@@ -14,6 +15,7 @@ commands:
   serve <server>             run one server: echo, discard, chat, http, resp
   scenarios <file.json>...   replay kernel socket scenarios, print traces as oracle.py does
   conformance <module>       run the reactor conformance suite on a reactor module
+  bench [name...]            the benchmarks, beside node:net in the same run (from a clone)
 
 Run 'switchboard <command> --help' for a command's options.`;
 
@@ -34,6 +36,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   conformance: { help: CONFORMANCE_HELP, run: (args) => conformanceCommand(args, out, err) },
   serve: { help: SERVE_HELP, run: (args) => serveCommand(args, out) },
   start: { help: START_HELP, run: (args) => startCommand(args, out) },
+  bench: { help: BENCH_HELP, run: (args) => benchCommand(args, out) },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

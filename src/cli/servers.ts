@@ -6,6 +6,7 @@ import { discardFactory, echoFactory } from '../protocols/apps/echo.js';
 import { httpFactory } from '../protocols/apps/http-app.js';
 import { chatFactory } from '../protocols/apps/chat.js';
 import { withIdleTimeout } from '../protocols/idle-timeout.js';
+import { respFactory } from '../protocols/resp/resp-server.js';
 import { type FlagValues, intFlag } from './flags.js';
 
 export interface ServerKind {
@@ -67,5 +68,19 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = {
         headerTimeout: seconds(flags, 'header-timeout') ?? 30,
         idleTimeout: seconds(flags, 'idle-timeout') ?? 120,
       }),
+  },
+  resp: {
+    defaultPort: 6380,
+    describe: 'Redis protocol (RESP2) with an in-memory store',
+    tryIt: (host, port) => `redis-cli -h ${host} -p ${port} ping`,
+    build: (flags, scheduler) =>
+      idle(
+        respFactory({
+          scheduler,
+          limits: defined({ maxBulkBytes: intFlag(flags, 'max-bulk-bytes'), maxDepth: intFlag(flags, 'max-depth') }),
+        }),
+        seconds(flags, 'idle-timeout') ?? 0,
+        scheduler,
+      ),
   },
 };

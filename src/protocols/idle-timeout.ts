@@ -43,7 +43,7 @@ export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
     return this.#inner.eofReceived?.() === true;
   }
   connectionLost(reason?: Error): void {
-    this.#timer?.cancel();
+    this.#stopTimer();
     this.#inner.connectionLost(this.#timedOut ? new IdleTimeoutError(this.#seconds) : reason);
   }
   pauseWriting(): void {
@@ -91,8 +91,14 @@ export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
     return this.#need().peerAddress;
   }
 
+  #stopTimer(): void {
+    // A timer that already fired cannot be cancelled (Twisted's rule): only cancel a pending one.
+    if (this.#timer?.active() === true) this.#timer.cancel();
+    this.#timer = undefined;
+  }
+
   #touch(): void {
-    this.#timer?.cancel();
+    this.#stopTimer();
     this.#timer = this.#scheduler.callLater(this.#seconds, () => {
       this.#timedOut = true;
       this.#lower?.abort();

@@ -18,13 +18,14 @@ export function select<T extends Selectable>(
   timeout?: number | null,
   signal?: AbortSignal,
 ): Promise<SelectResult<T>> {
+  // Python checks the timeout before it looks at the lists.
+  if (timeout != null && (!Number.isFinite(timeout) || timeout < 0)) {
+    return Promise.reject(new RangeError('timeout must be a non-negative number'));
+  }
   for (const list of [rlist, wlist, xlist]) {
     for (const item of list) {
       if (item.fileno() < 0) return Promise.reject(new ValueError('file descriptor cannot be a negative integer (-1)'));
     }
-  }
-  if (timeout != null && (!Number.isFinite(timeout) || timeout < 0)) {
-    return Promise.reject(new RangeError('timeout must be a non-negative number'));
   }
   if (timeout === 0) return Promise.resolve(collect(rlist, wlist, xlist) ?? [[], [], []]);
   return waitForReady(rlist, wlist, xlist, timeout, signal);

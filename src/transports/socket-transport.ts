@@ -98,10 +98,10 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
       const sent = this.#trySend(data);
       if (sent < 0 || sent === data.length) return;
       // The rest waits in our queue: copied, since the caller may reuse its buffer.
-      this.#enqueue(Buffer.from(data.subarray(sent)));
+      this.#enqueue(Buffer.copyBytesFrom(data, sent));
       this.#reactor.addWriter(this);
     } else {
-      this.#enqueue(Buffer.from(data));
+      this.#enqueue(Buffer.copyBytesFrom(data));
     }
     if (!this.#isWritingPaused && this.#queued > this.#high) {
       this.#isWritingPaused = true;
@@ -161,7 +161,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   /** Sends what fits; returns the count, or -1 once the connection was lost on the way. */
   #trySend(data: Uint8Array): number {
     try {
-      return this.selectable.send(data);
+      return Math.max(0, this.selectable.trySend(data));
     } catch (error) {
       if (error instanceof BlockingIOError) return 0;
       this.#lose(asError(error));
@@ -195,13 +195,14 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
 
   readReady(): void {
     for (let i = 0; i < this.#readsPerDispatch && this.#isReading && this.#state === 'open'; i++) {
-      let data: Buffer;
+      let data: Buffer | null;
       try {
-        data = this.selectable.recv(this.#readChunk);
+        data = this.selectable.tryRecv(this.#readChunk);
       } catch (error) {
         if (!(error instanceof BlockingIOError)) this.#lose(asError(error));
         return;
       }
+      if (data === null) return;
       if (data.length === 0) {
         this.#onEOF();
         return;

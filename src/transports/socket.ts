@@ -23,10 +23,6 @@ import {
   AF_INET6,
   AF_UNIX,
   type AddressFamily,
-  DEFAULT_TCP_RCVBUF,
-  DEFAULT_TCP_SNDBUF,
-  DEFAULT_UNIX_BUFFER,
-  IPPROTO_TCP,
   SHUT_RD,
   SHUT_RDWR,
   SHUT_WR,
@@ -34,13 +30,6 @@ import {
   SOL_SOCKET,
   SO_ACCEPTCONN,
   SO_ERROR,
-  SO_KEEPALIVE,
-  SO_LINGER,
-  SO_RCVBUF,
-  SO_REUSEADDR,
-  SO_SNDBUF,
-  SO_TYPE,
-  TCP_NODELAY,
 } from './constants.js';
 import { BlockingIOError, OSError, TimeoutError, ValueError, gaierror, socketError } from './errors.js';
 import { DeadlineExceeded, type WaitOptions, waitReady } from '../reactor/wait-ready.js';
@@ -50,14 +39,14 @@ import { AcceptQueue, type Arrival } from './accept-queue.js';
 import * as registry from './kernel-registry.js';
 import { NodeStreamEnd, type StreamEnd, type StreamEvents, unmapIPv4 } from './stream-end.js';
 import { PairStreamEnd } from './pair-stream-end.js';
+import { type OptionValue, SocketOptions } from './socket-options.js';
 import { type PipeHandle, type TcpHandle, boundEndpoint, check, newPipeHandle, newTcpHandle } from './uv-handles.js';
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Selectable } from '../reactor/selectable.js';
 
 type ConnState = 'none' | 'connecting' | 'established' | 'done';
 type BsdState = 'unconnected' | 'connecting' | 'connected';
 export type SocketData = Uint8Array | string;
-/** `SO_LINGER` as Python packs it: `[onoff, seconds]`, or the packed `struct linger` bytes. */
-export type LingerValue = readonly [number, number] | Uint8Array;
+export type { LingerValue } from './socket-options.js';
 
 /** Python's default for `listen()` without an argument: min(SOMAXCONN, 128). */
 const DEFAULT_BACKLOG = 128;
@@ -86,8 +75,15 @@ export class Socket implements Selectable {
   #peer: Socket | null = null;
   readonly #rq = new ReceiveQueue();
   #finReceived = false;
+  /**
+   * The shutdown bits (sk_shutdown). Linux records them even when shutdown() fails with ENOTCONN or
+   * the socket is not connected yet, and keeps them across a later connect
+   * (tcp-shutdown-before-connect-sticks, unix-shutdown-before-connect-sticks).
+   */
   #shutRd = false;
   #shutWr = false;
+  /** Our FIN (or AF_UNIX EOF) went to the stream: only a SHUT_WR on a connected socket sends it. */
+  #finSent = false;
   /** AF_UNIX: the peer can no longer receive (it closed or shut down reading): send raises EPIPE. */
   #peerCannotReceive = false;
   /** AF_UNIX over node:net: the peer closed with data unread, so its EOF arrives as ECONNRESET. */
@@ -107,14 +103,13 @@ export class Socket implements Selectable {
   #bytesSent = 0;
   #bytesConsumed = 0;
   #resetWhenWritten = false;
-  #rcvbuf: number;
-  #sndbuf: number;
-  #noDelay = false;
-  #keepAlive = false;
-  #reuseAddr = false;
-  #lingerZero = false;
-  /** SO_LINGER's l_onoff, what Python's getsockopt(SOL_SOCKET, SO_LINGER) returns (the first int). */
-  #lingerOn = false;
+  /** The bytes meant for a closed in-process peer are out, but its FIN is not read yet: the RST follows it. */
+  #isResetDue = false;
+  /** TCP: bound to a port the program chose (SOCK_BINDPORT_LOCK): Linux keeps it when a listen or connect ends. */
+  #isPortLocked = false;
+  /** AF_UNIX: connected to a path no switchboard socket listens on, and node:net has not confirmed it yet. */
+  #isUnixConnectUnconfirmed = false;
+  readonly #options: SocketOptions;
   #timeout: number | null = null;
   #listeners: ReadinessListener[] = [];
   readonly #events: StreamEvents = {
@@ -131,9 +126,7 @@ export class Socket implements Selectable {
     }
     if (type !== SOCK_STREAM) throw new OSError('EPROTONOSUPPORT', 'only SOCK_STREAM sockets are supported', 'socket');
     this.family = family;
-    const buffer = family === AF_UNIX ? DEFAULT_UNIX_BUFFER : DEFAULT_TCP_RCVBUF;
-    this.#rcvbuf = buffer;
-    this.#sndbuf = family === AF_UNIX ? DEFAULT_UNIX_BUFFER : DEFAULT_TCP_SNDBUF;
+    this.#options = new SocketOptions(family);
   }
 
   /** socketpair(): a connected in-memory AF_UNIX pair. */
@@ -163,10 +156,17 @@ export class Socket implements Selectable {
 
   readiness(): number {
     if (this.#fd < 0) return 0;
-    if (this.#listening !== null) return this.#listening.queue.length > 0 ? EVENT_READ : 0;
+    if (this.#listening !== null) {
+      // A Unix listener after SHUT_RD is readable (RCV_SHUTDOWN), queue or not (unix-listener-shut-rd [11]).
+      return this.#listening.queue.length > 0 || this.#shutRd ? EVENT_READ : 0;
+    }
     const error = this.#pendingError === null ? 0 : EVENT_ERROR;
     if (this.#conn === 'none' || this.#conn === 'done') return EVENT_READ | EVENT_WRITE | error;
-    if (this.#conn === 'connecting') return error === 0 ? 0 : EVENT_READ | EVENT_WRITE | error;
+    if (this.#conn === 'connecting') {
+      if (error !== 0) return EVENT_READ | EVENT_WRITE | error;
+      // tcp_poll reports RCV_SHUTDOWN as readable even in SYN_SENT (a SHUT_RD made before connect).
+      return this.#shutRd ? EVENT_READ : 0;
+    }
     const readable = !this.#rq.isEmpty || this.#finReceived || this.#shutRd || error !== 0;
     const writable =
       (this.family !== AF_UNIX && this.#shutWr) || error !== 0 || this.#sendRoom() > 0;
@@ -205,6 +205,12 @@ export class Socket implements Selectable {
         `bind() cannot resolve '${host}' without waiting; resolve it first with await getaddrinfo('${host}', ${port})`,
       );
     }
+    this.#bindTcpHandle(numeric, port);
+    this.#isPortLocked = port !== 0;
+  }
+
+  /** A real bind(2) on a fresh libuv handle, checked against the emulated kernel's bind table. */
+  #bindTcpHandle(numeric: string, port: number): void {
     const handle = newTcpHandle('socket');
     let bound: { host: string; port: number };
     try {
@@ -215,8 +221,52 @@ export class Socket implements Selectable {
       handle.close();
       throw error instanceof OSError ? socketError(error.code, 'bind') : error;
     }
+    const binding = this.#tcpBinding(bound.host, bound.port);
+    // libuv set SO_REUSEADDR on the handle, so the real kernel shares an address that Linux would
+    // refuse to a program that did not set it: the bind table decides (tcp-bind-address-in-use [3]).
+    if (registry.tcpBindConflict(binding)) {
+      handle.close();
+      throw socketError('EADDRINUSE', 'bind');
+    }
+    registry.bindTcp(binding);
     this.#tcpHandle = handle;
     this.#local = formatAddress(this.family, bound.host, bound.port);
+  }
+
+  #tcpBinding(host: string, port: number): registry.TcpBinding {
+    return {
+      owner: this,
+      isV6: this.family === AF_INET6,
+      host,
+      port,
+      reusesAddress: () => this.#options.reuseAddr,
+      isListening: () => this.#listening !== null,
+    };
+  }
+
+  /**
+   * The listen or connect that used our bound TCP handle is over. Linux keeps a port the program bound
+   * (SOCK_BINDPORT_LOCK) and releases one it picked itself (tcp_set_state(TCP_CLOSE) puts the port);
+   * the bound address stays either way (tcp-listener-shut-rd [24]).
+   */
+  #keepBoundPort(): void {
+    const local = this.#local;
+    if (this.#isPortLocked && Array.isArray(local)) {
+      try {
+        this.#bindTcpHandle(local[0], local[1]);
+        return;
+      } catch {
+        // Taken meanwhile (by another process): the port is lost.
+      }
+    }
+    registry.releaseTcp(this);
+  }
+
+  /** A fresh handle on the address a stopped listener kept (a new port if Linux released the old one). */
+  #rebindKeptAddress(): void {
+    const local = this.#local;
+    if (this.#tcpHandle !== null || !Array.isArray(local)) return;
+    this.#bindTcpHandle(local[0], this.#isPortLocked ? local[1] : 0);
   }
 
   #bindUnix(path: string): void {
@@ -244,6 +294,17 @@ export class Socket implements Selectable {
     }
     if (this.#conn !== 'none' || this.#bsd !== 'unconnected') throw new OSError('EINVAL', undefined, 'listen');
     if (this.family === AF_UNIX && typeof this.#local !== 'string') throw new OSError('EINVAL', undefined, 'listen');
+    if (this.family !== AF_UNIX) {
+      // listen() after a SHUT_RD stopped listening binds again: a new port if the old one was released.
+      if (Array.isArray(this.#local)) this.#rebindKeptAddress();
+      else this.bind(this.family === AF_INET6 ? ['::', 0] : ['0.0.0.0', 0]);
+      // Linux checks the bind table again for a listener: a socket sharing the address refuses it
+      // unless both set SO_REUSEADDR and that one does not listen (tcp-bind-address-in-use).
+      const local = this.#local;
+      if (Array.isArray(local) && registry.tcpBindConflict(this.#tcpBinding(local[0], local[1]))) {
+        throw socketError('EADDRINUSE', 'listen');
+      }
+    }
     const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true });
     const listening: Listening = {
       queue: new AcceptQueue<Socket>(backlog, {
@@ -263,7 +324,6 @@ export class Socket implements Selectable {
   }
 
   #listenTcp(server: net.Server): void {
-    if (this.#tcpHandle === null) this.bind(this.family === AF_INET6 ? ['::', 0] : ['0.0.0.0', 0]);
     const handle = this.#tcpHandle;
     if (handle === null || !Array.isArray(this.#local)) throw new OSError('EINVAL', undefined, 'listen');
     this.#tcpHandle = null;
@@ -305,11 +365,16 @@ export class Socket implements Selectable {
       connection.destroy();
       return;
     }
+    // In-process Unix clients connected in this order (AF_UNIX arrivals carry no address to match by).
+    const unixClient = this.family === AF_UNIX ? listening.expectedUnix.shift() : undefined;
+    if (this.family === AF_UNIX && unixClient === undefined && this.#shutRd) {
+      // Linux refuses a connect to a Unix listener that shut down reading (unix-listener-shut-rd [9]);
+      // a client in another process has connected already, so it is dropped instead.
+      connection.destroy();
+      return;
+    }
     const accepted = new Socket(this.family);
-    accepted.#rcvbuf = this.#rcvbuf;
-    accepted.#sndbuf = this.#sndbuf;
-    accepted.#noDelay = this.#noDelay;
-    accepted.#keepAlive = this.#keepAlive;
+    accepted.#options.inheritFrom(this.#options);
     accepted.#isAccepted = false;
     // pauseOnConnect: node:net does not read an arrival before accept() (its kernel queue holds it).
     accepted.#isReadPaused = true;
@@ -320,9 +385,11 @@ export class Socket implements Selectable {
     accepted.#applyOptions();
     let client: Socket | undefined;
     if (this.family === AF_UNIX) {
+      client = unixClient;
       accepted.#local = this.#local;
-      accepted.#remote = '';
-      client = listening.expectedUnix.shift();
+      // The peer's name is the path the client bound, if any (unix-bound-client-connect [10]-[11]).
+      const clientPath = client === undefined ? '' : client.#local;
+      accepted.#remote = typeof clientPath === 'string' ? clientPath : '';
     } else {
       const local = stream.localEndpoint();
       const remote = stream.remoteEndpoint();
@@ -335,10 +402,18 @@ export class Socket implements Selectable {
 
   #onAdmitted(arrival: Arrival<Socket>): void {
     const { accepted, client } = arrival;
-    if (client !== undefined && client.#fd >= 0) {
+    if (client !== undefined) {
+      // Linked even when the client has closed already: the emulated kernel then knows that the peer
+      // is gone (its RST answers our data, an AF_UNIX send fails).
       accepted.#peer = client;
-      client.#peer = accepted;
-      client.#admit();
+      if (client.#fd >= 0) {
+        client.#peer = accepted;
+        client.#admit();
+      }
+      // AF_UNIX: a send checks whether the peer can receive: not once it closed
+      // (unix-client-closed-before-accept [14]) or shut down reading, even before it connected
+      // (unix-shutdown-before-connect-sticks [18]).
+      if (this.family === AF_UNIX && (client.#fd < 0 || client.#shutRd)) accepted.#peerCannotReceive = true;
     }
     this.#notify();
   }
@@ -411,6 +486,15 @@ export class Socket implements Selectable {
   }
 
   #openTcp(host: string, port: number): void {
+    if (this.#tcpHandle === null && Array.isArray(this.#local)) {
+      // A listener stopped by SHUT_RD connects from the address it kept (Linux's SOCK_BINDADDR_LOCK).
+      try {
+        this.#rebindKeptAddress();
+      } catch {
+        registry.releaseTcp(this);
+        this.#local = null;
+      }
+    }
     const handle = this.#tcpHandle ?? newTcpHandle('socket');
     this.#tcpHandle = null;
     // Our own handle, so getsockname() asks the kernel directly (node:net caches the first answer,
@@ -433,7 +517,11 @@ export class Socket implements Selectable {
   }
 
   #onConnect(): void {
-    if (this.#conn !== 'connecting' || this.family === AF_UNIX) return;
+    if (this.family === AF_UNIX) {
+      this.#isUnixConnectUnconfirmed = false;
+      return;
+    }
+    if (this.#conn !== 'connecting') return;
     this.#isTcpConnected = true;
     if (!this.#isAwaitingAdmission) this.#establish();
   }
@@ -453,18 +541,27 @@ export class Socket implements Selectable {
   }
 
   #connectUnix(path: string): void {
+    // A connect to a path nobody here listens on that failed a turn later (docs/semantics.md 6.5):
+    // the next connect reports it once, as connect reports a failed TCP attempt.
+    if (this.#conn === 'none' && this.#pendingError !== null) throw this.#takePendingError();
+    // Linux finds the target before it looks at this socket's own state (unix_stream_connect), so a
+    // connected socket gets ENOENT or ECONNREFUSED for a bad target (unix-connect-again [9]-[11]).
+    const entry = registry.findUnixPath(path);
+    const owner = entry?.owner;
+    const listener = owner instanceof Socket ? owner : null;
+    // Not listening, or listening after SHUT_RD (unix-listener-shut-rd [9]): refused at once.
+    if (entry !== undefined && (!entry.listening || (listener !== null && listener.#shutRd))) {
+      throw socketError('ECONNREFUSED', 'connect');
+    }
+    const listening = listener === null ? null : listener.#listening;
+    // unix-backlog-full-eagain: a full queue refuses at once with EAGAIN, and nothing is connected.
+    if (listening !== null && !listening.queue.hasRoom) throw new BlockingIOError('EAGAIN', undefined, 'connect');
+    if (listening === null && !existsSync(path)) throw socketError('ENOENT', 'connect');
     if (this.#listening !== null) throw new OSError('EINVAL', undefined, 'connect');
     if (this.#conn !== 'none') throw new OSError('EISCONN', undefined, 'connect');
-    const entry = registry.findUnixPath(path);
-    const listener = entry?.owner;
-    if (entry !== undefined && !entry.listening) throw socketError('ECONNREFUSED', 'connect');
-    if (listener instanceof Socket && listener.#listening !== null) {
-      // unix-backlog-full-eagain: a full queue refuses at once with EAGAIN, and nothing is connected.
-      if (!listener.#listening.queue.hasRoom) throw new BlockingIOError('EAGAIN', undefined, 'connect');
-      listener.#listening.queue.reserve();
-      listener.#listening.expectedUnix.push(this);
-    } else if (!existsSync(path)) {
-      throw socketError('ENOENT', 'connect');
+    if (listening !== null) {
+      listening.queue.reserve();
+      listening.expectedUnix.push(this);
     }
     // A Unix connect succeeds at once (unix-listener-connect); node:net connects in the background,
     // and writes made meanwhile wait in its queue, counted against SO_SNDBUF.
@@ -473,7 +570,10 @@ export class Socket implements Selectable {
     this.#conn = 'established';
     this.#bsd = 'connected';
     this.#remote = path;
-    this.#local = '';
+    this.#isUnixConnectUnconfirmed = listening === null;
+    // A bound client keeps its name (unix-bound-client-connect [7]); node:net still connects an unnamed
+    // socket, so only in-process peers learn the name (docs/semantics.md 6.3).
+    this.#local ??= '';
     connection.connect({ path });
     this.#notify();
   }
@@ -482,28 +582,42 @@ export class Socket implements Selectable {
 
   /** Sends what fits in the send buffer and returns that count; BlockingIOError EAGAIN when nothing fits. */
   send(data: SocketData): number {
+    const count = this.trySend(data);
+    if (count < 0) throw new BlockingIOError('EAGAIN', undefined, 'send');
+    return count;
+  }
+
+  /**
+   * send() for hot loops: -1 instead of BlockingIOError when nothing fits (would-block is the normal
+   * outcome there, and building an exception per call costs more than the send). Every other
+   * outcome is as send().
+   */
+  trySend(data: SocketData): number {
     this.#checkOpen('send');
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const stream = this.#checkCanSend();
+    // An empty send copies nothing and returns 0 once the state checks passed, even with no room
+    // (send-empty-payload [11], [28]).
+    if (bytes.length === 0) return 0;
     const room = this.#sendRoom();
-    if (room <= 0) throw new BlockingIOError('EAGAIN', undefined, 'send');
+    if (room <= 0) return -1;
     const count = Math.min(bytes.length, room);
-    if (count === 0) return 0;
-    // Copied: the caller may reuse its buffer while ours waits in the queue (never aliased).
-    stream.write(Buffer.from(bytes.subarray(0, count)));
+    // Copied (one memcpy): the caller may reuse its buffer while ours waits in the queue.
+    stream.write(Buffer.copyBytesFrom(bytes, 0, count));
     this.#bytesSent += count;
     if (this.#sendRoom() <= 0) this.#wasSendBufferFull = true;
-    // peer-close-then-send-epipe: bytes sent to a closed peer are answered with an RST. Node stopped
+    // peer-close-then-send-epipe: bytes sent to a closed peer are answered with an RST. Node stops
     // reading at the FIN and would not see it, so the emulated kernel applies it for an in-process peer.
-    if (this.family !== AF_UNIX && this.#finReceived && this.#peer !== null && this.#peer.#fd < 0) {
-      this.#resetWhenWritten = true;
-    }
+    if (this.family !== AF_UNIX && this.#peer !== null && this.#peer.#fd < 0) this.#resetWhenWritten = true;
     return count;
   }
 
   #checkCanSend(): StreamEnd {
     if (this.family === AF_UNIX) {
-      if (this.#conn !== 'established' || this.#stream === null) throw new OSError('ENOTCONN', undefined, 'send');
+      if (this.#conn !== 'established' || this.#stream === null) {
+        // The late failure of a connect (docs/semantics.md 6.5) is reported once, by the first call.
+        throw this.#takePendingError() ?? new OSError('ENOTCONN', undefined, 'send');
+      }
       if (this.#shutWr || this.#peerCannotReceive) throw socketError('EPIPE', 'send');
       return this.#stream;
     }
@@ -523,13 +637,14 @@ export class Socket implements Selectable {
     // send buffer plus its receive buffer, as the kernel does, rather than node:net's queue alone
     // (the real kernel buffers under it are autotuned to megabytes; fill-unwritable-then-drain).
     if (peer !== null && !this.#isPair && peer.#fd >= 0) {
-      return this.#sndbuf + peer.#rcvbuf - (this.#bytesSent - peer.#bytesConsumed);
+      return this.#options.sndbuf + peer.#options.rcvbuf - (this.#bytesSent - peer.#bytesConsumed);
     }
-    return this.#sndbuf - stream.queuedBytes;
+    return this.#options.sndbuf - stream.queuedBytes;
   }
 
   /** Our in-process peer read some bytes: with the shared accounting above, we may have room again. */
   #onPeerConsumed(): void {
+    if (this.#fd < 0) return;
     if (this.#isPair || this.#wasSendBufferFull) {
       if (this.#sendRoom() > 0) this.#wasSendBufferFull = false;
       this.#notify();
@@ -538,12 +653,24 @@ export class Socket implements Selectable {
 
   /** Up to `size` bytes; an empty Buffer is EOF. BlockingIOError EAGAIN when nothing is there yet. */
   recv(size: number): Buffer {
-    this.#checkOpen('recv');
+    const data = this.tryRecv(size);
+    if (data === null) throw new BlockingIOError('EAGAIN', undefined, 'recv');
+    return data;
+  }
+
+  /** recv() for hot loops: null instead of BlockingIOError when nothing has arrived yet. */
+  tryRecv(size: number): Buffer | null {
     if (!Number.isInteger(size) || size < 0) throw new ValueError('negative buffersize in recv');
-    if (this.family === AF_UNIX && this.#conn !== 'established') throw new OSError('EINVAL', undefined, 'recv');
+    // CPython's sock_recv returns b'' for size 0 before any system call: in every state, even closed
+    // (recv-zero-bytes).
+    if (size === 0) return EMPTY;
+    this.#checkOpen('recv');
+    if (this.family === AF_UNIX && this.#conn !== 'established') {
+      // The late failure of a connect (docs/semantics.md 6.5) is reported once, by the first call.
+      throw this.#takePendingError() ?? new OSError('EINVAL', undefined, 'recv');
+    }
     if (this.#listening !== null) throw new OSError('ENOTCONN', undefined, 'recv');
     if (!this.#rq.isEmpty) {
-      if (size === 0) return EMPTY;
       const data = this.#rq.take(size);
       this.#bytesConsumed += data.length;
       this.#updateReading();
@@ -556,13 +683,15 @@ export class Socket implements Selectable {
     if (pending !== null) throw pending;
     if (this.#finReceived || this.#shutRd || this.#conn === 'done') return EMPTY;
     if (this.#conn === 'none') throw new OSError('ENOTCONN', undefined, 'recv');
-    throw new BlockingIOError('EAGAIN', undefined, 'recv');
+    return null;
   }
 
   #onData(chunk: Buffer): void {
-    // Data for a socket that can no longer receive (closed, or both directions shut) is answered with
-    // an RST, as Linux does in FIN_WAIT with RCV_SHUTDOWN (shutdown-rdwr).
-    if (this.family !== AF_UNIX && (this.#fd < 0 || (this.#shutRd && this.#shutWr))) {
+    // Data for a socket that can no longer receive (closed, or shut down reading after its FIN went
+    // out) is answered with an RST, as Linux does in FIN_WAIT with RCV_SHUTDOWN (shutdown-rdwr). Without
+    // a FIN sent the socket is still ESTABLISHED and the data is delivered
+    // (tcp-shutdown-before-connect-sticks [20]-[22]).
+    if (this.family !== AF_UNIX && (this.#fd < 0 || (this.#shutRd && this.#finSent))) {
       this.#resetByIncomingData();
       return;
     }
@@ -576,7 +705,7 @@ export class Socket implements Selectable {
   #updateReading(): void {
     const stream = this.#stream;
     if (stream === null || this.#isPair) return;
-    const shouldPause = !this.#isAccepted || this.#rq.bytes >= this.#rcvbuf;
+    const shouldPause = !this.#isAccepted || this.#rq.bytes >= this.#options.rcvbuf;
     if (shouldPause === this.#isReadPaused) return;
     this.#isReadPaused = shouldPause;
     if (shouldPause) stream.pause();
@@ -603,13 +732,47 @@ export class Socket implements Selectable {
   #onEnd(): void {
     this.#finReceived = true;
     if (this.#isResetOnEOF) this.#pendingError = socketError('ECONNRESET', 'recv');
+    if (this.#isResetDue) {
+      this.#takeResetFromClosedPeer();
+      return;
+    }
+    this.#closeIfBothFinsDone();
     this.#notify();
+  }
+
+  /**
+   * TCP: once both FINs have gone and our queued bytes are out, Linux's connection is closed
+   * (TIME_WAIT or LAST_ACK end in TCP_CLOSE): shutdown and getpeername raise ENOTCONN, and the socket
+   * is readable and writable as any finished connection (tcp-both-shut-wr-then-closed [19]-[31]).
+   * The last ACK on loopback is handled by the kernel before the next call can look.
+   */
+  #closeIfBothFinsDone(): void {
+    if (this.family === AF_UNIX || this.#conn !== 'established' || !this.#finSent || !this.#finReceived) return;
+    if (this.#stream === null || this.#stream.queuedBytes > 0) return;
+    this.#conn = 'done';
+    this.#notify();
+  }
+
+  /** The closed in-process peer answered our bytes with an RST, after the FIN it had sent. */
+  #takeResetFromClosedPeer(): void {
+    this.#resetWhenWritten = false;
+    this.#isResetDue = false;
+    this.#onError(socketError('EPIPE', 'send'));
   }
 
   #onError(error: OSError): void {
     if (this.#fd < 0 || this.#conn === 'done' || this.#conn === 'none') return;
     const wasConnecting = this.#conn === 'connecting';
     this.#stream?.reset();
+    if (this.family === AF_UNIX && this.#isUnixConnectUnconfirmed) {
+      // The connect itself failed (say ECONNREFUSED from a path another process bound): Linux raises
+      // that from connect() and leaves the socket unconnected, so it is unconnected again and can
+      // retry; the first connect, recv, send or SO_ERROR reports the error (docs/semantics.md 6.5).
+      this.#resetToUnconnected();
+      this.#pendingError = socketError(error.code, 'connect');
+      this.#notify();
+      return;
+    }
     if (this.family === AF_UNIX) {
       this.#finReceived = true;
       this.#peerCannotReceive = true;
@@ -632,10 +795,12 @@ export class Socket implements Selectable {
 
   #onWritten(): void {
     if (this.#resetWhenWritten) {
-      this.#resetWhenWritten = false;
-      this.#onError(socketError('EPIPE', 'send'));
+      // The RST comes after the peer's FIN, which may not have been read yet: then it waits for it.
+      if (this.#finReceived) this.#takeResetFromClosedPeer();
+      else this.#isResetDue = true;
       return;
     }
+    this.#closeIfBothFinsDone();
     if (this.#wasSendBufferFull && this.#sendRoom() > 0) {
       this.#wasSendBufferFull = false;
       this.#notify();
@@ -651,29 +816,48 @@ export class Socket implements Selectable {
     const writing = how !== SHUT_RD;
     if (this.family !== AF_UNIX) {
       if (this.#listening !== null) {
-        if (reading) this.#stopListening();
+        // Linux sets no shutdown bits on a TCP listener: SHUT_RD stops listening, SHUT_WR does nothing.
+        if (reading) this.#stopListening(false);
         return;
       }
       if (this.#conn === 'connecting') {
+        // SYN_SENT: Linux disconnects, which also clears the shutdown bits (tcp_disconnect).
         this.#stream?.reset();
         this.#resetToUnconnected();
         return;
       }
-      if (this.#conn !== 'established') throw new OSError('ENOTCONN', undefined, 'shutdown');
+      if (this.#conn !== 'established') {
+        // TCP_CLOSE: ENOTCONN, yet inet_shutdown records the bits first: recv then gives b'', and
+        // after a connect send raises EPIPE, with no FIN sent (tcp-shutdown-before-connect-sticks).
+        if (reading) this.#shutRd = true;
+        if (writing) this.#shutWr = true;
+        this.#notify();
+        throw new OSError('ENOTCONN', undefined, 'shutdown');
+      }
     }
-    if (reading && !this.#shutRd) {
+    if (reading) {
       this.#shutRd = true;
-      // AF_UNIX tells the peer (socketpair-shut-rd); TCP does not (shutdown-rd-effects).
+      // AF_UNIX tells the peer on every call (unix_shutdown), TCP never (shutdown-rd-effects). An
+      // unconnected Unix socket has no peer to tell: the bits only hold for itself
+      // (unix-shutdown-before-connect-sticks).
       if (this.family === AF_UNIX && this.#peer !== null) this.#peer.#onPeerShutRead();
     }
-    if (writing && !this.#shutWr) {
+    if (writing) {
       this.#shutWr = true;
-      this.#stream?.end();
+      // The FIN goes out from a connected socket only, however often SHUT_WR was asked for before
+      // (tcp-shutdown-before-connect-sticks [24]-[26], tcp-both-shut-wr-then-closed [9], [12]).
+      const stream = this.#stream;
+      if (!this.#finSent && stream !== null) {
+        this.#finSent = true;
+        stream.end();
+      }
     }
+    this.#closeIfBothFinsDone();
     this.#notify();
   }
 
   #onPeerShutRead(): void {
+    if (this.#fd < 0) return;
     this.#peerCannotReceive = true;
     this.#notify();
   }
@@ -682,14 +866,16 @@ export class Socket implements Selectable {
   close(): void {
     if (this.#fd < 0) return;
     this.#fd = -1;
-    this.#stopListening();
+    this.#stopListening(true);
     this.#pipeHandle?.close();
     this.#pipeHandle = null;
+    // A bound client's path too: connect keeps the name (unix-bound-client-connect).
     if (typeof this.#local === 'string' && this.#local !== '') registry.releaseUnixPath(this.#local, this);
     this.#tcpHandle?.close();
     this.#tcpHandle = null;
+    if (this.family !== AF_UNIX) registry.releaseTcp(this);
     const hadUnread = !this.#rq.isEmpty || (this.#stream?.undeliveredBytes ?? 0) > 0;
-    if (this.#lingerZero || (hadUnread && this.family !== AF_UNIX)) this.#stream?.reset();
+    if (this.#options.lingerZero || (hadUnread && this.family !== AF_UNIX)) this.#stream?.reset();
     else this.#stream?.close();
     this.#rq.clear();
     const peer = this.#peer;
@@ -712,14 +898,19 @@ export class Socket implements Selectable {
     this.#notify();
   }
 
-  #stopListening(): void {
+  /** Stops listening: on close, or (TCP) on SHUT_RD, after which the socket may listen or connect again. */
+  #stopListening(isClosing: boolean): void {
     const listening = this.#listening;
     if (listening === null) return;
     this.#listening = null;
     listening.server.close();
     const local = this.#local;
-    if (Array.isArray(local)) registry.removeTcpListener(local[0], local[1], this);
-    else if (typeof local === 'string') registry.releaseUnixPath(local, this);
+    if (Array.isArray(local)) {
+      registry.removeTcpListener(local[0], local[1], this);
+      if (!isClosing) this.#keepBoundPort();
+    } else if (typeof local === 'string') {
+      registry.releaseUnixPath(local, this);
+    }
     // Linux resets the connections still waiting in the queue of a closed listener. AF_UNIX has no
     // RST on the wire: the emulated kernel sets ECONNRESET on an in-process client (unix_release_sock).
     for (const arrival of listening.queue.drain()) {
@@ -729,85 +920,71 @@ export class Socket implements Selectable {
     }
   }
 
+  /** The connection attempt is over (failed or disconnected): Linux's tcp_disconnect, or AF_UNIX never connected. */
   #resetToUnconnected(): void {
     this.#bsd = 'unconnected';
     this.#conn = 'none';
     this.#stream = null;
     this.#connectHandle = null;
-    this.#local = null;
     this.#remote = null;
+    this.#peer = null;
+    this.#bytesSent = 0;
+    this.#bytesConsumed = 0;
     this.#finReceived = false;
-    this.#shutRd = false;
-    this.#shutWr = false;
+    this.#finSent = false;
+    this.#peerCannotReceive = false;
+    this.#isResetOnEOF = false;
+    this.#resetWhenWritten = false;
+    this.#isResetDue = false;
     this.#isTcpConnected = false;
     this.#isAwaitingAdmission = false;
+    this.#isUnixConnectUnconfirmed = false;
     this.#isReadPaused = false;
     this.#rq.clear();
+    if (this.family === AF_UNIX) {
+      // A connect that failed left the socket as it was: its shutdown bits, and a bound path.
+      if (this.#pipeHandle === null) this.#local = null;
+      return;
+    }
+    // tcp_disconnect clears the shutdown bits: only bits set while unconnected carry into a connect.
+    this.#shutRd = false;
+    this.#shutWr = false;
+    // The connection consumed our bound handle: keep an explicitly bound port, as Linux does.
+    if (this.#isPortLocked) this.#keepBoundPort();
+    else registry.releaseTcp(this);
+    if (this.#tcpHandle === null) this.#local = null;
   }
 
   // ---- options and names --------------------------------------------------------------------------
 
   getsockopt(level: number, option: number): number {
     this.#checkOpen('getsockopt');
-    if (level === IPPROTO_TCP && option === TCP_NODELAY && this.family !== AF_UNIX) return this.#noDelay ? 1 : 0;
-    if (level !== SOL_SOCKET) throw new OSError('ENOPROTOOPT', undefined, 'getsockopt');
-    switch (option) {
-      case SO_ERROR:
-        return this.#takePendingError()?.errno ?? 0;
-      case SO_ACCEPTCONN:
-        return this.#listening === null ? 0 : 1;
-      case SO_TYPE:
-        return SOCK_STREAM;
-      case SO_RCVBUF:
-        return this.#rcvbuf;
-      case SO_SNDBUF:
-        return this.#sndbuf;
-      case SO_REUSEADDR:
-        return this.#reuseAddr ? 1 : 0;
-      case SO_KEEPALIVE:
-        return this.#keepAlive ? 1 : 0;
-      case SO_LINGER:
-        return this.#lingerOn ? 1 : 0;
-      default:
-        throw new OSError('ENOPROTOOPT', undefined, 'getsockopt');
-    }
+    // The options that read the socket's state; the rest are plain values (socket-options.ts).
+    if (level === SOL_SOCKET && option === SO_ERROR) return this.#takePendingError()?.errno ?? 0;
+    if (level === SOL_SOCKET && option === SO_ACCEPTCONN) return this.#listening === null ? 0 : 1;
+    return this.#options.get(level, option);
   }
 
-  setsockopt(level: number, option: number, value: number | boolean | LingerValue): void {
+  setsockopt(level: number, option: number, value: OptionValue): void {
     this.#checkOpen('setsockopt');
-    if (level === IPPROTO_TCP && option === TCP_NODELAY && this.family !== AF_UNIX) {
-      this.#noDelay = Boolean(value);
-      this.#applyOptions();
-      return;
-    }
-    if (level !== SOL_SOCKET) throw new OSError('ENOPROTOOPT', undefined, 'setsockopt');
-    switch (option) {
-      case SO_RCVBUF:
-        this.#rcvbuf = bufferSize(value);
+    switch (this.#options.set(level, option, value)) {
+      case 'receive-buffer':
         this.#updateReading();
         return;
-      case SO_SNDBUF:
-        this.#sndbuf = bufferSize(value);
+      case 'send-buffer':
         this.#notify();
         return;
-      case SO_REUSEADDR:
-        this.#reuseAddr = Boolean(value);
-        return;
-      case SO_KEEPALIVE:
-        this.#keepAlive = Boolean(value);
+      case 'stream':
         this.#applyOptions();
         return;
-      case SO_LINGER:
-        [this.#lingerOn, this.#lingerZero] = parseLinger(value);
+      case 'none':
         return;
-      default:
-        throw new OSError('ENOPROTOOPT', undefined, 'setsockopt');
     }
   }
 
   #applyOptions(): void {
-    this.#stream?.setNoDelay(this.#noDelay);
-    if (this.#keepAlive) this.#stream?.setKeepAlive(true);
+    this.#stream?.setNoDelay(this.#options.noDelay);
+    if (this.#options.keepAlive) this.#stream?.setKeepAlive(true);
   }
 
   getsockname(): Address {
@@ -866,7 +1043,18 @@ export class Socket implements Selectable {
 
   /** accept() that waits for a connection. */
   acceptAsync(options?: WaitOptions): Promise<[Socket, Address]> {
-    return this.#retry(EVENT_READ, this.#deadline(), options, () => this.accept());
+    return this.#retry(EVENT_READ, this.#deadline(), options, () => {
+      try {
+        return this.accept();
+      } catch (error) {
+        // A blocking accept on a Unix listener that shut down reading, with nothing queued, fails
+        // with EINVAL (unix_accept); it is readable, so waiting would never end (unix-listener-shut-rd).
+        if (error instanceof BlockingIOError && this.#timeout !== 0 && this.#shutRd) {
+          throw new OSError('EINVAL', undefined, 'accept');
+        }
+        throw error;
+      }
+    });
   }
 
   /** connect() that waits for the outcome: resolves when connected, rejects with the failure. */
@@ -936,25 +1124,4 @@ function knownEndpoint(handle: TcpHandle): { host: string; port: number } | unde
   const out: { address?: string; port?: number } = {};
   if (handle.getsockname(out) !== 0 || out.address === undefined || !out.port) return undefined;
   return { host: out.address, port: out.port };
-}
-
-function bufferSize(value: number | boolean | LingerValue): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError('buffer size must be an integer');
-  return Math.max(value, 1);
-}
-
-/** [l_onoff set, l_onoff set with l_linger 0 (close sends an RST)]. */
-function parseLinger(value: number | boolean | LingerValue): [isOn: boolean, isZero: boolean] {
-  let onoff: number;
-  let seconds: number;
-  if (value instanceof Uint8Array) {
-    if (value.byteLength < 8) throw new OSError('EINVAL', 'SO_LINGER takes an 8-byte struct linger', 'setsockopt');
-    const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
-    [onoff, seconds] = [view.getInt32(0, true), view.getInt32(4, true)];
-  } else if (Array.isArray(value)) {
-    [onoff, seconds] = value;
-  } else {
-    throw new TypeError('SO_LINGER takes [onoff, seconds] or a packed struct linger');
-  }
-  return [onoff !== 0, onoff !== 0 && seconds === 0];
 }

@@ -102,8 +102,31 @@ test('Unix connect to a file that is not a socket learns the refusal a turn late
   client.connect(file);
   t.deepEqual(await select([client], [], [], null), [[client], [], []]);
   t.throws(() => client.recv(10), { instanceOf: ConnectionRefusedError, code: 'ECONNREFUSED' });
-  t.is(client.recv(10).length, 0);
-  t.throws(() => client.send('x'), { instanceOf: BrokenPipeError, code: 'EPIPE' });
+  // Linux would have raised the refusal from connect() and left the socket unconnected, so it is
+  // unconnected again once the refusal is known: recv and send fail as on a fresh socket
+  // (unconnected-unix-socket-ops), and it can connect again instead of raising EISCONN.
+  t.throws(() => client.recv(10), { instanceOf: OSError, code: 'EINVAL' });
+  t.throws(() => client.send('x'), { instanceOf: OSError, code: 'ENOTCONN' });
+  const path = join(tempDir(t), 'retry.sock');
+  const listener = newSocket(t, AF_UNIX);
+  listener.bind(path);
+  listener.listen(1);
+  client.connect(path);
+  t.is(client.getpeername(), path);
+});
+
+test('Unix connect refused a turn later is reported once by SO_ERROR or the next connect', async (t) => {
+  const file = join(tempDir(t), 'plain-file');
+  writeFileSync(file, 'not a socket');
+  const [first, second] = [newSocket(t, AF_UNIX), newSocket(t, AF_UNIX)];
+  first.connect(file);
+  second.connect(file);
+  t.deepEqual(await select([first], [], [], null), [[first], [], []]);
+  t.deepEqual(await select([second], [], [], null), [[second], [], []]);
+  t.is(first.getsockopt(SOL_SOCKET, SO_ERROR), errnoOf('ECONNREFUSED'));
+  t.is(first.getsockopt(SOL_SOCKET, SO_ERROR), 0);
+  t.throws(() => second.connect(file), { instanceOf: ConnectionRefusedError, code: 'ECONNREFUSED' });
+  t.is(second.getsockopt(SOL_SOCKET, SO_ERROR), 0);
 });
 
 test('Unix listener with a full backlog refuses connect with EAGAIN until one is accepted', async (t) => {

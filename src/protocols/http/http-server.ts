@@ -2,7 +2,7 @@
 // HTTP/1.0 clients, Expect: 100-continue, HEAD, and streamed responses that honour backpressure.
 // Requests are parsed by HttpRequestParser; what to answer is the Router's business.
 import type { Protocol, Transport } from '../../transports/protocol.js';
-import type { Scheduler } from '../scheduler.js';
+import type { Cancellable, Scheduler } from '../scheduler.js';
 import { DEFAULT_HTTP_LIMITS, HttpError, type HttpLimits, type HttpRequest, HttpRequestParser } from './request-parser.js';
 import { HttpResponse, STATUS_TEXT } from './response.js';
 import type { Router } from './router.js';
@@ -27,7 +27,7 @@ export class HttpServerProtocol implements Protocol {
   #queue: FailedRequest[] = [];
   #current: HttpResponse | undefined;
   #isClosingAfterResponse = false;
-  #timer: { cancel(): void } | undefined;
+  #timer: Cancellable | undefined;
   #timerKind: 'header' | 'idle' | undefined;
   #isReadingBody = false;
 
@@ -160,7 +160,7 @@ export class HttpServerProtocol implements Protocol {
   }
 
   #cancelTimer(): void {
-    this.#timer?.cancel();
+    if (this.#timer?.active() === true) this.#timer.cancel();
     this.#timer = undefined;
     this.#timerKind = undefined;
   }

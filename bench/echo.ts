@@ -1,0 +1,90 @@
+// Echo over TCP loopback, driven by the C load client (bench/c/echo-client.c, which checks every
+// echoed byte): switchboard's echo handler on both reactors beside raw node:net (the baseline: the
+// faster of pipe and on('data') in each round) and a C epoll server, the ceiling of the rig.
+import { availableParallelism } from 'node:os';
+import type { Benchmark, BenchContext, BenchmarkResult, CaseResult } from './lib/benchmark.js';
+import { type Comparison, type LoadCase, compare, comparisonSteps } from './lib/compare.js';
+import { cEchoServer, nodeServer, switchboard } from './lib/contenders.js';
+import { type EchoMode, runEchoClient } from './lib/echo-client.js';
+import { missingTool } from './lib/tools.js';
+
+interface EchoCase {
+  readonly id: string;
+  readonly title: string;
+  readonly mode: EchoMode;
+  readonly connections: number;
+  readonly size: number;
+  readonly pinned: boolean;
+}
+
+const CASES: readonly EchoCase[] = [
+  { id: 'pp1', title: 'ping-pong, 1 connection, 64-byte messages', mode: 'pingpong', connections: 1, size: 64, pinned: false },
+  { id: 'pp1cpu1', title: 'ping-pong, 1 connection, server and client on separate cores', mode: 'pingpong', connections: 1, size: 64, pinned: true },
+  { id: 'pp50', title: 'ping-pong, 50 connections, 64-byte messages', mode: 'pingpong', connections: 50, size: 64, pinned: false },
+  { id: 'stream10', title: 'stream, 10 connections of 16 KiB writes', mode: 'stream', connections: 10, size: 16384, pinned: false },
+  { id: 'churn1', title: 'churn: connect, one 64-byte round trip, close; one at a time', mode: 'churn', connections: 1, size: 64, pinned: false },
+  { id: 'churn1cpu1', title: 'churn, server and client on separate cores', mode: 'churn', connections: 1, size: 64, pinned: true },
+];
+
+const UNIT: Readonly<Record<EchoMode, string>> = { pingpong: 'rt/s', stream: 'MB/s', churn: 'conn/s', idle: 'conn' };
+
+function pinningProblem(): string | undefined {
+  if (availableParallelism() < 2) return 'needs 2 CPUs to pin server and client apart';
+  return missingTool('taskset');
+}
+
+function loadCase(ctx: BenchContext, c: EchoCase): LoadCase {
+  const skipped = c.pinned ? pinningProblem() : undefined;
+  return {
+    id: c.id,
+    metrics: [{ id: c.id, title: c.title, unit: UNIT[c.mode] }],
+    higherIsBetter: true,
+    ...(c.pinned ? { serverCpu: 0 } : {}),
+    ...(skipped === undefined ? {} : { skipped }),
+    measure: async (server) => {
+      const load = { mode: c.mode, connections: c.connections, size: c.size, seconds: ctx.seconds, warmupSeconds: ctx.warmupSeconds };
+      const result = await runEchoClient(server.port, c.pinned ? { ...load, cpu: 1 } : load);
+      const value = c.mode === 'stream' ? result.mbPerSec : result.opsPerSec;
+      return { [c.id]: { value, ...(result.latencyUs === undefined ? {} : { latencyUs: result.latencyUs }) } };
+    },
+  };
+}
+
+function comparison(ctx: BenchContext): Comparison {
+  return {
+    bench: 'echo',
+    cases: CASES.map((c) => loadCase(ctx, c)),
+    contenders: [
+      nodeServer('node-pipe', 'baseline', 'node-net-echo', ['pipe']),
+      nodeServer('node-data', 'baseline', 'node-net-echo', ['data']),
+      cEchoServer('c-epoll'),
+      switchboard('sb-selector', 'echo', 'selector', ctx.cpuProf),
+      switchboard('sb-select', 'echo', 'select', ctx.cpuProf),
+    ],
+    baselines: ['node-pipe', 'node-data'],
+    baselineText: "raw node:net echo, the faster of pipe and on('data') in each round",
+  };
+}
+
+/** The rig's headroom: a C server well above node:net shows the client is not what limits node. */
+function headroomNotes(cases: readonly CaseResult[]): string[] {
+  return cases.flatMap((c) => {
+    const ratio = c.rows.find((r) => r.name === 'c-epoll')?.ratio?.median;
+    if (ratio === undefined) return [];
+    const verdict = ratio >= 1.2 ? 'headroom shown' : 'no clear headroom: the client or loopback latency sets the pace, so ratios here say less';
+    return [`${c.id}: c-epoll at ${ratio.toFixed(2)}x node:net (${verdict})`];
+  });
+}
+
+export const echo: Benchmark = {
+  name: 'echo',
+  title: 'Echo over TCP loopback (C load client, every byte verified)',
+  plan: (ctx) => {
+    const steps = comparisonSteps(comparison(ctx), ctx.rounds);
+    return { steps, seconds: steps * (ctx.seconds + ctx.warmupSeconds + 0.6) };
+  },
+  run: async (ctx): Promise<BenchmarkResult> => {
+    const cases = await compare(ctx, comparison(ctx));
+    return { name: 'echo', title: echo.title, cases, notes: headroomNotes(cases) };
+  },
+};

@@ -1,0 +1,176 @@
+// The benchmark runner: `node dist/bench/run.js [--quick] [--cpu-prof] [name...]` (also
+// `switchboard bench`, `npm run bench`). Runs every benchmark, or the named ones, one at a time;
+// progress on stderr; a Markdown table on stdout; JSON and an SVG chart in bench/results/.
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { echo } from './echo.js';
+import { http } from './http.js';
+import { idle } from './idle.js';
+import type { Benchmark, BenchContext, BenchmarkResult } from './lib/benchmark.js';
+import { renderChart } from './lib/chart.js';
+import { PROFILES_DIR, RESULTS_DIR, ROOT } from './lib/paths.js';
+import { shutdown, stopAll } from './lib/processes.js';
+import { type ProfileSummary, formatProfile, summarizeProfile } from './lib/profile-top.js';
+import { Progress } from './lib/progress.js';
+import { type RunRecord, machineInfo, writeRecord } from './lib/results.js';
+import { markdown } from './lib/table.js';
+import { resp } from './resp.js';
+import { selector } from './selector.js';
+
+export const BENCHMARKS: readonly Benchmark[] = [echo, http, resp, selector, idle];
+
+export const RUN_HELP = `usage: node dist/bench/run.js [--quick] [--cpu-prof] [name...]
+
+  name         any of ${BENCHMARKS.map((b) => b.name).join(', ')} (default: all)
+  --quick      each case once, 3 s of load after 0.5 s warm-up (default: 3 rounds of 5 s after 1 s)
+  --cpu-prof   write a CPU profile of every switchboard server started, to bench/results/profiles/
+
+Every figure is a ratio to a baseline measured in the same run; absolute numbers are shown beside.
+Needs: cc (gcc), taskset (util-linux), wrk (wrk), redis-benchmark (redis-tools), redis-server;
+a missing tool skips its cases and names its Debian package.`;
+
+interface Options {
+  readonly quick: boolean;
+  readonly cpuProf: boolean;
+  readonly chosen: readonly Benchmark[];
+}
+
+function parseArgs(args: readonly string[]): Options | string {
+  let quick = false;
+  let cpuProf = false;
+  const chosen: Benchmark[] = [];
+  for (const arg of args) {
+    if (arg === '--quick') quick = true;
+    else if (arg === '--cpu-prof') cpuProf = true;
+    else if (arg.startsWith('-')) return `unknown option ${arg}`;
+    else {
+      const b = BENCHMARKS.find((x) => x.name === arg);
+      if (b === undefined) return `unknown benchmark '${arg}' (one of ${BENCHMARKS.map((x) => x.name).join(', ')})`;
+      if (!chosen.includes(b)) chosen.push(b);
+    }
+  }
+  return { quick, cpuProf, chosen: chosen.length > 0 ? chosen : BENCHMARKS };
+}
+
+/** On Ctrl-C or SIGTERM: stop every process this run started (by PID), then exit. */
+function stopChildrenOnSignal(): () => void {
+  const handler = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`\n${signal}: stopping the processes this run started\n`);
+    void shutdown(1000).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+function profilesSince(startMs: number): ProfileSummary[] {
+  let files: string[];
+  try {
+    files = readdirSync(PROFILES_DIR).filter((f) => f.endsWith('.cpuprofile'));
+  } catch {
+    return [];
+  }
+  return files
+    .map((f) => join(PROFILES_DIR, f))
+    .filter((path) => statSync(path).mtimeMs >= startMs)
+    .sort()
+    .flatMap((path) => {
+      try {
+        return [summarizeProfile(path)];
+      } catch (error) {
+        process.stderr.write(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}\n`);
+        return [];
+      }
+    });
+}
+
+async function runAll(ctx: BenchContext, chosen: readonly Benchmark[]): Promise<{ results: BenchmarkResult[]; failures: { name: string; error: string }[] }> {
+  const results: BenchmarkResult[] = [];
+  const failures: { name: string; error: string }[] = [];
+  for (const b of chosen) {
+    try {
+      results.push(await b.run(ctx));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures.push({ name: b.name, error: message });
+      process.stderr.write(`${b.name} failed: ${message}\n`);
+    } finally {
+      await stopAll();
+    }
+  }
+  return { results, failures };
+}
+
+async function writeChart(record: RunRecord): Promise<void> {
+  try {
+    const svg = await renderChart(record);
+    if (svg === undefined) return;
+    const path = join(RESULTS_DIR, 'latest.svg');
+    writeFileSync(path, svg);
+    process.stderr.write(`chart: ${relative(ROOT, path)}\n`);
+  } catch (error) {
+    process.stderr.write(`chart not written: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+}
+
+export async function runBench(args: readonly string[], out: (line: string) => void): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    out(RUN_HELP);
+    return 0;
+  }
+  const options = parseArgs(args);
+  if (typeof options === 'string') {
+    process.stderr.write(`bench: ${options}\n`);
+    return 2;
+  }
+  const settings = options.quick ? { rounds: 1, seconds: 3, warmupSeconds: 0.5 } : { rounds: 3, seconds: 5, warmupSeconds: 1 };
+  const planning: BenchContext = { quick: options.quick, cpuProf: options.cpuProf, ...settings, progress: new Progress(1, 0) };
+  const plans = options.chosen.map((b) => b.plan(planning));
+  const progress = new Progress(
+    plans.reduce((n, p) => n + p.steps, 0),
+    plans.reduce((n, p) => n + p.seconds, 0),
+  );
+  const ctx: BenchContext = { ...planning, progress };
+  const started = new Date();
+  mkdirSync(options.cpuProf ? PROFILES_DIR : RESULTS_DIR, { recursive: true });
+  const release = stopChildrenOnSignal();
+  try {
+    const { results, failures } = await runAll(ctx, options.chosen);
+    const profiles = options.cpuProf ? profilesSince(started.getTime()) : [];
+    const record: RunRecord = {
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      command: ['node dist/bench/run.js', ...args].join(' '),
+      quick: options.quick,
+      ...settings,
+      machine: machineInfo(),
+      benchmarks: results,
+      failures,
+      profiles,
+    };
+    process.stderr.write(`results: ${relative(ROOT, writeRecord(record))}\n`);
+    await writeChart(record);
+    for (const p of profiles) process.stderr.write(`${formatProfile({ ...p, top: p.top.slice(0, 10) }).join('\n')}\n`);
+    out(markdown(record));
+    return failures.length === 0 ? 0 : 1;
+  } finally {
+    release();
+    await stopAll();
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runBench(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,26 @@
+// `switchboard bench [--quick] [--cpu-prof] [name...]`: runs the benchmark harness (bench/run.ts,
+// built to dist/bench/run.js). The harness lives in a clone only; the published package has none.
+import { UsageError } from './flags.js';
+
+export const BENCH_HELP = `usage: switchboard bench [--quick] [--cpu-prof] [name...]
+
+  name         echo, http, resp, selector, idle (default: all)
+  --quick      each case once for a few seconds (default: 3 rounds, median with min and max)
+  --cpu-prof   write a CPU profile of every switchboard server started, to bench/results/profiles/
+
+Prints a Markdown table of ratios to baselines measured in the same run; writes
+bench/results/<timestamp>.json and bench/results/latest.svg. From a clone: npm run bench -- --quick`;
+
+export async function benchCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
+  let harness: typeof import('../../bench/run.js');
+  try {
+    // Loaded only when asked for: the harness pulls in the chart library and is not in the package.
+    harness = await import('../../bench/run.js');
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND') {
+      throw new UsageError('bench: the benchmark harness is not here (it lives in a clone: npm run build, then npm run bench)');
+    }
+    throw error;
+  }
+  return harness.runBench(args, out);
+}

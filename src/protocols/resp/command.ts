@@ -1,0 +1,110 @@
+// What a command of the RESP server is, and how one is looked up and checked before it runs, with
+// redis's error replies (server.c processCommand): unknown command, unknown subcommand, arity.
+// A command is a function of its arguments and the store; the connection is the server's business.
+import { encodeError, encodeInteger, encodeSimpleString } from './resp-encoder.js';
+import type { RespLimits } from './resp-limits.js';
+import type { RespStore } from './store.js';
+
+/** What a running command may use: the store, the limits, the table, and the connection's QUIT hook. */
+export interface CommandContext {
+  readonly store: RespStore;
+  readonly limits: RespLimits;
+  /** Every command, for COMMAND and COMMAND INFO. */
+  readonly commands: CommandTable;
+  /** Close the connection once this command's reply is written (QUIT). */
+  closeAfterReply(): void;
+}
+
+/** One entry of the command table. */
+export interface CommandSpec {
+  /** Lower case, as redis's errors name it: `get`, or `config|get` for a subcommand. */
+  readonly name: string;
+  /** Arguments including the name; negative: at least that many (redis's convention). */
+  readonly arity: number;
+  /** COMMAND INFO's flags (`readonly`, `write`, `fast`, ...). */
+  readonly flags: readonly string[];
+  /** COMMAND INFO's first key, last key (-1: the last argument), step; 0 0 0 for no keys. */
+  readonly keys: readonly [first: number, last: number, step: number];
+  /** Absent for a container (CONFIG) that does nothing without a subcommand. */
+  readonly run?: (args: readonly Buffer[], context: CommandContext) => Buffer;
+  /** Keyed by lower-case subcommand name. */
+  readonly subcommands?: CommandTable;
+}
+
+/** Commands keyed by lower-case name. */
+export type CommandTable = ReadonlyMap<string, CommandSpec>;
+
+/** Replies many commands share; never mutated, so one Buffer serves every connection. */
+export const OK = encodeSimpleString('OK');
+export const ZERO = encodeInteger(0);
+export const ONE = encodeInteger(1);
+export const SYNTAX_ERROR = encodeError('ERR syntax error');
+export const NOT_AN_INTEGER = encodeError('ERR value is not an integer or out of range');
+
+/** A key or value as the store keeps it: one char per byte. */
+export function text(arg: Buffer): string {
+  return arg.toString('latin1');
+}
+
+/**
+ * Lower case, for comparing with ASCII names as strcasecmp does. toLowerCase() also folds latin1
+ * letters (0xC0-0xDE), but never into ASCII, so an ASCII name matches exactly what strcasecmp matches.
+ */
+export function lowerCase(arg: Buffer): string {
+  return arg.toString('latin1').toLowerCase();
+}
+
+/** Up to the first NUL: redis formats its errors with %s, which stops there. */
+export function cString(arg: Buffer): string {
+  const nul = arg.indexOf(0);
+  return arg.toString('latin1', 0, nul < 0 ? arg.length : nul);
+}
+
+/** `wrong number of arguments for 'name' command`, as processCommand answers. */
+export function arityError(name: string): Buffer {
+  return encodeError(`ERR wrong number of arguments for '${name}' command`);
+}
+
+/** `invalid expire time in 'name' command`, for a time that is not positive or overflows int64. */
+export function invalidExpireTime(name: string): Buffer {
+  return encodeError(`ERR invalid expire time in '${name}' command`);
+}
+
+/** A command's name and arguments: never empty (the parser drops blank commands). */
+export type CommandArgs = readonly [name: Buffer, ...args: Buffer[]];
+
+/**
+ * Argument `index`, which the command's arity guarantees; throws RangeError if it is missing (a
+ * table entry whose arity is wrong).
+ */
+export function argAt(args: readonly Buffer[], index: number): Buffer {
+  const arg = args[index];
+  if (arg === undefined) throw new RangeError(`Command has no argument ${index}: check its arity`);
+  return arg;
+}
+
+/** Runs the command `args` names, or answers with the error redis-server would give. */
+export function dispatch(table: CommandTable, args: CommandArgs, context: CommandContext): Buffer {
+  const [name, sub] = args;
+  let spec = table.get(lowerCase(name));
+  if (spec === undefined) return unknownCommand(args);
+  if (spec.subcommands !== undefined && sub !== undefined) {
+    const found = spec.subcommands.get(lowerCase(sub));
+    if (found === undefined) return encodeError(`ERR unknown subcommand '${cString(sub).slice(0, 128)}'. Try ${spec.name.toUpperCase()} HELP.`);
+    spec = found;
+  }
+  const arityOk = spec.arity > 0 ? args.length === spec.arity : args.length >= -spec.arity;
+  if (!arityOk || spec.run === undefined) return arityError(spec.name);
+  return spec.run(args, context);
+}
+
+/** `unknown command 'x', with args beginning with: 'a' 'b' `: up to about 128 bytes of arguments. */
+function unknownCommand(args: CommandArgs): Buffer {
+  const [name, ...rest] = args;
+  let quoted = '';
+  for (const arg of rest) {
+    if (quoted.length >= 128) break;
+    quoted += `'${cString(arg).slice(0, 128 - quoted.length)}' `;
+  }
+  return encodeError(`ERR unknown command '${cString(name).slice(0, 128)}', with args beginning with: ${quoted}`);
+}

@@ -1,0 +1,291 @@
+// An incremental parser for what clients send redis-server (RESP2 requests): arrays of bulk strings
+// and inline commands, as networking.c processMultibulkBuffer and processInlineBuffer read them.
+// Not a reply parser: `+`, `-` and `:` are not requests. Fed any split of the stream.
+//
+//   *2\r\n$3\r\nGET\r\n$1\r\nk\r\n        multibulk: *<count>, then <count> times $<length> <bytes>
+//   PING "a b" 'c'\r\n                     inline: one line to LF (CR optional), split like a shell
+//
+//   phase         reads                           then
+//   start         one byte: '*', or else inline   array-header | inline
+//   inline        a line up to LF                 start (emits the command unless the line is blank)
+//   array-header  a count line                    element | start (top-level count <= 0: no command)
+//   element       one byte: '$' (or '*' nested)   bulk-header | array-header
+//   bulk-header   a length line                   bulk
+//   bulk          length + 2 bytes (CRLF)         element | start (emits once the array is complete)
+import { parseLength } from './integers.js';
+import { type RespLimits, resolveRespLimits } from './resp-limits.js';
+import { splitArgs } from './split-args.js';
+
+/** A request element: a bulk string, or (only with maxDepth > 1) an array or a null array. */
+export type RespValue = Buffer | null | readonly RespValue[];
+/** One command: its name and arguments (all Buffers unless maxDepth > 1 let arrays in). */
+export type RespCommand = readonly RespValue[];
+
+/**
+ * Input redis-server would refuse, with redis's reply text as `message` (the server sends
+ * `-ERR <message>` and closes). For a length over a limit, `limit` and `length` say which.
+ */
+export class RespProtocolError extends SyntaxError {
+  override name = 'RespProtocolError';
+  readonly code = 'ERR_RESP_PROTOCOL' as const;
+  readonly limit: number | undefined;
+  readonly length: number | undefined;
+
+  constructor(message: string, size?: { limit: number; length: number }) {
+    super(message);
+    this.limit = size?.limit;
+    this.length = size?.length;
+  }
+}
+
+/** An array being read: what it holds so far, how many elements are still to come. */
+class Frame {
+  readonly items: RespValue[] = [];
+  remaining: number;
+  readonly parent: Frame | undefined;
+  readonly depth: number;
+  /** Its phases, made once per array rather than once per element. */
+  readonly element: Phase = { kind: 'element', frame: this };
+  readonly bulkHeader: Phase = { kind: 'bulk-header', frame: this };
+
+  constructor(count: number, parent: Frame | undefined) {
+    this.remaining = count;
+    this.parent = parent;
+    this.depth = parent === undefined ? 1 : parent.depth + 1;
+  }
+}
+
+/** A line read whole: `bytes[start, end)`, the LF excluded; the next line starts at `next`. */
+interface Line {
+  readonly bytes: Buffer;
+  readonly start: number;
+  readonly end: number;
+  readonly next: number;
+}
+
+type Phase =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'inline' }
+  | { readonly kind: 'array-header'; readonly parent: Frame | undefined }
+  | { readonly kind: 'element'; readonly frame: Frame }
+  | { readonly kind: 'bulk-header'; readonly frame: Frame }
+  | { readonly kind: 'bulk'; readonly frame: Frame; readonly length: number; remaining: number; readonly parts: Buffer[] }
+  | { readonly kind: 'failed' };
+
+const START: Phase = { kind: 'start' };
+const INLINE: Phase = { kind: 'inline' };
+const FAILED: Phase = { kind: 'failed' };
+const TOP_ARRAY_HEADER: Phase = { kind: 'array-header', parent: undefined };
+
+const LF = 0x0a;
+const CR = 0x0d;
+const STAR = 0x2a;
+const DOLLAR = 0x24;
+
+/**
+ * Feed it any split of a client's stream; it emits each complete command, in order. Work is linear
+ * in the input however it is split: a partial line is kept as pieces and joined once, a bulk string
+ * is copied out of each chunk and joined once. Emitted Buffers are the parser's own copies, never
+ * views of a chunk (the caller may reuse its chunk, and a store keeps values indefinitely).
+ * After it throws RespProtocolError it stays failed and ignores further input; commands completed
+ * before the error were emitted.
+ */
+export class RespParser {
+  readonly #limits: RespLimits;
+  #phase: Phase = START;
+  /** A line not yet ended by LF, as copied pieces (joined once when its LF arrives). */
+  #line: Buffer[] = [];
+  #lineBytes = 0;
+
+  constructor(limits: Partial<RespLimits> = {}) {
+    this.#limits = resolveRespLimits(limits);
+  }
+
+  /** True between commands with nothing buffered: EOF here cuts no command short. */
+  get isIdle(): boolean {
+    return this.#phase.kind === 'start';
+  }
+
+  /**
+   * Parses `chunk`, calling `emit` for each command it completes. Throws RespProtocolError for input
+   * redis-server refuses; the chunk is only read during the call.
+   */
+  feed(chunk: Uint8Array, emit: (command: RespCommand) => void): void {
+    if (this.#phase.kind === 'failed') return;
+    const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let pos = 0;
+    try {
+      while (pos < data.length) pos = this.#step(data, pos, emit);
+    } catch (error) {
+      this.#phase = FAILED;
+      this.#line = [];
+      this.#lineBytes = 0;
+      throw error;
+    }
+  }
+
+  /** One step of the state machine from `pos`; returns where the next step starts. */
+  #step(data: Buffer, pos: number, emit: (command: RespCommand) => void): number {
+    const phase = this.#phase;
+    switch (phase.kind) {
+      case 'start': {
+        // Redis decides per command: '*' starts a multibulk, any other byte an inline command.
+        const isMultibulk = data[pos] === STAR;
+        this.#phase = isMultibulk ? TOP_ARRAY_HEADER : INLINE;
+        return isMultibulk ? pos + 1 : pos;
+      }
+      case 'inline':
+        return this.#readInline(data, pos, emit);
+      case 'array-header':
+        return this.#readArrayHeader(phase.parent, data, pos, emit);
+      case 'element':
+        return this.#readElementType(phase.frame, data, pos);
+      case 'bulk-header':
+        return this.#readBulkHeader(phase.frame, data, pos, emit);
+      case 'bulk':
+        return this.#readBulk(phase, data, pos, emit);
+      case 'failed':
+        return data.length;
+      default: {
+        const never: never = phase;
+        return never;
+      }
+    }
+  }
+
+  #readInline(data: Buffer, pos: number, emit: (command: RespCommand) => void): number {
+    const read = this.#readLine(data, pos, 'Protocol error: too big inline request');
+    if (read === undefined) return data.length;
+    this.#phase = START;
+    const end = read.end > read.start && read.bytes[read.end - 1] === CR ? read.end - 1 : read.end;
+    const args = splitArgs(read.bytes.subarray(read.start, end));
+    if (args === undefined) throw new RespProtocolError('Protocol error: unbalanced quotes in request');
+    if (args.length > 0) emit(args);
+    return read.next;
+  }
+
+  #readArrayHeader(parent: Frame | undefined, data: Buffer, pos: number, emit: (command: RespCommand) => void): number {
+    const read = this.#readLine(data, pos, 'Protocol error: too big mbulk count string');
+    if (read === undefined) return data.length;
+    const count = headerValue(read);
+    // At the top, redis reads a count <= 0 as no command at all; nested, only -1 (a null array) is valid.
+    const isValid = count !== undefined && count <= this.#limits.maxArrayLength && (parent === undefined || count >= -1);
+    if (!isValid) throw new RespProtocolError('Protocol error: invalid multibulk length', sizeOf(count, this.#limits.maxArrayLength));
+    if (parent === undefined && count <= 0) {
+      this.#phase = START;
+    } else if (parent !== undefined && count <= 0) {
+      this.#complete(parent, count === 0 ? [] : null, emit);
+    } else {
+      this.#phase = new Frame(count, parent).element;
+    }
+    return read.next;
+  }
+
+  #readElementType(frame: Frame, data: Buffer, pos: number): number {
+    const byte = data.readUInt8(pos);
+    if (byte === DOLLAR) {
+      this.#phase = frame.bulkHeader;
+    } else if (byte === STAR && frame.depth < this.#limits.maxDepth) {
+      this.#phase = { kind: 'array-header', parent: frame };
+    } else {
+      throw new RespProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(byte)}'`);
+    }
+    return pos + 1;
+  }
+
+  #readBulkHeader(frame: Frame, data: Buffer, pos: number, emit: (command: RespCommand) => void): number {
+    const read = this.#readLine(data, pos, 'Protocol error: too big bulk count string');
+    if (read === undefined) return data.length;
+    const length = headerValue(read);
+    // Checked before a byte of the body is buffered: a declared length costs nothing until it arrives.
+    if (length === undefined || length < 0 || length > this.#limits.maxBulkBytes) {
+      throw new RespProtocolError('Protocol error: invalid bulk length', sizeOf(length, this.#limits.maxBulkBytes));
+    }
+    const start = read.next;
+    if (start + length + 2 <= data.length) {
+      // The common case, the whole body in this chunk: one copy, no pieces.
+      expectCRLF(data, start + length);
+      const value = Buffer.allocUnsafe(length);
+      data.copy(value, 0, start, start + length);
+      this.#complete(frame, value, emit);
+      return start + length + 2;
+    }
+    this.#phase = { kind: 'bulk', frame, length, remaining: length + 2, parts: [] };
+    return start;
+  }
+
+  #readBulk(phase: Extract<Phase, { kind: 'bulk' }>, data: Buffer, pos: number, emit: (command: RespCommand) => void): number {
+    const take = Math.min(phase.remaining, data.length - pos);
+    const piece = data.subarray(pos, pos + take);
+    // Copied unless it is the last piece: the chunk is only lent for this call, and concat copies.
+    phase.parts.push(take === phase.remaining ? piece : Buffer.from(piece));
+    phase.remaining -= take;
+    if (phase.remaining > 0) return pos + take;
+    const whole = Buffer.concat(phase.parts, phase.length + 2);
+    expectCRLF(whole, phase.length);
+    this.#complete(phase.frame, whole.subarray(0, phase.length), emit);
+    return pos + take;
+  }
+
+  /** Adds `value` to `frame`; each array it completes goes to its parent, the outermost to `emit`. */
+  #complete(frame: Frame, value: RespValue, emit: (command: RespCommand) => void): void {
+    let current = frame;
+    let item = value;
+    for (;;) {
+      current.items.push(item);
+      current.remaining -= 1;
+      if (current.remaining > 0) {
+        this.#phase = current.element;
+        return;
+      }
+      const parent = current.parent;
+      if (parent === undefined) {
+        this.#phase = START;
+        emit(current.items);
+        return;
+      }
+      item = current.items;
+      current = parent;
+    }
+  }
+
+  /**
+   * The line from `pos` up to its LF, or undefined once the rest of `data` is kept for later. Each
+   * byte is scanned once: kept pieces are never rescanned, and joined once when the LF comes.
+   */
+  #readLine(data: Buffer, pos: number, tooBig: string): Line | undefined {
+    const lf = data.indexOf(LF, pos);
+    const end = lf < 0 ? data.length : lf;
+    const length = this.#lineBytes + end - pos;
+    if (length > this.#limits.maxInlineBytes) throw new RespProtocolError(tooBig, { limit: this.#limits.maxInlineBytes, length });
+    if (lf < 0) {
+      this.#line.push(Buffer.from(data.subarray(pos)));
+      this.#lineBytes = length;
+      return undefined;
+    }
+    if (this.#line.length === 0) return { bytes: data, start: pos, end: lf, next: lf + 1 };
+    this.#line.push(data.subarray(pos, lf));
+    const bytes = Buffer.concat(this.#line, length);
+    this.#line = [];
+    this.#lineBytes = 0;
+    return { bytes, start: 0, end: length, next: lf + 1 };
+  }
+}
+
+/** The number on a `*` or `$` line (prefix already read), which must end in CRLF; else undefined. */
+function headerValue(line: Line): number | undefined {
+  if (line.end === line.start || line.bytes[line.end - 1] !== CR) return undefined;
+  return parseLength(line.bytes, line.start, line.end - 1);
+}
+
+function sizeOf(length: number | undefined, limit: number): { limit: number; length: number } | undefined {
+  return length !== undefined && length > limit ? { limit, length } : undefined;
+}
+
+/**
+ * Redis skips the two bytes after a bulk string unread; we insist they are CRLF, since anything else
+ * means the client and server disagree on where commands start. No client sends anything else.
+ */
+function expectCRLF(data: Buffer, at: number): void {
+  if (data[at] !== CR || data[at + 1] !== LF) throw new RespProtocolError('Protocol error: expected CRLF after bulk string');
+}

@@ -1,0 +1,181 @@
+// The Redis-protocol server: one RespServerProtocol per connection, over one RespStore shared by
+// all of a factory's connections. Commands are answered in order; the replies to one chunk of
+// pipelined commands go out in one write. Not a redis: strings only, one database, no persistence.
+//
+//   state     reads  runs commands                leaves by
+//   open      yes    as they arrive               pauseWriting -> paused; QUIT or protocol error -> closing
+//   paused    no     no (they wait, parsed)       resumeWriting -> open, the waiting ones run
+//   closing   no     no                           the last reply written, then transport.close()
+import type { Factory, Protocol, Transport } from '../../transports/protocol.js';
+import { type CommandArgs, type CommandContext, type CommandTable, dispatch } from './command.js';
+import { KEYSPACE_COMMANDS } from './keyspace-commands.js';
+import { encodeError } from './resp-encoder.js';
+import { type RespLimits, resolveRespLimits } from './resp-limits.js';
+import { type RespCommand, RespParser, RespProtocolError } from './resp-parser.js';
+import { SERVER_COMMANDS } from './server-commands.js';
+import { RespStore, type StoreOptions } from './store.js';
+import { STRING_COMMANDS } from './string-commands.js';
+
+/** Options of one connection. */
+export interface RespServerOptions {
+  readonly limits?: Partial<RespLimits>;
+}
+
+/** Options of respFactory: the connections' limits and, unless `store` is given, the store's. */
+export interface RespFactoryOptions extends RespServerOptions, StoreOptions {
+  /** The keyspace; default a new RespStore made with this object's clock and scheduler. */
+  readonly store?: RespStore;
+}
+
+/** A Factory whose connections share `store`. */
+export interface RespFactory extends Factory {
+  readonly store: RespStore;
+}
+
+/** Every command the server knows, keyed by lower-case name. */
+export const RESP_COMMANDS: CommandTable = new Map(
+  [...STRING_COMMANDS, ...KEYSPACE_COMMANDS, ...SERVER_COMMANDS].map((spec) => [spec.name, spec]),
+);
+
+/** Replies are batched up to this many bytes per write; a bigger reply is written as it is, uncopied. */
+const FLUSH_BYTES = 64 * 1024;
+
+const NESTED_ARGUMENT = encodeError('ERR Protocol error: nested arrays are not valid command arguments');
+
+function isCommandArgs(command: RespCommand): command is CommandArgs {
+  return command.length > 0 && command.every((arg) => Buffer.isBuffer(arg));
+}
+
+/**
+ * One client connection. Event order as any Protocol: `connectionMade dataReceived* eofReceived?
+ * connectionLost`. A protocol error gets redis's reply (`-ERR Protocol error: ...`) after the replies
+ * to the commands before it, then the connection closes, as redis-server does. When the transport's
+ * write buffer goes over its high-water mark, reading pauses until it drains (resumeWriting).
+ */
+export class RespServerProtocol implements Protocol {
+  readonly #parser: RespParser;
+  readonly #context: CommandContext;
+  #transport: Transport | undefined;
+  /** Parsed, not yet run: only non-empty while writing is paused. */
+  #queue: (RespCommand | RespProtocolError)[] = [];
+  #head = 0;
+  #replies: Buffer[] = [];
+  #replyBytes = 0;
+  #isWritePaused = false;
+  #isClosingAfterReply = false;
+  #isPeerDone = false;
+
+  constructor(store: RespStore, options: RespServerOptions = {}) {
+    const limits = resolveRespLimits(options.limits);
+    this.#parser = new RespParser(limits);
+    this.#context = {
+      store,
+      limits,
+      commands: RESP_COMMANDS,
+      closeAfterReply: () => {
+        this.#isClosingAfterReply = true;
+      },
+    };
+  }
+
+  connectionMade(transport: Transport): void {
+    this.#transport = transport;
+  }
+
+  dataReceived(data: Uint8Array): void {
+    if (this.#transport === undefined || this.#isClosingAfterReply) return;
+    try {
+      this.#parser.feed(data, (command) => this.#queue.push(command));
+    } catch (error) {
+      if (!(error instanceof RespProtocolError)) throw error;
+      this.#queue.push(error);
+    }
+    this.#drain();
+  }
+
+  eofReceived(): boolean {
+    this.#isPeerDone = true;
+    // Commands still waiting behind backpressure are answered before the connection closes.
+    return this.#head < this.#queue.length;
+  }
+
+  pauseWriting(): void {
+    this.#isWritePaused = true;
+    this.#transport?.pauseReading();
+  }
+
+  resumeWriting(): void {
+    this.#isWritePaused = false;
+    if (this.#isClosingAfterReply) return;
+    this.#transport?.resumeReading();
+    this.#drain();
+  }
+
+  connectionLost(): void {
+    this.#transport = undefined;
+    this.#queue = [];
+    this.#head = 0;
+    this.#replies = [];
+    this.#replyBytes = 0;
+  }
+
+  #drain(): void {
+    const transport = this.#transport;
+    if (transport === undefined) return;
+    while (!this.#isWritePaused && !this.#isClosingAfterReply && !transport.isClosing) {
+      const item = this.#queue[this.#head];
+      if (item === undefined) break;
+      this.#head += 1;
+      this.#reply(transport, this.#run(item));
+    }
+    this.#flush(transport);
+    const isDrained = this.#head >= this.#queue.length;
+    if (isDrained || this.#isClosingAfterReply) {
+      this.#queue = [];
+      this.#head = 0;
+    }
+    if (this.#isClosingAfterReply || (isDrained && this.#isPeerDone)) transport.close();
+  }
+
+  #run(item: RespCommand | RespProtocolError): Buffer {
+    if (item instanceof RespProtocolError) {
+      this.#isClosingAfterReply = true;
+      return encodeError(`ERR ${item.message}`);
+    }
+    return isCommandArgs(item) ? dispatch(RESP_COMMANDS, item, this.#context) : NESTED_ARGUMENT;
+  }
+
+  #reply(transport: Transport, reply: Buffer): void {
+    if (reply.length >= FLUSH_BYTES) {
+      this.#flush(transport);
+      this.#write(transport, reply);
+      return;
+    }
+    this.#replies.push(reply);
+    this.#replyBytes += reply.length;
+    if (this.#replyBytes >= FLUSH_BYTES) this.#flush(transport);
+  }
+
+  #flush(transport: Transport): void {
+    const replies = this.#replies;
+    const data = replies.length > 1 ? Buffer.concat(replies, this.#replyBytes) : replies[0];
+    this.#replies = [];
+    this.#replyBytes = 0;
+    if (data !== undefined) this.#write(transport, data);
+  }
+
+  #write(transport: Transport, data: Buffer): void {
+    // A write can lose the connection (EPIPE): what follows it is dropped, never written to a closed transport.
+    if (!transport.isClosing) transport.write(data);
+  }
+}
+
+/**
+ * A factory of RESP server connections sharing one store. Throws RangeError for an invalid limit.
+ * With a scheduler, the store sweeps expired keys; call `store.close()` to stop that on shutdown.
+ */
+export function respFactory(options: RespFactoryOptions = {}): RespFactory {
+  const limits = resolveRespLimits(options.limits);
+  const store = options.store ?? new RespStore(options);
+  return { store, buildProtocol: () => new RespServerProtocol(store, { limits }) };
+}

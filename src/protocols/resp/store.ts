@@ -1,0 +1,166 @@
+// The RESP server's keyspace: binary-safe string keys and values, with expiry in milliseconds.
+// An expired key vanishes when touched (redis's lazy expireIfNeeded) and, given a scheduler, in a
+// periodic sweep (redis's active expire cycle), so keys nobody reads again do not pile up.
+// Not a cache: no eviction, no memory limit. Keys are byte strings, one char per byte (latin1).
+import type { Cancellable, Scheduler } from '../scheduler.js';
+import { globMatch } from './glob-match.js';
+
+/** How a RespStore tells time and sweeps. */
+export interface StoreOptions {
+  /** The clock, in milliseconds since the epoch (EXAT/PXAT are wall-clock); default Date.now. */
+  readonly now?: () => number;
+  /** Runs the sweep; without one, expired keys go only when touched or listed. */
+  readonly scheduler?: Scheduler;
+  /** Seconds between sweeps (default 0.1: redis's hz 10). */
+  readonly sweepInterval?: number;
+  /** Keys with a time to live examined per sweep (default 1000). */
+  readonly sweepBatch?: number;
+}
+
+const DEFAULT_SWEEP_INTERVAL = 0.1;
+const DEFAULT_SWEEP_BATCH = 1000;
+
+/**
+ * An in-memory keyspace shared by every connection of a factory. Reads take the clock once per
+ * call: a key whose time has passed (now > expiresAt, as redis's keyIsExpired) is deleted then.
+ */
+export class RespStore {
+  /** The clock every expiry is measured on (commands read it for EX, PX and TTL too). */
+  readonly now: () => number;
+  readonly #data = new Map<string, Buffer>();
+  /** Absolute expiry times of the keys that have one. */
+  readonly #expires = new Map<string, number>();
+  readonly #scheduler: Scheduler | undefined;
+  readonly #sweepInterval: number;
+  readonly #sweepBatch: number;
+  /** Where the sweep resumes, so each sweep looks at different keys. */
+  #cursor: Iterator<[string, number]> | undefined;
+  #timer: Cancellable | undefined;
+  #isClosed = false;
+
+  constructor(options: StoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.#scheduler = options.scheduler;
+    this.#sweepInterval = options.sweepInterval ?? DEFAULT_SWEEP_INTERVAL;
+    this.#sweepBatch = options.sweepBatch ?? DEFAULT_SWEEP_BATCH;
+  }
+
+  /**
+   * Keys held, as redis's DBSIZE: O(1), so it counts expired keys not yet swept or touched.
+   */
+  get size(): number {
+    return this.#data.size;
+  }
+
+  /** The value of `key`, or undefined if it does not exist or has expired. */
+  get(key: string): Buffer | undefined {
+    return this.#isLive(key) ? this.#data.get(key) : undefined;
+  }
+
+  /** True if `key` exists and has not expired. */
+  has(key: string): boolean {
+    return this.#isLive(key);
+  }
+
+  /** Sets `key`; its time to live is cleared unless `keepTtl` (SET KEEPTTL, INCR). */
+  set(key: string, value: Buffer, options: { readonly keepTtl?: boolean } = {}): void {
+    // An expired key is gone first, so KEEPTTL never keeps a time that already passed.
+    this.#isLive(key);
+    this.#data.set(key, value);
+    if (options.keepTtl !== true) this.#expires.delete(key);
+  }
+
+  /** Deletes `key`; false if it did not exist (or had expired). */
+  delete(key: string): boolean {
+    if (!this.#isLive(key)) return false;
+    this.#remove(key);
+    return true;
+  }
+
+  /** Sets when `key` expires (ms since the epoch); false if it does not exist. */
+  expireAt(key: string, at: number): boolean {
+    if (!this.#isLive(key)) return false;
+    this.#expires.set(key, at);
+    this.#armSweep();
+    return true;
+  }
+
+  /** When `key` expires, or undefined if it has no time to live or does not exist. */
+  expiresAt(key: string): number | undefined {
+    return this.#isLive(key) ? this.#expires.get(key) : undefined;
+  }
+
+  /** Removes `key`'s time to live; false if it had none or does not exist. */
+  persist(key: string): boolean {
+    return this.#isLive(key) && this.#expires.delete(key);
+  }
+
+  /** The live keys matching the glob `pattern` (KEYS); expired ones met on the way are deleted. */
+  keys(pattern = '*'): string[] {
+    const now = this.now();
+    const found: string[] = [];
+    for (const key of this.#data.keys()) {
+      if (this.#hasExpired(key, now)) this.#remove(key);
+      else if (globMatch(pattern, key)) found.push(key);
+    }
+    return found;
+  }
+
+  /** Deletes every key (FLUSHDB). */
+  flush(): void {
+    this.#data.clear();
+    this.#expires.clear();
+    this.#cursor = undefined;
+  }
+
+  /** Stops the sweep for good (the server is shutting down); lazy expiry goes on. */
+  close(): void {
+    this.#isClosed = true;
+    this.#timer?.cancel();
+    this.#timer = undefined;
+  }
+
+  #isLive(key: string): boolean {
+    if (!this.#hasExpired(key)) return this.#data.has(key);
+    this.#remove(key);
+    return false;
+  }
+
+  /** The clock is read only for keys that have a time to live: most have none. */
+  #hasExpired(key: string, now?: number): boolean {
+    const at = this.#expires.get(key);
+    return at !== undefined && (now ?? this.now()) > at;
+  }
+
+  #remove(key: string): void {
+    this.#data.delete(key);
+    this.#expires.delete(key);
+  }
+
+  /** The sweep runs only while some key has a time to live: an idle store schedules nothing. */
+  #armSweep(): void {
+    const scheduler = this.#scheduler;
+    if (scheduler === undefined || this.#timer !== undefined || this.#isClosed) return;
+    this.#timer = scheduler.callLater(this.#sweepInterval, () => {
+      this.#timer = undefined;
+      this.#sweep();
+      if (this.#expires.size > 0) this.#armSweep();
+    });
+  }
+
+  /** Examines up to sweepBatch keys with a time to live, resuming where the last sweep stopped. */
+  #sweep(): void {
+    const now = this.now();
+    for (let examined = 0; examined < this.#sweepBatch; examined++) {
+      this.#cursor ??= this.#expires.entries();
+      const next = this.#cursor.next();
+      if (next.done === true) {
+        // Start over next time; stop now so one sweep never examines a key twice.
+        this.#cursor = undefined;
+        return;
+      }
+      const [key, at] = next.value;
+      if (now > at) this.#remove(key);
+    }
+  }
+}
