@@ -53,6 +53,8 @@ function exchange(port: number, send: string, until: (got: string) => boolean): 
       }
     });
     socket.on('connect', () => socket.write(send));
+    // A connection dropped before the answer (a worker that just died) resolves with what came.
+    socket.on('close', () => resolve(got));
   });
 }
 
@@ -132,5 +134,42 @@ test('switchboard start (npm start) runs the example servers, says how to try ea
   t.is(await exchange(servers.get('echo') ?? 0, 'echo me', (got) => got.length >= 7), 'echo me');
   child.kill('SIGINT');
   const [code] = (await once(child, 'exit')) as [number | null];
+  t.is(code, 0);
+});
+
+function servedBy(port: number): Promise<string> {
+  return exchange(port, 'GET / HTTP/1.0\r\n\r\n', (got) => got.includes('hello from switchboard')).then(
+    (reply) => /X-Served-By: (worker \d+ \(pid \d+\))/.exec(reply)?.[1] ?? 'nobody',
+  );
+}
+
+test('switchboard serve --workers 2 spreads connections over both workers, restarts one that dies, and stops on SIGTERM', async (t) => {
+  const { child, lines } = launch('serve', 'http', '--port', '0', '--workers', '2');
+  t.teardown(() => child.kill('SIGKILL'));
+  const line = await nextLine(lines);
+  t.regex(line, /^listening on 127\.0\.0\.1:\d+$/);
+  const port = Number(line.split(':').at(-1));
+  const seen = new Set<string>();
+  for (let i = 0; i < 12; i++) seen.add(await servedBy(port));
+  t.is(seen.size, 2, [...seen].join(', '));
+  const victim = /pid (\d+)/.exec([...seen][0] ?? '')?.[1];
+  t.truthy(victim);
+  const replacementReady = new Promise<void>((resolve) => {
+    let said = '';
+    child.stderr.on('data', (d: Buffer) => {
+      said += d.toString();
+      if (said.includes('worker 3 ready')) resolve();
+    });
+  });
+  process.kill(Number(victim), 'SIGKILL');
+  await replacementReady;
+  // Round robin over the two live workers: the replacement answers within two connections.
+  let replaced = false;
+  for (let i = 0; i < 4 && !replaced; i++) replaced = (await servedBy(port)).startsWith('worker 3 ');
+  t.true(replaced, 'a replacement worker serves connections');
+  t.is(child.exitCode, null, 'the primary is still running');
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const [code] = (await exited) as [number | null];
   t.is(code, 0);
 });

@@ -12,9 +12,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const readme = readFileSync(`${ROOT}README.md`, 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
 
-for (const name of ['readme-client', 'readme-select-server', 'readme-custom-server']) {
+for (const name of ['readme-client', 'readme-select-server', 'readme-custom-server', 'readme-testing']) {
   test(`README shows examples/${name}.ts as it is`, (t) => {
-    const source = readFileSync(`${ROOT}examples/${name}.ts`, 'utf8').replace("'../src/index.js'", "'switchboard'");
+    const source = readFileSync(`${ROOT}examples/${name}.ts`, 'utf8')
+      .replace("'../src/index.js'", "'switchboard'")
+      .replace("'../src/testing/index.js'", "'switchboard/testing'");
     t.true(blocks.includes(source), `the README block for ${name} differs from the file`);
   });
 }
@@ -80,4 +82,15 @@ test('the README handler-class server answers in capitals', async (t) => {
   const child = run('readme-custom-server', port);
   t.teardown(() => child.kill('SIGKILL'));
   t.is(await talk(child, port, 'quiet words'), 'QUIET WORDS');
+});
+
+test('the README testing example passes its own assertions', async (t) => {
+  const child = spawn(process.execPath, [`${ROOT}dist/examples/readme-testing.js`]);
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  t.is(code, 0);
+  t.is(out, 'ok\n');
 });

@@ -7,6 +7,7 @@ import { type ListeningPort, listenTCP } from '../transports/endpoints.js';
 import { OSError } from '../transports/errors.js';
 import { type FlagSpec, type FlagValues, UsageError, intFlag, parseFlags, stringFlag } from './flags.js';
 import { SERVERS, type ServerKind } from './servers.js';
+import { isWorker, runPrimary, runWorker } from './workers.js';
 
 export const SERVE_FLAGS: FlagSpec = {
   host: 'string',
@@ -29,6 +30,7 @@ export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join
   --host ADDR            address to listen on (default 127.0.0.1; IPv6 as ::1)
   --port N               port (default: echo 9007, discard 9009, chat 9010, http 8080, resp 6380; 0 picks one)
   --reactor NAME         select or selector (default selector)
+  --workers N            N worker processes, each with its own reactor, sharing the port (default 1)
   --max-connections N    connections open at once (default unlimited)
   --max-line-bytes N     chat: longest line
   --max-header-bytes N   http: request line and headers (default 16384)
@@ -102,7 +104,10 @@ export async function serveCommand(args: readonly string[], out: (line: string) 
   const { positional, flags } = parseFlags(args, SERVE_FLAGS);
   const [name] = positional;
   if (name === undefined || positional.length > 1) throw new UsageError('serve takes one server name (see --help)');
-  if ((intFlag(flags, 'workers') ?? 1) !== 1) throw new UsageError('--workers is not available yet: run one process per core behind the same port with SO_REUSEPORT-free cluster support coming');
+  if (isWorker()) return runWorker(name, flags);
+  const workers = intFlag(flags, 'workers') ?? 1;
+  if (workers < 1 || workers > 256) throw new UsageError(`--workers takes 1 to 256, got ${workers}`);
+  if (workers > 1) return runPrimary(name, flags, args, workers, out);
   const reactor = createReactor(reactorName(flags));
   const server = await startServer(reactor, name, flags);
   stopOnSignals(reactor, [server]);

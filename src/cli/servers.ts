@@ -3,7 +3,7 @@
 import type { Factory } from '../transports/protocol.js';
 import type { Scheduler } from '../protocols/scheduler.js';
 import { discardFactory, echoFactory } from '../protocols/apps/echo.js';
-import { httpFactory } from '../protocols/apps/http-app.js';
+import { demoRouter, httpFactory } from '../protocols/apps/http-app.js';
 import { chatFactory } from '../protocols/apps/chat.js';
 import { withIdleTimeout } from '../protocols/idle-timeout.js';
 import { respFactory } from '../protocols/resp/resp-server.js';
@@ -67,7 +67,7 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = {
         }),
         headerTimeout: seconds(flags, 'header-timeout') ?? 30,
         idleTimeout: seconds(flags, 'idle-timeout') ?? 120,
-      }),
+      }, demoRouter(process.env['SWITCHBOARD_WORKER_ID'] === undefined ? undefined : `worker ${process.env['SWITCHBOARD_WORKER_ID']} (pid ${process.pid})`)),
   },
   resp: {
     defaultPort: 6380,

@@ -87,15 +87,22 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     if (ready.length > 0 || timeout === 0) return Promise.resolve(ready);
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
+      let isDone = false;
       const finish = (): void => {
+        if (isDone) return;
+        isDone = true;
         if (timer !== undefined) clearTimeout(timer);
         this.#wake = null;
         this.#forceWake = null;
         resolve(this.#isClosed ? [] : this.readyNow());
       };
+      let isFinishing = false;
       this.#wake = () => {
-        // A notification (or wakeup) arrived: resolve only if something is ready, unless woken on purpose.
-        if (this.#isClosed || this.#peekReady()) finish();
+        // Something may be ready: finish after the rest of this event-loop phase, so that every
+        // socket Node reads in the same poll phase is reported by this one select, not one each.
+        if (isFinishing || !(this.#isClosed || this.#peekReady())) return;
+        isFinishing = true;
+        setImmediate(finish);
       };
       if (timeout != null) timer = setTimeout(finish, timeout * 1000);
       this.#forceWake = finish;

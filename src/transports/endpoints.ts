@@ -7,13 +7,32 @@ import { isIPv6 } from 'node:net';
 import type { IOHandler, Reactor } from '../reactor/reactor.js';
 import type { DelayedCall } from '../reactor/delayed-call.js';
 import { type Address, addressText } from './address.js';
-import { AF_INET, AF_INET6, AF_UNIX, IPPROTO_TCP, SOL_SOCKET, SO_REUSEADDR, TCP_NODELAY } from './constants.js';
+import { AF_INET, AF_INET6, AF_UNIX, IPPROTO_TCP, SOL_SOCKET, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_NODELAY } from './constants.js';
 import { BlockingIOError, OSError, TimeoutError, codeOf, socketError } from './errors.js';
 import type { Factory } from './protocol.js';
 import { Socket } from './socket.js';
 import { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
 
-export interface NoDelayOption {
+/**
+ * The emulated buffers of a connection made by an endpoint: Linux starts a TCP socket at 16 KiB of
+ * send buffer but autotunes it to megabytes under load; a reactor connection starts at 256 KiB, so
+ * a stream is not throttled by the emulation (the real kernel buffers still sit underneath).
+ */
+export const CONNECTION_BUFFER_BYTES = 256 * 1024;
+
+function tuneBuffers(socket: Socket, options: BufferOptions): void {
+  socket.setsockopt(SOL_SOCKET, SO_SNDBUF, options.sendBufferBytes ?? CONNECTION_BUFFER_BYTES);
+  socket.setsockopt(SOL_SOCKET, SO_RCVBUF, options.receiveBufferBytes ?? CONNECTION_BUFFER_BYTES);
+}
+
+export interface BufferOptions {
+  /** SO_SNDBUF of each connection (default CONNECTION_BUFFER_BYTES). */
+  readonly sendBufferBytes?: number;
+  /** SO_RCVBUF of each connection (default CONNECTION_BUFFER_BYTES). */
+  readonly receiveBufferBytes?: number;
+}
+
+export interface NoDelayOption extends BufferOptions {
   /** TCP_NODELAY on each connection (default true: a reply is sent now, not after a delayed ACK). */
   readonly noDelay?: boolean;
 }
@@ -88,6 +107,7 @@ class ListeningHandler implements IOHandler, ListeningPort {
         continue;
       }
       if (connection.family !== AF_UNIX && this.#options.noDelay !== false) connection.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+      tuneBuffers(connection, this.#options);
       const protocol = this.#factory.buildProtocol(peer);
       const transport = new SocketTransport(connection, protocol, this.#reactor, this.#options, (t) => this.#open.delete(t));
       this.#open.add(transport);
@@ -233,6 +253,7 @@ function reportFailure(factory: Factory, reason: Error): void {
 export function connectTCP(reactor: Reactor, host: string, port: number, factory: Factory, options: ConnectOptions = {}): Connector {
   const socket = new Socket(isIPv6(host) ? AF_INET6 : AF_INET);
   if (options.noDelay !== false) socket.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+  tuneBuffers(socket, options);
   const rc = socket.connectEx([host, port]);
   if (rc !== 0 && codeOf(rc) !== 'EINPROGRESS') {
     socket.close();
@@ -269,3 +290,14 @@ export function connectUnix(reactor: Reactor, path: string, factory: Factory, op
   };
 }
 
+
+/**
+ * Serves one connection accepted elsewhere (a `serve --workers` primary hands each one to a worker
+ * over IPC) with a protocol from `factory`, on this process's reactor.
+ */
+export function serveConnection(reactor: Reactor, connection: net.Socket, factory: Factory, options: ListenOptions = {}): SocketTransport {
+  const socket = Socket.fromConnection(connection);
+  if (options.noDelay !== false) socket.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+  tuneBuffers(socket, options);
+  return new SocketTransport(socket, factory.buildProtocol(socket.getpeername()), reactor, options).start();
+}

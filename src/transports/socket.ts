@@ -400,6 +400,29 @@ export class Socket implements Selectable {
     listening.queue.offer({ accepted, client }, this.family === AF_UNIX && client !== undefined);
   }
 
+  /**
+   * A connected socket made from a node:net connection accepted elsewhere (another process's
+   * listener, passed over IPC, as `serve --workers` does): Python's socket.fromfd. TCP only; it reads
+   * from the start, as an accepted socket does once accept() returned it.
+   */
+  static fromConnection(connection: net.Socket): Socket {
+    const remoteHost = connection.remoteAddress;
+    const family = remoteHost !== undefined && remoteHost.includes(':') && !remoteHost.startsWith('::ffff:') ? AF_INET6 : AF_INET;
+    const adopted = new Socket(family);
+    adopted.#conn = 'established';
+    adopted.#bsd = 'connected';
+    adopted.#isReadPaused = true;
+    const stream = new NodeStreamEnd(connection, adopted.#events, true);
+    adopted.#stream = stream;
+    adopted.#applyOptions();
+    const local = stream.localEndpoint();
+    const remote = stream.remoteEndpoint();
+    if (local !== undefined) adopted.#local = adopted.#ipAddress(local.host, local.port);
+    if (remote !== undefined) adopted.#remote = adopted.#ipAddress(remote.host, remote.port);
+    adopted.#updateReading();
+    return adopted;
+  }
+
   #onAdmitted(arrival: Arrival<Socket>): void {
     const { accepted, client } = arrival;
     if (client !== undefined) {

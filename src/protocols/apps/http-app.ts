@@ -16,9 +16,11 @@ function patternChunk(offset: number, size: number): Buffer {
   return out;
 }
 
-export function demoRouter(): Router {
+/** `servedBy` (a worker's id under `serve --workers`) is sent as X-Served-By, to see the spread. */
+export function demoRouter(servedBy?: string): Router {
+  const extra: Record<string, string> = servedBy === undefined ? {} : { 'X-Served-By': servedBy };
   return new Router()
-    .get('/', (_req, res) => res.send(200, HELLO))
+    .get('/', (_req, res) => res.send(200, HELLO, 'text/plain; charset=utf-8', extra))
     .post('/echo', (req, res) => {
       res.setHeader('Content-Type', req.header('content-type') ?? 'application/octet-stream');
       res.end(req.body);
