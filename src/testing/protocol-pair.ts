@@ -1,46 +1,30 @@
 // Two protocols connected in memory with an explicit pump (Twisted's iosim): what one writes waits
 // until the test pumps it to the other, so the order of events is the test's to choose.
 import type { Address } from '../transports/address.js';
-import { type Protocol, type Transport, TransportClosedError } from '../transports/protocol.js';
+import type { Protocol } from '../transports/protocol.js';
+import { RecordingTransport } from './recording-transport.js';
 
-class PumpedTransport implements Transport<Uint8Array> {
-  readonly outbox: Uint8Array[] = [];
-  isClosing = false;
-  isReading = true;
-  hasWrittenEOF = false;
-  isAborted = false;
-  readonly localAddress: Address;
-  readonly peerAddress: Address;
-
+/** A recording transport whose writes wait in its outbox until the pair pumps them across. */
+class PumpedTransport extends RecordingTransport<Uint8Array> {
   constructor(local: Address, peer: Address) {
+    super();
     this.localAddress = local;
     this.peerAddress = peer;
   }
-  write(data: Uint8Array): void {
-    if (this.isClosing || this.hasWrittenEOF) throw new TransportClosedError('Cannot write to a closed transport');
-    this.outbox.push(Buffer.from(data));
+  get outbox(): Uint8Array[] {
+    return this.written;
   }
-  writeEOF(): void {
-    this.hasWrittenEOF = true;
+  override write(data: Uint8Array): void {
+    // Copied: the writer may reuse its buffer before the pump delivers it.
+    super.write(Buffer.from(data));
   }
-  close(): void {
-    this.isClosing = true;
+  override abort(): void {
+    super.abort();
+    this.written.length = 0;
   }
-  abort(): void {
-    this.isClosing = true;
-    this.isAborted = true;
-    this.outbox.length = 0;
+  override getWriteBufferSize(): number {
+    return this.written.reduce((n, b) => n + b.length, 0);
   }
-  pauseReading(): void {
-    this.isReading = false;
-  }
-  resumeReading(): void {
-    this.isReading = true;
-  }
-  getWriteBufferSize(): number {
-    return this.outbox.reduce((n, b) => n + b.length, 0);
-  }
-  setWriteBufferLimits(): void {}
 }
 
 export class ProtocolPair {
