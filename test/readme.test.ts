@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const readme = readFileSync(`${ROOT}README.md`, 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
 
-for (const name of ['readme-client', 'readme-select-server', 'readme-custom-server', 'readme-testing']) {
+for (const name of ['readme-client', 'readme-select-server', 'readme-custom-server', 'readme-json-server', 'readme-testing']) {
   test(`README shows examples/${name}.ts as it is`, (t) => {
     const source = readFileSync(`${ROOT}examples/${name}.ts`, 'utf8')
       .replace("'../src/index.js'", "'switchboard'")
@@ -33,7 +33,7 @@ function freePort(): Promise<number> {
 }
 
 /** Waits for the example to say it listens, then sends `message` and reads as much back. */
-async function talk(child: ChildProcess, port: number, message: string): Promise<string> {
+async function talk(child: ChildProcess, port: number, message: string, done: (got: string) => boolean = (got) => got.length >= message.length): Promise<string> {
   let out = '';
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (d: Buffer) => {
@@ -47,13 +47,13 @@ async function talk(child: ChildProcess, port: number, message: string): Promise
     let got = '';
     socket.on('error', reject);
     socket.on('data', (d: Buffer) => {
-      got += d.toString();
-      if (got.length >= message.length) {
+      got += d.toString('latin1');
+      if (done(got)) {
         socket.destroy();
         resolve(got);
       }
     });
-    socket.on('connect', () => socket.write(message));
+    socket.on('connect', () => socket.write(Buffer.from(message, 'latin1')));
   });
 }
 
@@ -93,4 +93,22 @@ test('the README testing example passes its own assertions', async (t) => {
   const [code] = (await once(child, 'exit')) as [number | null];
   t.is(code, 0);
   t.is(out, 'ok\n');
+});
+
+test('the README length-prefixed JSON server sums numbers and refuses bad params', async (t) => {
+  const port = await freePort();
+  const child = run('readme-json-server', port);
+  t.teardown(() => child.kill('SIGKILL'));
+  const frame = (value: unknown): Buffer => {
+    const body = Buffer.from(JSON.stringify(value));
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(body.length);
+    return Buffer.concat([head, body]);
+  };
+  const requests = Buffer.concat([frame({ id: 1, params: [1, 2, 3.5] }), frame({ id: 2, params: 'x' })]).toString('latin1');
+  const reply = await talk(child, port, requests, (got) => (got.match(/"id"/g) ?? []).length >= 2);
+  const bytes = Buffer.from(reply, 'latin1');
+  const first = bytes.readUInt32BE(0);
+  t.deepEqual(JSON.parse(bytes.subarray(4, 4 + first).toString()), { id: 1, result: 6.5 });
+  t.deepEqual(JSON.parse(bytes.subarray(8 + first).toString()), { id: 2, error: 'params must be an array of numbers' });
 });
