@@ -63,7 +63,7 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
   if (kind === undefined) throw new UsageError(`unknown server '${name}' (one of ${Object.keys(SERVERS).join(', ')})`);
   const host = stringFlag(flags, 'host') ?? '127.0.0.1';
   const wanted = port ?? intFlag(flags, 'port') ?? kind.defaultPort;
-  const scheduler = { callLater: (seconds: number, fn: () => void) => reactor.callLater(seconds, fn) };
+  const scheduler = { callLater: (seconds: number, fn: () => void) => reactor.callLater(seconds, fn), seconds: () => reactor.seconds() };
   const maxConnections = intFlag(flags, 'max-connections');
   let listening: ListeningPort;
   try {

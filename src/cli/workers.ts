@@ -26,7 +26,7 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
   const kind = SERVERS[name];
   if (kind === undefined) throw new UsageError(`unknown server '${name}'`);
   const reactor = createReactor(reactorName(flags));
-  const scheduler = { callLater: (seconds: number, fn: () => void) => reactor.callLater(seconds, fn) };
+  const scheduler = { callLater: (seconds: number, fn: () => void) => reactor.callLater(seconds, fn), seconds: () => reactor.seconds() };
   const factory = kind.build(flags, scheduler);
   const open = new Set<SocketTransport>();
   let stopping = false;

@@ -23,6 +23,7 @@ export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
   #lower: Transport<Out> | undefined;
   #timer: Cancellable | undefined;
   #timedOut = false;
+  #lastActivity = 0;
 
   constructor(inner: Protocol<In, Out>, seconds: number, scheduler: Scheduler) {
     this.#inner = inner;
@@ -98,8 +99,27 @@ export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
   }
 
   #touch(): void {
-    this.#stopTimer();
-    this.#timer = this.#scheduler.callLater(this.#seconds, () => {
+    const clock = this.#scheduler.seconds?.bind(this.#scheduler);
+    if (clock === undefined) {
+      this.#stopTimer();
+      this.#arm(this.#seconds);
+      return;
+    }
+    // Per message only a time is noted; the one pending timer, when it fires, re-arms itself for
+    // what is left (Twisted's TimeoutMixin resets a DelayedCall per message; this is cheaper still).
+    this.#lastActivity = clock();
+    if (this.#timer === undefined) this.#arm(this.#seconds);
+  }
+
+  #arm(after: number): void {
+    this.#timer = this.#scheduler.callLater(after, () => {
+      this.#timer = undefined;
+      const clock = this.#scheduler.seconds?.bind(this.#scheduler);
+      const idleFor = clock === undefined ? this.#seconds : clock() - this.#lastActivity;
+      if (idleFor < this.#seconds) {
+        this.#arm(this.#seconds - idleFor);
+        return;
+      }
       this.#timedOut = true;
       this.#lower?.abort();
     });

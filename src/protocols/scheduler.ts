@@ -8,4 +8,6 @@ export interface Cancellable {
 
 export interface Scheduler {
   callLater(seconds: number, fn: () => void): Cancellable;
+  /** The scheduler clock's time in seconds, when it has one: lets a timer be pushed back for free. */
+  seconds?(): number;
 }
