@@ -1,17 +1,17 @@
 // The protocols layer's public surface: the framing adapter and stacks, and the application
 // handlers (echo, discard, chat, HTTP/1.1), each a class a user could copy.
 export { FramingLayer, framed, type DecodeErrorAware } from './framing-layer.js';
-export { stack, stackFactory } from './stack.js';
+export { stack, stackFactory, type App } from './stack.js';
 export type { Scheduler, Cancellable } from './scheduler.js';
 export * from './framing/index.js';
 export { EchoProtocol, DiscardProtocol, echoFactory, discardFactory } from './apps/echo.js';
 export { ChatRoom, ChatMember, chatFactory, type ChatOptions } from './apps/chat.js';
 export { HttpServerProtocol, type HttpServerOptions } from './http/http-server.js';
-export { HttpRequestParser, HttpError, DEFAULT_HTTP_LIMITS, type HttpRequest, type HttpLimits } from './http/request-parser.js';
+export { HttpRequestParser, HttpError, DEFAULT_HTTP_LIMITS, type HttpRequest, type HttpLimits, type ParserEvents } from './http/request-parser.js';
 export { HttpResponse, type BodyProducer } from './http/response.js';
 export { Router, type RouteHandler } from './http/router.js';
 export { demoRouter, httpFactory } from './apps/http-app.js';
 export { IdleTimeout, IdleTimeoutError, withIdleTimeout } from './idle-timeout.js';
-export { respFactory, RespServerProtocol, type RespFactoryOptions, type RespFactory } from './resp/resp-server.js';
-export { RespStore } from './resp/store.js';
+export { respFactory, RespServerProtocol, type RespFactoryOptions, type RespFactory, type RespServerOptions } from './resp/resp-server.js';
+export { RespStore, type StoreOptions } from './resp/store.js';
 export { DEFAULT_RESP_LIMITS, type RespLimits } from './resp/resp-limits.js';

@@ -6,7 +6,7 @@ import type { Factory, Protocol } from '../transports/protocol.js';
 import type { Codec } from './framing/codec.js';
 import { type DecodeErrorAware, FramingLayer } from './framing-layer.js';
 
-type App<M> = Protocol<M, M> & DecodeErrorAware;
+export type App<M> = Protocol<M, M> & DecodeErrorAware;
 
 export function stack<A>(c1: Codec<A>, app: App<A>): Protocol;
 export function stack<A, B>(c1: Codec<A>, c2: Codec<B, A>, app: App<B>): Protocol;

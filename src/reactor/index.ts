@@ -8,4 +8,5 @@ export { SelectReactor } from './select-reactor.js';
 export { SelectorReactor } from './selector-reactor.js';
 export { createReactor, type ReactorName } from './default-reactors.js';
 export { type Clock, ManualClock, realClock } from './clock.js';
-export { type DelayedCall, AlreadyCalledError } from './delayed-call.js';
+export { type DelayedCall, AlreadyCalledError, type ScheduledCall, type TimerOwner } from './delayed-call.js';
+export type { ReadyHandlers } from './base-reactor.js';

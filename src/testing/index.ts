@@ -2,5 +2,5 @@
 // manual clock for the reactor and for protocols' schedulers, and a pumped in-memory pair.
 export { RecordingTransport, connectRecording } from './recording-transport.js';
 export { ManualScheduler } from './manual-scheduler.js';
-export { ProtocolPair, connectProtocols } from './protocol-pair.js';
+export { ProtocolPair, PumpedTransport, connectProtocols } from './protocol-pair.js';
 export { ManualClock } from '../reactor/clock.js';

@@ -5,7 +5,7 @@ import type { Protocol } from '../transports/protocol.js';
 import { RecordingTransport } from './recording-transport.js';
 
 /** A recording transport whose writes wait in its outbox until the pair pumps them across. */
-class PumpedTransport extends RecordingTransport<Uint8Array> {
+export class PumpedTransport extends RecordingTransport<Uint8Array> {
   constructor(local: Address, peer: Address) {
     super();
     this.localAddress = local;
