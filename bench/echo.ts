@@ -1,12 +1,17 @@
 // Echo over TCP loopback, driven by the C load client (bench/c/echo-client.c, which checks every
 // echoed byte): switchboard's echo handler on both reactors beside raw node:net (the baseline: the
 // faster of pipe and on('data') in each round) and a C epoll server, the ceiling of the rig.
+// References beside them: Python asyncio (bench/servers/asyncio-echo.py, standard library) and
+// Twisted (bench/servers/twisted-echo.py) when `python3 -c 'import twisted'` works.
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import type { Benchmark, BenchContext, BenchmarkResult, CaseResult } from './lib/benchmark.js';
-import { type Comparison, type LoadCase, compare, comparisonSteps } from './lib/compare.js';
-import { cEchoServer, nodeServer, switchboard } from './lib/contenders.js';
+import { type Comparison, type Contender, type LoadCase, compare, comparisonSteps } from './lib/compare.js';
+import { cEchoServer, externalServer, nodeServer, switchboard } from './lib/contenders.js';
 import { type EchoMode, runEchoClient } from './lib/echo-client.js';
-import { missingTool } from './lib/tools.js';
+import { ROOT } from './lib/paths.js';
+import { hasTool, missingTool } from './lib/tools.js';
 
 interface EchoCase {
   readonly id: string;
@@ -50,7 +55,25 @@ function loadCase(ctx: BenchContext, c: EchoCase): LoadCase {
   };
 }
 
+let twistedProblem: string | undefined | null = null;
+/** Why Twisted cannot run here (checked once per run), or undefined when `import twisted` works. */
+function twistedUnavailable(): string | undefined {
+  if (twistedProblem !== null) return twistedProblem;
+  const r = hasTool('python3') ? spawnSync('python3', ['-c', 'import twisted'], { timeout: 10_000 }) : undefined;
+  twistedProblem = r?.status === 0 ? undefined : "skipped: python3 -c 'import twisted' fails; install the Debian package 'python3-twisted' (apt-get install -y python3-twisted)";
+  return twistedProblem;
+}
+
+/** A Python echo server from bench/servers/ (run from the source tree: nothing to compile). */
+function pythonServer(name: string, script: string, unavailable: string | undefined): Contender {
+  return externalServer(name, 'candidate', unavailable, async (start) => ({
+    launch: { command: 'python3', args: [join(ROOT, 'bench/servers', script), '0'], ...(start.cpu === undefined ? {} : { cpu: start.cpu }) },
+    ready: { kind: 'line' },
+  }));
+}
+
 function comparison(ctx: BenchContext): Comparison {
+  const python = missingTool('python3');
   return {
     bench: 'echo',
     cases: CASES.map((c) => loadCase(ctx, c)),
@@ -60,6 +83,8 @@ function comparison(ctx: BenchContext): Comparison {
       cEchoServer('c-epoll'),
       switchboard('sb-selector', 'echo', 'selector', ctx.cpuProf),
       switchboard('sb-select', 'echo', 'select', ctx.cpuProf),
+      pythonServer('py-asyncio', 'asyncio-echo.py', python),
+      pythonServer('py-twisted', 'twisted-echo.py', python ?? twistedUnavailable()),
     ],
     baselines: ['node-pipe', 'node-data'],
     baselineText: "raw node:net echo, the faster of pipe and on('data') in each round",
@@ -76,6 +101,20 @@ function headroomNotes(cases: readonly CaseResult[]): string[] {
   });
 }
 
+/** switchboard against the Python references: the target is to be above Twisted in every case. */
+function referenceNotes(cases: readonly CaseResult[]): string[] {
+  return cases.flatMap((c) => {
+    const value = (name: string): number | undefined => c.rows.find((r) => r.name === name)?.value?.median;
+    const sb = value('sb-selector');
+    if (sb === undefined) return [];
+    const vs = (['py-twisted', 'py-asyncio'] as const).flatMap((name) => {
+      const v = value(name);
+      return v === undefined || v <= 0 ? [] : [`${(sb / v).toFixed(2)}x ${name}`];
+    });
+    return vs.length === 0 ? [] : [`${c.id}: sb-selector at ${vs.join(', ')}`];
+  });
+}
+
 export const echo: Benchmark = {
   name: 'echo',
   title: 'Echo over TCP loopback (C load client, every byte verified)',
@@ -85,6 +124,6 @@ export const echo: Benchmark = {
   },
   run: async (ctx): Promise<BenchmarkResult> => {
     const cases = await compare(ctx, comparison(ctx));
-    return { name: 'echo', title: echo.title, cases, notes: headroomNotes(cases) };
+    return { name: 'echo', title: echo.title, cases, notes: [...headroomNotes(cases), ...referenceNotes(cases)] };
   },
 };

@@ -4,6 +4,7 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { codec } from './codec.js';
 import { echo } from './echo.js';
 import { http } from './http.js';
 import { idle } from './idle.js';
@@ -17,8 +18,9 @@ import { type RunRecord, machineInfo, writeRecord } from './lib/results.js';
 import { markdown } from './lib/table.js';
 import { resp } from './resp.js';
 import { selector } from './selector.js';
+import { unix } from './unix.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [echo, http, resp, selector, idle];
+export const BENCHMARKS: readonly Benchmark[] = [echo, http, resp, selector, idle, codec, unix];
 
 export const RUN_HELP = `usage: node dist/bench/run.js [--quick] [--cpu-prof] [name...]
 

@@ -8,6 +8,8 @@
  *   churn     | connects, one round trip, closes, starts again     | connections, latency connect..echo
  *   idle      | connects, one round trip, then holds (for RSS)     | connections held
  *
+ * --unix PATH connects to a Unix stream socket instead of --host/--port (TCP).
+ *
  * Byte i of connection c's stream is pattern[(c * 7919 + i) % PERIOD]: a misplaced, lost or
  * repeated byte shows as a mismatch. Prints one JSON object on stdout; exits 1 on any error.
  * Build: cc -O2 -Wall -Wextra -o echo-client echo-client.c
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,13 +55,14 @@ static struct {
   enum mode mode;
   const char *host;
   int port;
+  const char *unix_path;
   int connections;
   size_t size;
   size_t window;
   double duration;
   double warmup;
   uint64_t max_ops;
-} opt = { PINGPONG, "127.0.0.1", 0, 1, 64, 0, 5.0, 0.0, UINT64_MAX };
+} opt = { PINGPONG, "127.0.0.1", 0, NULL, 1, 64, 0, 5.0, 0.0, UINT64_MAX };
 
 static uint8_t *pattern;
 static uint8_t rbuf[READ_BUF];
@@ -68,7 +72,8 @@ static uint64_t ops, bytes_back, errors;
 static int measuring;
 static int epfd;
 static int pending_connects;
-static struct sockaddr_in server;
+static struct sockaddr_storage server;
+static socklen_t server_len;
 static volatile sig_atomic_t interrupted;
 
 static uint64_t now_ns(void) {
@@ -115,14 +120,14 @@ static void set_events(struct conn *c, int out) {
 
 static void start_connect(struct conn *c) {
   int one = 1;
-  c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  c->fd = socket(server.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (c->fd < 0) fail("socket", c->idx, 0);
-  setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (server.ss_family == AF_INET) setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   c->state = CONNECTING;
   c->sent = c->recvd = c->goal = 0;
   c->t_start = now_ns();
   c->wants_out = 1;
-  if (connect(c->fd, (struct sockaddr *)&server, sizeof server) < 0 && errno != EINPROGRESS) {
+  if (connect(c->fd, (struct sockaddr *)&server, server_len) < 0 && errno != EINPROGRESS) {
     fail("connect", c->idx, 0);
   }
   struct epoll_event ev = { .events = EPOLLOUT, .data.ptr = c };
@@ -241,6 +246,7 @@ static void parse_args(int argc, char **argv) {
     const char *k = argv[i], *v = argv[i + 1];
     if (!strcmp(k, "--host")) opt.host = v;
     else if (!strcmp(k, "--port")) opt.port = atoi(v);
+    else if (!strcmp(k, "--unix")) opt.unix_path = v;
     else if (!strcmp(k, "--connections")) opt.connections = atoi(v);
     else if (!strcmp(k, "--size")) opt.size = (size_t)strtoul(v, NULL, 10);
     else if (!strcmp(k, "--window")) opt.window = (size_t)strtoul(v, NULL, 10);
@@ -255,8 +261,8 @@ static void parse_args(int argc, char **argv) {
       else { fprintf(stderr, "echo-client: unknown mode %s\n", v); exit(2); }
     } else { fprintf(stderr, "echo-client: unknown option %s\n", k); exit(2); }
   }
-  if (opt.port <= 0 || opt.connections <= 0 || opt.size == 0 || opt.size > READ_BUF || opt.duration <= 0) {
-    fprintf(stderr, "usage: echo-client --port N [--mode pingpong|stream|churn|idle] [--connections N] "
+  if ((opt.port <= 0 && opt.unix_path == NULL) || opt.connections <= 0 || opt.size == 0 || opt.size > READ_BUF || opt.duration <= 0) {
+    fprintf(stderr, "usage: echo-client --port N|--unix PATH [--mode pingpong|stream|churn|idle] [--connections N] "
                     "[--size B<=65536] [--window B] [--duration S] [--warmup S] [--max-ops N]\n");
     exit(2);
   }
@@ -311,9 +317,19 @@ int main(int argc, char **argv) {
   signal(SIGINT, on_signal);
   make_pattern();
   memset(&server, 0, sizeof server);
-  server.sin_family = AF_INET;
-  server.sin_port = htons((uint16_t)opt.port);
-  if (inet_pton(AF_INET, opt.host, &server.sin_addr) != 1) fail("bad --host (IPv4 only)", -1, 0);
+  if (opt.unix_path != NULL) {
+    struct sockaddr_un *un = (struct sockaddr_un *)&server;
+    if (strlen(opt.unix_path) >= sizeof un->sun_path) fail("--unix path too long", -1, 0);
+    un->sun_family = AF_UNIX;
+    strcpy(un->sun_path, opt.unix_path);
+    server_len = (socklen_t)sizeof *un;
+  } else {
+    struct sockaddr_in *in = (struct sockaddr_in *)&server;
+    in->sin_family = AF_INET;
+    in->sin_port = htons((uint16_t)opt.port);
+    if (inet_pton(AF_INET, opt.host, &in->sin_addr) != 1) fail("bad --host (IPv4 only)", -1, 0);
+    server_len = (socklen_t)sizeof *in;
+  }
   epfd = epoll_create1(EPOLL_CLOEXEC);
   if (epfd < 0) fail("epoll_create1", -1, 0);
   struct conn *conns = calloc((size_t)opt.connections, sizeof *conns);

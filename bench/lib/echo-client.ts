@@ -17,6 +17,8 @@ export interface EchoLoad {
   readonly cpu?: number;
   /** Open-file limit for the client's shell. */
   readonly nofile?: number;
+  /** Connect to this Unix socket path instead of 127.0.0.1:port. */
+  readonly unixPath?: string;
 }
 
 export interface EchoResult {
@@ -27,7 +29,8 @@ export interface EchoResult {
 }
 
 function launchFor(port: number, load: EchoLoad): Launch {
-  const args = ['--port', String(port), '--mode', load.mode, '--connections', String(load.connections), '--size', String(load.size)];
+  const target = load.unixPath === undefined ? ['--port', String(port)] : ['--unix', load.unixPath];
+  const args = [...target, '--mode', load.mode, '--connections', String(load.connections), '--size', String(load.size)];
   args.push('--duration', String(load.seconds), '--warmup', String(load.warmupSeconds));
   return {
     command: cBinary('echo-client'),

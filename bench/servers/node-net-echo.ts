@@ -1,5 +1,6 @@
 // The raw node:net echo baseline: `pipe` is socket.pipe(socket); `data` is on('data') -> write
-// with pause/resume on backpressure. Usage: node node-net-echo.js pipe|data [port]
+// with pause/resume on backpressure. Usage: node node-net-echo.js pipe|data [port|unix-path]
+// (a non-numeric second argument listens on that Unix socket path and prints `listening on unix:<path>:0`).
 import { type Socket, createServer } from 'node:net';
 import { announceAndStopOnSignal, tracked } from './stop-on-signal.js';
 
@@ -22,4 +23,6 @@ const server = createServer({ noDelay: true }, (raw) => {
   socket.on('drain', () => socket.resume());
   socket.on('end', () => socket.end());
 });
-server.listen(Number(process.argv[3] ?? 0), '127.0.0.1', () => announceAndStopOnSignal(server, sockets));
+const where = process.argv[3] ?? '0';
+if (/^\d+$/.test(where)) server.listen(Number(where), '127.0.0.1', () => announceAndStopOnSignal(server, sockets));
+else server.listen(where, () => announceAndStopOnSignal(server, sockets));

@@ -4,8 +4,8 @@ import type { Server, Socket } from 'node:net';
 
 export function announceAndStopOnSignal(server: Server, sockets: Set<Socket>): void {
   const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  process.stdout.write(`listening on 127.0.0.1:${port}\n`);
+  if (typeof address === 'string') process.stdout.write(`listening on unix:${address}:0\n`);
+  else process.stdout.write(`listening on 127.0.0.1:${address?.port ?? 0}\n`);
   const stop = (): void => {
     server.close();
     for (const socket of sockets) socket.destroy();
