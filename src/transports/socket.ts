@@ -766,7 +766,7 @@ export class Socket implements Selectable {
   /**
    * TCP: once both FINs have gone and our queued bytes are out, Linux's connection is closed
    * (TIME_WAIT or LAST_ACK end in TCP_CLOSE): shutdown and getpeername raise ENOTCONN, and the socket
-   * is readable and writable as any finished connection (tcp-both-shut-wr-then-closed [19]-[31]).
+   * is readable and writable like every finished connection (tcp-both-shut-wr-then-closed [19]-[31]).
    * The last ACK on loopback is handled by the kernel before the next call can look.
    */
   #closeIfBothFinsDone(): void {

@@ -25,7 +25,7 @@ export class ByteQueue {
    */
   take(n: number): Uint8Array {
     const out = this.peek(n);
-    this.skip(n);
+    this.drop(n);
     return out;
   }
 
@@ -47,7 +47,7 @@ export class ByteQueue {
   }
 
   /** Drops the first `n` bytes (0 <= n <= bytes). */
-  skip(n: number): void {
+  drop(n: number): void {
     this.#check(n);
     let left = n;
     let consumed = 0;

@@ -116,7 +116,7 @@ export class LengthPrefixedCodec implements Codec<Uint8Array> {
         return true;
       case 'body': {
         if (this.#queue.bytes < state.frameEnd) return false;
-        this.#queue.skip(this.#strip);
+        this.#queue.drop(this.#strip);
         const frame = this.#queue.take(state.frameEnd - this.#strip);
         this.#state = { phase: 'header' };
         emit(frame);

@@ -47,7 +47,7 @@ function isCommandArgs(command: RespCommand): command is CommandArgs {
 }
 
 /**
- * One client connection. Event order as any Protocol: `connectionMade dataReceived* eofReceived?
+ * One client connection. Event order like every Protocol: `connectionMade dataReceived* eofReceived?
  * connectionLost`. A protocol error gets redis's reply (`-ERR Protocol error: ...`) after the replies
  * to the commands before it, then the connection closes, as redis-server does. When the transport's
  * write buffer goes over its high-water mark, reading pauses until it drains (resumeWriting).

@@ -22,8 +22,8 @@ test('ByteQueue copies a take across chunks and keeps the rest', (t) => {
   t.is(queue.bytes, 6);
   t.deepEqual(texts([queue.take(3), queue.take(1), queue.take(2)]), ['abc', 'd', 'ef']);
   queue.push(bytes('xy'));
-  queue.skip(0);
-  queue.skip(1);
+  queue.drop(0);
+  queue.drop(1);
   queue.push(bytes('z'));
   t.deepEqual(texts([queue.take(2)]), ['yz']);
   queue.push(bytes('abc'));
@@ -35,6 +35,6 @@ test('ByteQueue refuses counts it cannot serve', (t) => {
   const queue = new ByteQueue();
   queue.push(bytes('ab'));
   t.throws(() => queue.take(3), { instanceOf: RangeError, message: 'Cannot take 3 bytes from a queue of 2' });
-  t.throws(() => queue.skip(-1), { instanceOf: RangeError });
+  t.throws(() => queue.drop(-1), { instanceOf: RangeError });
   t.throws(() => queue.peek(0.5), { instanceOf: RangeError });
 });
