@@ -20,7 +20,7 @@ export function select<T extends Selectable>(
 ): Promise<SelectResult<T>> {
   // Python checks the timeout before it looks at the lists.
   if (timeout != null && (!Number.isFinite(timeout) || timeout < 0)) {
-    return Promise.reject(new RangeError('timeout must be a non-negative number'));
+    return Promise.reject(new ValueError('timeout must be non-negative'));
   }
   for (const list of [rlist, wlist, xlist]) {
     for (const item of list) {
