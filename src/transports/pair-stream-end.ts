@@ -38,6 +38,10 @@ export class PairStreamEnd implements StreamEnd {
     this.close();
   }
 
+  cork(): void {}
+
+  uncork(): void {}
+
   pause(): void {}
 
   resume(): void {}

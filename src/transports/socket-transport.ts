@@ -194,6 +194,16 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   // ---- reading -------------------------------------------------------------------------------------
 
   readReady(): void {
+    // Replies written while this dispatch reads go out together (one writev), not one write each.
+    this.selectable.cork();
+    try {
+      this.#readBatch();
+    } finally {
+      if (this.selectable.fileno() >= 0) this.selectable.uncork();
+    }
+  }
+
+  #readBatch(): void {
     for (let i = 0; i < this.#readsPerDispatch && this.#isReading && this.#state === 'open'; i++) {
       let data: Buffer | null;
       try {

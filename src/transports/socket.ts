@@ -635,6 +635,18 @@ export class Socket implements Selectable {
     return count;
   }
 
+  /**
+   * Holds what send() accepts until uncork(), so that several sends reach the kernel in one
+   * system call (Linux's TCP_CORK, node:net's cork). A transport corks around one dispatch.
+   */
+  cork(): void {
+    this.#stream?.cork();
+  }
+
+  uncork(): void {
+    this.#stream?.uncork();
+  }
+
   #checkCanSend(): StreamEnd {
     if (this.family === AF_UNIX) {
       if (this.#conn !== 'established' || this.#stream === null) {

@@ -21,6 +21,9 @@ export interface StreamEnd {
   /** Bytes read from the kernel but not yet delivered: unread data, for the reset-on-close rule. */
   readonly undeliveredBytes: number;
   write(chunk: Buffer): void;
+  /** Holds writes until uncork(), so that several go to the kernel in one writev. */
+  cork(): void;
+  uncork(): void;
   /** FIN once the queued bytes are out. */
   end(): void;
   /** FIN once the queued bytes are out, then the descriptor is released. */
@@ -65,6 +68,14 @@ export class NodeStreamEnd implements StreamEnd {
   write(chunk: Buffer): void {
     if (this.#socket.destroyed) return;
     this.#socket.write(chunk, this.#afterWrite);
+  }
+
+  cork(): void {
+    this.#socket.cork();
+  }
+
+  uncork(): void {
+    this.#socket.uncork();
   }
 
   end(): void {
