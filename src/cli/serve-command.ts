@@ -23,6 +23,7 @@ export const SERVE_FLAGS: FlagSpec = {
   'header-timeout': 'seconds',
   'idle-timeout': 'seconds',
   'max-connections': 'int',
+  'max-connections-per-peer': 'int',
 };
 
 export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join('|')}> [options]
@@ -31,7 +32,9 @@ export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join
   --port N               port (default: echo 9007, discard 9009, chat 9010, http 8080, resp 6380; 0 picks one)
   --reactor NAME         select or selector (default selector)
   --workers N            N worker processes, each with its own reactor, sharing the port (default 1)
-  --max-connections N    connections open at once (default unlimited)
+  --max-connections N    connections open at once (default unlimited); past it HTTP says 503,
+                         RESP '-ERR max number of clients reached'
+  --max-connections-per-peer N   the same, per peer address (default unlimited)
   --max-line-bytes N     chat: longest line
   --max-header-bytes N   http: request line and headers (default 16384)
   --max-headers N        http: header fields (default 2000)
@@ -65,9 +68,14 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
   const wanted = port ?? intFlag(flags, 'port') ?? kind.defaultPort;
   const scheduler = { callLater: (seconds: number, fn: () => void) => reactor.callLater(seconds, fn), seconds: () => reactor.seconds() };
   const maxConnections = intFlag(flags, 'max-connections');
+  const maxConnectionsPerPeer = intFlag(flags, 'max-connections-per-peer');
   let listening: ListeningPort;
   try {
-    listening = await listenTCP(reactor, wanted, kind.build(flags, scheduler), { host, ...(maxConnections === undefined ? {} : { maxConnections }) });
+    listening = await listenTCP(reactor, wanted, kind.build(flags, scheduler), {
+      host,
+      ...(maxConnections === undefined ? {} : { maxConnections }),
+      ...(maxConnectionsPerPeer === undefined ? {} : { maxConnectionsPerPeer }),
+    });
   } catch (error) {
     if (error instanceof OSError && error.code === 'EADDRINUSE') throw new UsageError(`${name}: port ${wanted} on ${host} is in use`);
     if (error instanceof OSError || error instanceof TypeError || (error instanceof Error && error.name === 'ValueError')) {

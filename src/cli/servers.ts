@@ -29,7 +29,8 @@ function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], un
 
 /** Every connection of `factory` closes after `after` seconds with no data either way. */
 function idle(factory: Factory, after: number, scheduler: Scheduler): Factory {
-  return { buildProtocol: (peer) => withIdleTimeout(factory.buildProtocol(peer), after, scheduler) };
+  const refusal = factory.refusal?.bind(factory);
+  return { buildProtocol: (peer) => withIdleTimeout(factory.buildProtocol(peer), after, scheduler), ...(refusal === undefined ? {} : { refusal }) };
 }
 
 const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host);

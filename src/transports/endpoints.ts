@@ -9,7 +9,7 @@ import type { DelayedCall } from '../reactor/delayed-call.js';
 import { type Address, addressText } from './address.js';
 import { AF_INET, AF_INET6, AF_UNIX, IPPROTO_TCP, SOL_SOCKET, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_NODELAY } from './constants.js';
 import { BlockingIOError, OSError, TimeoutError, codeOf, socketError } from './errors.js';
-import type { Factory } from './protocol.js';
+import type { Factory, Protocol } from './protocol.js';
 import { Socket } from './socket.js';
 import { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
 
@@ -41,8 +41,10 @@ export interface ListenOptions extends SocketTransportOptions, NoDelayOption {
   /** The address to bind; default 127.0.0.1 (loopback only: pass '::' or '0.0.0.0' to listen wider). */
   readonly host?: string;
   readonly backlog?: number;
-  /** Connections open at once; past it a new one is closed as soon as it is accepted. */
+  /** Connections open at once; past it a new one gets the factory's refusal and is closed. */
   readonly maxConnections?: number;
+  /** Connections open at once from one peer address (Twisted's LimitConnectionsByPeer). */
+  readonly maxConnectionsPerPeer?: number;
 }
 
 export interface ConnectOptions extends SocketTransportOptions, NoDelayOption {
@@ -74,6 +76,7 @@ class ListeningHandler implements IOHandler, ListeningPort {
   readonly selectable: Socket;
   readonly address: Address;
   readonly #open = new Set<SocketTransport>();
+  readonly #perPeer = new Map<string, number>();
   readonly #reactor: Reactor;
   readonly #factory: Factory;
   readonly #options: ListenOptions;
@@ -102,17 +105,32 @@ class ListeningHandler implements IOHandler, ListeningPort {
         throw error;
       }
       const [connection, peer] = accepted;
-      if (this.#open.size >= (this.#options.maxConnections ?? Number.POSITIVE_INFINITY)) {
-        connection.close();
-        continue;
-      }
       if (connection.family !== AF_UNIX && this.#options.noDelay !== false) connection.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
       tuneBuffers(connection, this.#options);
+      const host = Array.isArray(peer) ? String(peer[0]) : '';
+      if (this.#isOverLimit(host)) {
+        // Answered in the protocol's own way (HTTP 503, RESP's "max number of clients"), then closed;
+        // open connections are untouched and the next arrival is judged afresh.
+        new SocketTransport(connection, refusal(this.#factory.refusal?.()), this.#reactor, this.#options).start();
+        continue;
+      }
       const protocol = this.#factory.buildProtocol(peer);
-      const transport = new SocketTransport(connection, protocol, this.#reactor, this.#options, (t) => this.#open.delete(t));
+      this.#perPeer.set(host, (this.#perPeer.get(host) ?? 0) + 1);
+      const transport = new SocketTransport(connection, protocol, this.#reactor, this.#options, (t) => {
+        this.#open.delete(t);
+        const left = (this.#perPeer.get(host) ?? 1) - 1;
+        if (left > 0) this.#perPeer.set(host, left);
+        else this.#perPeer.delete(host);
+      });
       this.#open.add(transport);
       transport.start();
     }
+  }
+
+  #isOverLimit(host: string): boolean {
+    const total = this.#options.maxConnections ?? Number.POSITIVE_INFINITY;
+    const perPeer = this.#options.maxConnectionsPerPeer ?? Number.POSITIVE_INFINITY;
+    return this.#open.size >= total || (this.#perPeer.get(host) ?? 0) >= perPeer;
   }
 
   /** accept() failed in a way retrying cannot fix now (EMFILE): keep listening, report it. */
@@ -300,4 +318,19 @@ export function serveConnection(reactor: Reactor, connection: net.Socket, factor
   if (options.noDelay !== false) socket.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
   tuneBuffers(socket, options);
   return new SocketTransport(socket, factory.buildProtocol(socket.getpeername()), reactor, options).start();
+}
+
+/**
+ * The protocol of a refused connection: says `message` (if any), shuts down writing, drops what the
+ * client sends and closes at its EOF, so the refusal is read rather than lost to an RST.
+ */
+function refusal(message: Uint8Array | undefined): Protocol {
+  return {
+    connectionMade(transport) {
+      if (message !== undefined) transport.write(message);
+      transport.writeEOF();
+    },
+    dataReceived() {},
+    connectionLost() {},
+  };
 }

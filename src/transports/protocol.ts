@@ -55,6 +55,8 @@ export interface Factory<In = Uint8Array, Out = In> {
   buildProtocol(peerAddress: Address): Protocol<In, Out>;
   /** An outgoing connection failed before a protocol was built (refused, timed out, not found). */
   connectionFailed?(reason: Error): void;
+  /** What a connection refused for a connection limit is told before it is closed (HTTP 503...). */
+  refusal?(): Uint8Array;
 }
 
 /** Thrown by write() or writeEOF() on a transport that is closing or closed. */

@@ -45,5 +45,8 @@ export function demoRouter(servedBy?: string): Router {
 }
 
 export function httpFactory(options: HttpServerOptions = {}, router: Router = demoRouter()): Factory {
-  return { buildProtocol: () => new HttpServerProtocol(router, options) };
+  return {
+    buildProtocol: () => new HttpServerProtocol(router, options),
+    refusal: () => Buffer.from('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'),
+  };
 }

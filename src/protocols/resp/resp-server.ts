@@ -177,5 +177,6 @@ export class RespServerProtocol implements Protocol {
 export function respFactory(options: RespFactoryOptions = {}): RespFactory {
   const limits = resolveRespLimits(options.limits);
   const store = options.store ?? new RespStore(options);
-  return { store, buildProtocol: () => new RespServerProtocol(store, { limits }) };
+  // redis-server's words when maxclients is reached.
+  return { store, buildProtocol: () => new RespServerProtocol(store, { limits }), refusal: () => Buffer.from('-ERR max number of clients reached\r\n') };
 }
