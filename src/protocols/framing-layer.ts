@@ -175,8 +175,3 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
     return this.#lower;
   }
 }
-
-/** Puts `codec` between a byte (or frame) protocol below and `upper` above. */
-export function framed<Up, Down = Uint8Array>(codec: Codec<Up, Down>, upper: Protocol<Up, Up> & DecodeErrorAware): Protocol<Down, Down> {
-  return new FramingLayer(codec, upper);
-}

@@ -1,7 +1,7 @@
 // The protocols layer's public surface: the framing adapter and stacks, and the application
 // handlers (echo, discard, chat, HTTP/1.1), each a class a user could copy.
-export { FramingLayer, framed, type DecodeErrorAware } from './framing-layer.js';
-export { stack, stackFactory, type App } from './stack.js';
+export { FramingLayer, type DecodeErrorAware } from './framing-layer.js';
+export { stack, type App } from './stack.js';
 export type { Scheduler, Cancellable } from './scheduler.js';
 export * from './framing/index.js';
 export { EchoProtocol, DiscardProtocol, echoFactory, discardFactory } from './apps/echo.js';

@@ -1,8 +1,7 @@
 // Stacking codecs under an application protocol in one expression, e.g. a length-prefixed JSON
 // handler: stack(new LengthPrefixedCodec({...}), new JsonCodec(), new RpcHandler()). The handler
 // cannot tell a stack from a socket: it sees a Transport of its own message type.
-import type { Address } from '../transports/address.js';
-import type { Factory, Protocol } from '../transports/protocol.js';
+import type { Protocol } from '../transports/protocol.js';
 import type { Codec } from './framing/codec.js';
 import { type DecodeErrorAware, FramingLayer } from './framing-layer.js';
 
@@ -17,9 +16,4 @@ export function stack(...layers: unknown[]): Protocol {
   // The overloads above fix the types of each neighbouring pair; here the chain is folded untyped.
   for (const codec of (layers as Codec<unknown, unknown>[]).reverse()) top = new FramingLayer(codec, top);
   return top as Protocol;
-}
-
-/** A factory building a fresh stack per connection (codecs keep per-connection state). */
-export function stackFactory(build: (peer: Address) => Protocol): Factory {
-  return { buildProtocol: build };
 }

@@ -31,5 +31,3 @@ export const DEFAULT_TCP_RCVBUF = 131072;
 export const DEFAULT_TCP_SNDBUF = 16384;
 /** Linux's `net.core.{r,w}mem_default`: the buffers of an AF_UNIX socket. */
 export const DEFAULT_UNIX_BUFFER = 212992;
-/** Linux's floor for `SO_RCVBUF`/`SO_SNDBUF` (SOCK_MIN_RCVBUF), so a tiny value cannot stall a stream. */
-export const MIN_BUFFER = 2304;

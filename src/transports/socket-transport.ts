@@ -138,7 +138,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
       this.#queueHead = 0;
       this.#reactor.removeWriter(this);
       if (this.#isEOFPending) this.#sendEOF();
-      if (this.#state === 'closing') this.#finishClose();
+      if (this.#state === 'closing') this.#end(undefined);
     }
     if (this.#isWritingPaused && this.#queued <= this.#low && this.#state !== 'closed') {
       this.#isWritingPaused = false;
@@ -164,7 +164,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
       return Math.max(0, this.selectable.trySend(data));
     } catch (error) {
       if (error instanceof BlockingIOError) return 0;
-      this.#lose(asError(error));
+      this.#end(asError(error));
       return -1;
     }
   }
@@ -185,7 +185,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     try {
       this.selectable.shutdown(SHUT_WR);
     } catch (error) {
-      this.#lose(asError(error));
+      this.#end(asError(error));
       return;
     }
     if (this.#hasReceivedEOF) this.close();
@@ -209,7 +209,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
       try {
         data = this.selectable.tryRecv(this.#readChunk);
       } catch (error) {
-        if (!(error instanceof BlockingIOError)) this.#lose(asError(error));
+        if (!(error instanceof BlockingIOError)) this.#end(asError(error));
         return;
       }
       if (data === null) return;
@@ -228,7 +228,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
       return;
     }
     const errno = this.selectable.getsockopt(SOL_SOCKET, SO_ERROR);
-    if (errno !== 0) this.#lose(socketError(codeOf(errno), 'recv'));
+    if (errno !== 0) this.#end(socketError(codeOf(errno), 'recv'));
   }
 
   #onEOF(): void {
@@ -258,7 +258,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     if (this.#state !== 'open') return;
     this.#state = 'closing';
     this.#reactor.removeReader(this);
-    if (this.#queued === 0) this.#finishClose();
+    if (this.#queued === 0) this.#end(undefined);
   }
 
   abort(): void {
@@ -266,19 +266,11 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     this.#queue = [];
     this.#queued = 0;
     this.selectable.setsockopt(SOL_SOCKET, SO_LINGER, [1, 0]);
-    this.#lose(new ConnectionAbortedError('ECONNABORTED', 'Connection aborted by this side'));
+    this.#end(new ConnectionAbortedError('ECONNABORTED', 'Connection aborted by this side'));
   }
 
   handlerFailed(error: unknown): void {
-    this.#lose(asError(error));
-  }
-
-  #finishClose(): void {
-    this.#end(undefined);
-  }
-
-  #lose(reason: Error): void {
-    this.#end(reason);
+    this.#end(asError(error));
   }
 
   #end(reason: Error | undefined): void {

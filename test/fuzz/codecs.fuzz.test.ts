@@ -12,6 +12,7 @@ import { NetstringCodec } from '../../src/protocols/framing/netstring-codec.js';
 import { ReadToEofCodec } from '../../src/protocols/framing/read-to-eof-codec.js';
 import { TypePrefixedCodec, type TypedFrame } from '../../src/protocols/framing/type-prefixed-codec.js';
 import { Utf8Codec } from '../../src/protocols/framing/utf8-codec.js';
+import { cut } from '../helpers/cut.js';
 import { FUZZ } from '../helpers/fuzz-config.js';
 
 interface Case<F> {
@@ -63,16 +64,6 @@ function decodeAll<F>(codec: Codec<F, Uint8Array>, chunks: readonly Uint8Array[]
   return { frames };
 }
 
-function cut(bytes: Uint8Array, points: readonly number[]): Uint8Array[] {
-  const sorted = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const parts: Uint8Array[] = [];
-  let start = 0;
-  for (const p of [...sorted, bytes.length]) {
-    parts.push(bytes.subarray(start, p));
-    start = p;
-  }
-  return parts;
-}
 
 const typed = (error: unknown): boolean => error === undefined || error instanceof FrameTooLongError || error instanceof FrameSyntaxError;
 

@@ -3,6 +3,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { HttpError, type HttpRequest, HttpRequestParser } from '../../src/protocols/http/request-parser.js';
+import { cut } from '../helpers/cut.js';
 import { FUZZ } from '../helpers/fuzz-config.js';
 
 function feedAll(chunks: readonly Uint8Array[]): { requests: HttpRequest[]; error?: unknown } {
@@ -35,16 +36,6 @@ function encode(r: { method: string; path: string; headers: [string, string][]; 
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);
 }
 
-function cut(bytes: Buffer, points: readonly number[]): Buffer[] {
-  const sorted = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const parts: Buffer[] = [];
-  let start = 0;
-  for (const p of [...sorted, bytes.length]) {
-    parts.push(bytes.subarray(start, p));
-    start = p;
-  }
-  return parts;
-}
 
 test('HttpRequestParser on random bytes throws only HttpError', (t) => {
   fc.assert(

@@ -3,6 +3,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { type RespCommand, RespParser, RespProtocolError } from '../../src/protocols/resp/resp-parser.js';
+import { cut } from '../helpers/cut.js';
 import { FUZZ } from '../helpers/fuzz-config.js';
 
 function parse(chunks: readonly Uint8Array[]): { commands: RespCommand[]; error?: unknown } {
@@ -19,16 +20,6 @@ function parse(chunks: readonly Uint8Array[]): { commands: RespCommand[]; error?
 const encode = (args: readonly Uint8Array[]): Buffer =>
   Buffer.concat([Buffer.from(`*${args.length}\r\n`), ...args.flatMap((a) => [Buffer.from(`$${a.length}\r\n`), Buffer.from(a), Buffer.from('\r\n')])]);
 
-function cut(bytes: Buffer, points: readonly number[]): Buffer[] {
-  const sorted = [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b);
-  const parts: Buffer[] = [];
-  let start = 0;
-  for (const p of [...sorted, bytes.length]) {
-    parts.push(bytes.subarray(start, p));
-    start = p;
-  }
-  return parts;
-}
 
 const show = (commands: readonly RespCommand[]): string =>
   JSON.stringify(commands.map((c) => c.map((v) => (v instanceof Buffer ? v.toString('hex') : String(v)))));
