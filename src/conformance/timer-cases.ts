@@ -1,5 +1,6 @@
 // Timers, soon-calls, stop and restart: each on a manual clock, so nothing sleeps.
 import assert from 'node:assert/strict';
+import type { DelayedCall } from '../reactor/delayed-call.js';
 import type { ConformanceCase } from './case.js';
 
 /** The cases on timers, soon-calls, stop and restart; they touch no sockets, so each runs once. */
@@ -53,6 +54,84 @@ export const TIMER_CASES: readonly ConformanceCase[] = [
       clock.advance(2);
       await reactor.iterate(0);
       assert.deepEqual(ran, ['late', 'early']);
+    },
+  },
+  {
+    name: 'a call cancelled by an earlier call due at the same time does not run',
+    async run({ reactor, clock }) {
+      const ran: string[] = [];
+      let victim: DelayedCall | undefined;
+      reactor.callLater(1, () => {
+        ran.push('a');
+        assert.equal(victim?.active(), true, 'a call due but not yet run is still active');
+        victim?.cancel();
+      });
+      victim = reactor.callLater(1, () => ran.push('b'));
+      reactor.callLater(5, () => ran.push('c'));
+      clock.advance(1);
+      const stats = await reactor.iterate(0);
+      assert.deepEqual(ran, ['a'], 'b was cancelled before its turn');
+      assert.equal(stats.timers, 1, 'a cancelled call is not counted as run');
+      assert.equal(victim.active(), false);
+      assert.throws(() => victim?.cancel(), { name: 'AlreadyCalledError' });
+      clock.advance(4);
+      await reactor.iterate(0);
+      assert.deepEqual(ran, ['a', 'c'], 'the later timer still runs');
+    },
+  },
+  {
+    name: 'cancelling during dispatch leaves other timers intact',
+    async run({ reactor, clock }) {
+      const ran: number[] = [];
+      const calls: DelayedCall[] = [];
+      // Ten timers at 1..10 s and five more due now; the first due one cancels the other due ones
+      // and the pending timer at 4 s, so both a taken-off and a still-queued call are cancelled.
+      for (let i = 1; i <= 10; i++) calls.push(reactor.callLater(i, () => ran.push(i)));
+      const dueNow: DelayedCall[] = [];
+      reactor.callLater(0, () => {
+        ran.push(0);
+        for (const call of dueNow) call.cancel();
+        calls[3]?.cancel();
+      });
+      for (let i = 0; i < 5; i++) dueNow.push(reactor.callLater(0, () => ran.push(-1)));
+      await reactor.iterate(0);
+      assert.deepEqual(ran, [0]);
+      for (let step = 1; step <= 10; step++) {
+        clock.advance(1);
+        await reactor.iterate(0);
+      }
+      assert.deepEqual(ran, [0, 1, 2, 3, 5, 6, 7, 8, 9, 10]);
+      assert.deepEqual(
+        calls.map((c) => c.active()),
+        calls.map(() => false),
+      );
+    },
+  },
+  {
+    name: 'a due call reset or delayed by an earlier call due at the same time runs at its new time',
+    async run({ reactor, clock }) {
+      const ran: string[] = [];
+      let reset: DelayedCall | undefined;
+      let delayed: DelayedCall | undefined;
+      reactor.callLater(1, () => {
+        ran.push('a');
+        reset?.reset(2);
+        delayed?.delay(3);
+      });
+      reset = reactor.callLater(1, () => ran.push('reset'));
+      delayed = reactor.callLater(1, () => ran.push('delayed'));
+      clock.advance(1);
+      await reactor.iterate(0);
+      assert.deepEqual(ran, ['a'], 'a moved call waits for its new time');
+      assert.equal(reset.active(), true);
+      assert.equal(reset.getTime(), 3);
+      assert.equal(delayed.getTime(), 4);
+      clock.advance(2);
+      await reactor.iterate(0);
+      assert.deepEqual(ran, ['a', 'reset']);
+      clock.advance(1);
+      await reactor.iterate(0);
+      assert.deepEqual(ran, ['a', 'reset', 'delayed']);
     },
   },
   {

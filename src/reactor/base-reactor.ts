@@ -145,7 +145,9 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
   }
 
   moved(call: ScheduledCall): void {
-    this.#timers.update(call);
+    // A pending call not in the heap was taken off it to run in this iteration: moving it puts it
+    // back, so it runs at its new time (a zero or negative move: in the next iteration, not this one).
+    if (!this.#timers.update(call)) this.#timers.push(call);
     if (this.#isWaiting) this.wakeup();
   }
 
@@ -238,7 +240,10 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
     if (soon.length > 0) {
       // Calls queued while these run wait for the next iteration, so a callSoon loop cannot starve I/O.
       this.#soon = [];
-      for (const fn of soon) count += this.#runTimer(fn);
+      for (const fn of soon) {
+        count += 1;
+        this.#runTimer(fn);
+      }
     }
     const now = this.clock.seconds();
     const due: ScheduledCall[] = [];
@@ -246,18 +251,22 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
       this.#timers.pop();
       due.push(top);
     }
-    // Timers added by these with no delay are due next iteration, never in this one.
-    for (const call of due) count += this.#runTimer(() => call.run());
+    // Timers added by these with no delay are due next iteration, never in this one. One of these
+    // may cancel or move a later one (Twisted's and asyncio's loops skip a cancelled handle too).
+    for (const call of due) {
+      if (!call.active() || this.#timers.has(call)) continue;
+      count += 1;
+      this.#runTimer(() => call.run());
+    }
     return count;
   }
 
-  #runTimer(fn: () => void): number {
+  #runTimer(fn: () => void): void {
     try {
       fn();
     } catch (error) {
       this.#onError(error, 'a timed call threw');
     }
-    return 1;
   }
 }
 

@@ -4,11 +4,18 @@
 export interface DelayedCall {
   /** When it will run, in the reactor clock's seconds. */
   getTime(): number;
-  /** Stops it from running; throws AlreadyCalledError if it already ran or was cancelled. */
+  /**
+   * Stops it from running, even when it is due in the iteration under way (cancelled by a call due
+   * at the same time); throws AlreadyCalledError if it already ran or was cancelled.
+   */
   cancel(): void;
-  /** Runs it `seconds` from now instead; throws AlreadyCalledError if it already ran or was cancelled. */
+  /**
+   * Runs it `seconds` from now instead; throws AlreadyCalledError if it already ran or was cancelled.
+   * A call already due and waiting its turn in this iteration (moved by a call due at the same time)
+   * waits for its new time, as in Twisted; moved to now or earlier, it runs in the next iteration.
+   */
   reset(seconds: number): void;
-  /** Runs it `seconds` later than planned (earlier if negative); throws AlreadyCalledError if it already ran or was cancelled. */
+  /** Runs it `seconds` later than planned (earlier if negative), as reset() does; throws AlreadyCalledError if it already ran or was cancelled. */
   delay(seconds: number): void;
   /** True until it has run or been cancelled. */
   active(): boolean;
@@ -28,7 +35,7 @@ export interface TimerOwner {
   now(): number;
   /** `call.time` changed (reset or delay): re-place it in the heap and re-arm the wait. */
   moved(call: ScheduledCall): void;
-  /** `call` was cancelled: take it off the heap. */
+  /** `call` was cancelled: take it off the heap if it is still there (it may be due, waiting its turn). */
   cancelled(call: ScheduledCall): void;
 }
 
@@ -77,8 +84,12 @@ export class ScheduledCall implements DelayedCall {
     return this.#state === 'pending';
   }
 
-  /** Runs the call (the owner has taken it off the heap). */
+  /**
+   * Runs the call once the owner has taken it off the heap; does nothing when it is no longer
+   * pending (cancelled meanwhile by a call due at the same time, say), so it never runs twice.
+   */
   run(): void {
+    if (this.#state !== 'pending') return;
     this.#state = 'called';
     this.#fn();
   }

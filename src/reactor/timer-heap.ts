@@ -30,21 +30,33 @@ export class TimerHeap {
     return top;
   }
 
-  /** Takes `call` off the heap. The call must be in it: one already popped (index -1) is not checked for. */
-  remove(call: ScheduledCall): void {
+  /** True when `call` is in this heap (not popped, removed, or never pushed). */
+  has(call: ScheduledCall): boolean {
+    return this.#heap[call.index] === call;
+  }
+
+  /**
+   * Takes `call` off the heap and returns true; returns false and changes nothing when it is not in
+   * the heap (a call already popped to run has index -1: removing it must not take another's place).
+   */
+  remove(call: ScheduledCall): boolean {
+    if (!this.has(call)) return false;
     const index = call.index;
     const last = this.#heap.pop();
     call.index = -1;
-    if (last === undefined || last === call) return;
+    if (last === undefined || last === call) return true;
     this.#heap[index] = last;
     last.index = index;
     this.update(last);
+    return true;
   }
 
-  /** Restores order after `call.time` changed. */
-  update(call: ScheduledCall): void {
+  /** Restores order after `call.time` changed; returns false (and does nothing) when `call` is not in the heap. */
+  update(call: ScheduledCall): boolean {
+    if (!this.has(call)) return false;
     this.#up(call.index);
     this.#down(call.index);
+    return true;
   }
 
   #less(a: ScheduledCall, b: ScheduledCall): boolean {
