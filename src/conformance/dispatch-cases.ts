@@ -99,6 +99,28 @@ export const DISPATCH_CASES: readonly ConformanceCase[] = [
     },
   },
   {
+    name: 'handlers sharing a selectable are dispatched in the order added, not grouped by selectable',
+    async run(ctx) {
+      const log: string[] = [];
+      const [a, b] = pairs(ctx, 2, true);
+      if (a === undefined || b === undefined) throw new Error('no pairs');
+      const failing = withPendingError(ctx);
+      const other = withPendingError(ctx);
+      const r = ctx.reactor;
+      r.addWriter(probe('h1', a, log));
+      r.addWriter(probe('h2', b, log));
+      r.addWriter(probe('h3', a, log));
+      r.addReader(probe('h4', b, log));
+      r.addReader(probe('h5', a, log));
+      r.addReader(probe('h6', b, log));
+      r.addErrorWatcher(probe('h7', failing, log));
+      r.addErrorWatcher(probe('h8', other, log));
+      r.addErrorWatcher(probe('h9', failing, log));
+      await r.iterate(0);
+      assert.deepEqual(log, ['h7:error', 'h8:error', 'h9:error', 'h4:read', 'h5:read', 'h6:read', 'h1:write', 'h2:write', 'h3:write']);
+    },
+  },
+  {
     name: 'a handler removed by an earlier one in the same iteration is not called',
     async run(ctx) {
       const log: string[] = [];

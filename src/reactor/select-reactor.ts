@@ -19,14 +19,14 @@ export class SelectReactor extends BaseReactor {
   }
 
   protected async waitForReady(timeout: number | null): Promise<ReadyHandlers> {
-    const r = openSelectables(this.readers);
-    const w = openSelectables(this.writers);
-    const x = openSelectables(this.errorWatchers);
+    const r = openHandlers(this.readers);
+    const w = openHandlers(this.writers);
+    const x = openHandlers(this.errorWatchers);
     let result: [Selectable[], Selectable[], Selectable[]];
     const abort = new AbortController();
     this.#abort = abort;
     try {
-      result = await select([...r.keys()], [...w.keys()], [...x.keys()], timeout, abort.signal);
+      result = await select(selectablesOf(r), selectablesOf(w), selectablesOf(x), timeout, abort.signal);
     } catch (error) {
       if (!abort.signal.aborted) throw error;
       result = [[], [], []];
@@ -34,7 +34,7 @@ export class SelectReactor extends BaseReactor {
       this.#abort = null;
     }
     const [rr, ww, xx] = result;
-    return { reads: handlersOf(rr, r), writes: handlersOf(ww, w), errors: handlersOf(xx, x), waited: timeout !== 0 };
+    return { reads: readyOf(r, rr), writes: readyOf(w, ww), errors: readyOf(x, xx), waited: timeout !== 0 };
   }
 
   protected wakeup(): void {
@@ -42,21 +42,22 @@ export class SelectReactor extends BaseReactor {
   }
 }
 
-/** The open selectables of a set, each with its handlers in the order they were added. */
-function openSelectables(set: ReadonlySet<IOHandler>): Map<Selectable, IOHandler[]> {
-  const map = new Map<Selectable, IOHandler[]>();
-  for (const handler of set) {
-    const selectable = handler.selectable;
-    if (selectable.fileno() < 0) continue;
-    const list = map.get(selectable);
-    if (list === undefined) map.set(selectable, [handler]);
-    else list.push(handler);
-  }
-  return map;
+/** The handlers of a set whose selectable is open, in the set's order: the order they were added. */
+function openHandlers(set: ReadonlySet<IOHandler>): IOHandler[] {
+  const open: IOHandler[] = [];
+  for (const handler of set) if (handler.selectable.fileno() >= 0) open.push(handler);
+  return open;
 }
 
-function handlersOf(ready: readonly Selectable[], map: ReadonlyMap<Selectable, IOHandler[]>): IOHandler[] {
+/** Each selectable once, however many handlers share it. */
+function selectablesOf(handlers: readonly IOHandler[]): Selectable[] {
+  return [...new Set(handlers.map((handler) => handler.selectable))];
+}
+
+function readyOf(handlers: readonly IOHandler[], ready: readonly Selectable[]): IOHandler[] {
   if (ready.length === 0) return [];
-  // select() keeps input order, and the map was built in the order the handlers were added.
-  return ready.flatMap((selectable) => map.get(selectable) ?? []);
+  // Filter the handlers rather than walk select()'s result: handlers sharing a selectable would
+  // otherwise come out grouped by selectable, not in the order they were added (Reactor.iterate).
+  const isReady = new Set(ready);
+  return handlers.filter((handler) => isReady.has(handler.selectable));
 }
