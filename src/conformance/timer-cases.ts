@@ -135,6 +135,29 @@ export const TIMER_CASES: readonly ConformanceCase[] = [
     },
   },
   {
+    name: 'callLater, reset and delay reject a non-finite delay with RangeError, and the call keeps its time',
+    async run({ reactor, clock }) {
+      const ran: string[] = [];
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        assert.throws(() => reactor.callLater(bad, () => ran.push('bad')), RangeError);
+      }
+      const moved = reactor.callLater(2, () => ran.push('moved'));
+      reactor.callLater(1, () => ran.push('behind'));
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        assert.throws(() => moved.reset(bad), RangeError, `reset(${bad})`);
+        assert.throws(() => moved.delay(bad), RangeError, `delay(${bad})`);
+      }
+      assert.equal(moved.getTime(), 2);
+      assert.equal(moved.active(), true);
+      clock.advance(1);
+      await reactor.iterate(0);
+      assert.deepEqual(ran, ['behind'], 'a refused move holds back no timer');
+      clock.advance(1);
+      await reactor.iterate(0);
+      assert.deepEqual(ran, ['behind', 'moved']);
+    },
+  },
+  {
     name: 'a timer scheduled by a timer with no delay runs in the next iteration, not the same one',
     async run({ reactor, clock }) {
       const ran: string[] = [];

@@ -2,7 +2,7 @@
 // the run loop. A subclass supplies only how to wait for readiness (waitForReady) and to cut a wait
 // short (wakeup).
 import { type Clock, realClock } from './clock.js';
-import { type DelayedCall, ScheduledCall, type TimerOwner } from './delayed-call.js';
+import { checkDelay, type DelayedCall, ScheduledCall, type TimerOwner } from './delayed-call.js';
 import type { IOHandler, IterationStats, Reactor, ReactorOptions } from './reactor.js';
 import { TimerHeap } from './timer-heap.js';
 
@@ -132,7 +132,7 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
   }
 
   callLater<A extends unknown[]>(seconds: number, fn: (...args: A) => void, ...args: A): DelayedCall {
-    if (!Number.isFinite(seconds)) throw new RangeError(`callLater needs a finite delay, got ${String(seconds)}`);
+    checkDelay(seconds, 'callLater');
     const call = new ScheduledCall(this.clock.seconds() + Math.max(0, seconds), this.#timerSequence++, () => fn(...args), this);
     this.#timers.push(call);
     if (this.#isWaiting) this.wakeup();

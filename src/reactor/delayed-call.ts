@@ -10,12 +10,13 @@ export interface DelayedCall {
    */
   cancel(): void;
   /**
-   * Runs it `seconds` from now instead; throws AlreadyCalledError if it already ran or was cancelled.
+   * Runs it `seconds` from now instead; throws AlreadyCalledError if it already ran or was cancelled,
+   * RangeError (as callLater) for a non-finite `seconds`.
    * A call already due and waiting its turn in this iteration (moved by a call due at the same time)
    * waits for its new time, as in Twisted; moved to now or earlier, it runs in the next iteration.
    */
   reset(seconds: number): void;
-  /** Runs it `seconds` later than planned (earlier if negative), as reset() does; throws AlreadyCalledError if it already ran or was cancelled. */
+  /** Runs it `seconds` later than planned (earlier if negative), as reset() does; throws AlreadyCalledError if it already ran or was cancelled, RangeError for a non-finite `seconds`. */
   delay(seconds: number): void;
   /** True until it has run or been cancelled. */
   active(): boolean;
@@ -27,6 +28,14 @@ export class AlreadyCalledError extends Error {
   override name = 'AlreadyCalledError';
   /** Always `'ERR_ALREADY_CALLED'`, for a `switch (err.code)`. */
   readonly code = 'ERR_ALREADY_CALLED';
+}
+
+/**
+ * Throws RangeError unless `seconds` is finite: a NaN time compares false with every other, so a call
+ * holding one would sit at the top of the heap, never due, and hold back every timer behind it.
+ */
+export function checkDelay(seconds: number, what: string): void {
+  if (!Number.isFinite(seconds)) throw new RangeError(`${what} needs a finite delay, got ${String(seconds)}`);
 }
 
 /** The heap's view of a delayed call; the reactor owns the heap and the clock. */
@@ -69,12 +78,14 @@ export class ScheduledCall implements DelayedCall {
   }
 
   reset(seconds: number): void {
+    checkDelay(seconds, 'reset');
     this.#checkPending('reset');
     this.time = this.#owner.now() + seconds;
     this.#owner.moved(this);
   }
 
   delay(seconds: number): void {
+    checkDelay(seconds, 'delay');
     this.#checkPending('delay');
     this.time += seconds;
     this.#owner.moved(this);
