@@ -3,6 +3,7 @@
 // of writing a request and waiting for a reply that cannot come until the request is flushed.
 import type { WaitOptions } from '../reactor/wait-ready.js';
 import { ValueError } from './errors.js';
+import { ReadBuffer } from './read-buffer.js';
 
 /** What SocketFile needs of a socket (the awaitable calls), so it can be tested over any of them. */
 export interface FileSocket {
@@ -12,16 +13,37 @@ export interface FileSocket {
   recvAsync(size: number, options?: WaitOptions): Promise<Buffer>;
 }
 
-/** Options of `Socket.makefile()`; both sizes must be at least 1 (ValueError otherwise). */
+/** Options of `Socket.makefile()`; every size must be at least 1 (ValueError otherwise). */
 export interface SocketFileOptions {
   /** Write buffer size in bytes; default 8192 (Python's io.DEFAULT_BUFFER_SIZE). */
   readonly bufferSize?: number;
   /** The longest line readline() returns whole, in bytes; longer lines come back in pieces of this size. Default 65536. */
   readonly maxLineBytes?: number;
+  /**
+   * The most bytes read() without a size buffers while waiting for EOF; past it, ReadLimitError.
+   * Default 16 MiB. Python's read() has no limit: pass Infinity for that, only for a trusted peer.
+   */
+  readonly maxReadBytes?: number;
+}
+
+/** read() without a size met more than maxReadBytes before EOF; what it read stays buffered for read(n). */
+export class ReadLimitError extends RangeError {
+  /** `'ReadLimitError'`. */
+  override name = 'ReadLimitError';
+  /** Always `'ERR_READ_LIMIT'`, for a `switch (err.code)`. */
+  readonly code = 'ERR_READ_LIMIT' as const;
+  /** The file's maxReadBytes, which the stream went past. */
+  readonly limit: number;
+
+  constructor(limit: number) {
+    super(`Cannot read to EOF: more than the limit of ${limit} bytes came before it`);
+    this.limit = limit;
+  }
 }
 
 const DEFAULT_BUFFER_SIZE = 8192;
 const DEFAULT_MAX_LINE = 65536;
+const DEFAULT_MAX_READ = 16 * 1024 * 1024;
 const READ_CHUNK = 65536;
 
 /**
@@ -35,9 +57,10 @@ export class SocketFile {
   readonly #socket: FileSocket;
   readonly #bufferSize: number;
   readonly #maxLine: number;
+  readonly #maxRead: number;
   #pendingWrites: Buffer[] = [];
   #pendingBytes = 0;
-  #readBuffer: Buffer = Buffer.alloc(0);
+  readonly #readBuffer = new ReadBuffer();
   #isEOF = false;
   #isClosed = false;
 
@@ -45,7 +68,9 @@ export class SocketFile {
     this.#socket = socket;
     this.#bufferSize = options.bufferSize ?? DEFAULT_BUFFER_SIZE;
     this.#maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
-    if (this.#bufferSize < 1 || this.#maxLine < 1) throw new ValueError('buffer sizes must be positive');
+    this.#maxRead = options.maxReadBytes ?? DEFAULT_MAX_READ;
+    // Written as !(size >= 1) so that NaN is refused too.
+    if (!(this.#bufferSize >= 1 && this.#maxLine >= 1 && this.#maxRead >= 1)) throw new ValueError('buffer sizes must be positive');
   }
 
   /** True once close() has run (Python's `file.closed`); the socket itself may still be open. */
@@ -77,27 +102,29 @@ export class SocketFile {
   }
 
   /**
-   * Up to `size` bytes, fewer only at EOF (an empty Buffer at EOF); without `size`, everything until
-   * EOF, buffered with no limit, so pass a size for untrusted peers.
+   * Up to `size` bytes, fewer only at EOF (an empty Buffer at EOF). Without `size`, everything until
+   * EOF, as Python's read(), but at most maxReadBytes (16 MiB by default; Python has no limit): once
+   * more arrived before EOF it throws ReadLimitError and keeps what it read, for read(n).
    */
   async read(size?: number, options?: WaitOptions): Promise<Buffer> {
     this.#checkOpen();
-    const want = size ?? Number.POSITIVE_INFINITY;
-    while (this.#readBuffer.length < want && !this.#isEOF) await this.#fill(options);
-    return this.#take(Math.min(want, this.#readBuffer.length));
+    if (size === undefined) return this.#readToEOF(options);
+    while (this.#readBuffer.bytes < size && !this.#isEOF) await this.#fill(READ_CHUNK, options);
+    return this.#readBuffer.take(size);
   }
 
   /** One line including its '\n' (or what is left at EOF; empty at EOF), at most maxLineBytes long. */
   async readline(options?: WaitOptions): Promise<Buffer> {
     this.#checkOpen();
+    const buffer = this.#readBuffer;
     let scanned = 0;
     for (;;) {
-      const newline = this.#readBuffer.indexOf(0x0a, scanned);
-      if (newline >= 0 && newline < this.#maxLine) return this.#take(newline + 1);
-      if (this.#readBuffer.length >= this.#maxLine) return this.#take(this.#maxLine);
-      if (this.#isEOF) return this.#take(this.#readBuffer.length);
-      scanned = this.#readBuffer.length;
-      await this.#fill(options);
+      const newline = buffer.indexOf(0x0a, scanned);
+      if (newline >= 0 && newline < this.#maxLine) return buffer.take(newline + 1);
+      if (buffer.bytes >= this.#maxLine) return buffer.take(this.#maxLine);
+      if (this.#isEOF) return buffer.take(buffer.bytes);
+      scanned = buffer.bytes;
+      await this.#fill(READ_CHUNK, options);
     }
   }
 
@@ -111,16 +138,19 @@ export class SocketFile {
     }
   }
 
-  async #fill(options?: WaitOptions): Promise<void> {
-    const chunk = await this.#socket.recvAsync(READ_CHUNK, options);
-    if (chunk.length === 0) this.#isEOF = true;
-    else this.#readBuffer = this.#readBuffer.length === 0 ? chunk : Buffer.concat([this.#readBuffer, chunk]);
+  async #readToEOF(options?: WaitOptions): Promise<Buffer> {
+    const buffer = this.#readBuffer;
+    // Ask for no more than one byte past the limit: proof enough that EOF is too far, and the most
+    // this buffers beyond it.
+    while (!this.#isEOF && buffer.bytes <= this.#maxRead) await this.#fill(Math.min(READ_CHUNK, this.#maxRead + 1 - buffer.bytes), options);
+    if (buffer.bytes > this.#maxRead) throw new ReadLimitError(this.#maxRead);
+    return buffer.take(buffer.bytes);
   }
 
-  #take(n: number): Buffer {
-    const out = this.#readBuffer.subarray(0, n);
-    this.#readBuffer = this.#readBuffer.subarray(n);
-    return out;
+  async #fill(size: number, options?: WaitOptions): Promise<void> {
+    const chunk = await this.#socket.recvAsync(size, options);
+    if (chunk.length === 0) this.#isEOF = true;
+    else this.#readBuffer.push(chunk);
   }
 
   #checkOpen(): void {
