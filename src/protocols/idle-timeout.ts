@@ -2,6 +2,7 @@
 // that vanished without a FIN (or a slow-loris that sends nothing). Wraps any byte protocol.
 import type { Address } from '../transports/address.js';
 import type { Protocol, Transport } from '../transports/protocol.js';
+import { NotConnectedError } from './not-connected-error.js';
 import type { Cancellable, Scheduler } from './scheduler.js';
 
 /** The reason a connection closed by the idle timeout reports in connectionLost. */
@@ -24,7 +25,7 @@ export class IdleTimeoutError extends Error {
  * the inner protocol's connectionLost then gets an IdleTimeoutError. It sits between a transport and
  * the inner protocol and passes every other event and call through unchanged. With a scheduler that
  * has `seconds()`, activity costs no timer operation (one pending timer re-arms itself). The
- * transport calls throw an Error before connectionMade. Build it with withIdleTimeout.
+ * transport calls throw NotConnectedError before connectionMade. Build it with withIdleTimeout.
  */
 export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
   readonly #inner: Protocol<In, Out>;
@@ -66,44 +67,44 @@ export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
 
   write(data: Out): void {
     this.#touch();
-    this.#need().write(data);
+    this.#need('write').write(data);
   }
   writeEOF(): void {
-    this.#need().writeEOF();
+    this.#need('writeEOF').writeEOF();
   }
   close(): void {
-    this.#need().close();
+    this.#need('close').close();
   }
   abort(): void {
-    this.#need().abort();
+    this.#need('abort').abort();
   }
   pauseReading(): void {
-    this.#need().pauseReading();
+    this.#need('pauseReading').pauseReading();
   }
   /** Resumes dataReceived delivery (the lower transport's resumeReading). */
   resumeReading(): void {
-    this.#need().resumeReading();
+    this.#need('resumeReading').resumeReading();
   }
   /** False while reading is paused (the lower transport's isReading). */
   get isReading(): boolean {
-    return this.#need().isReading;
+    return this.#need('isReading').isReading;
   }
   get isClosing(): boolean {
-    return this.#need().isClosing;
+    return this.#need('isClosing').isClosing;
   }
   getWriteBufferSize(): number {
-    return this.#need().getWriteBufferSize();
+    return this.#need('getWriteBufferSize').getWriteBufferSize();
   }
   setWriteBufferLimits(high?: number, low?: number): void {
-    this.#need().setWriteBufferLimits(high, low);
+    this.#need('setWriteBufferLimits').setWriteBufferLimits(high, low);
   }
   /** This end's address (the lower transport's localAddress). */
   get localAddress(): Address {
-    return this.#need().localAddress;
+    return this.#need('localAddress').localAddress;
   }
   /** The peer's address (the lower transport's peerAddress). */
   get peerAddress(): Address {
-    return this.#need().peerAddress;
+    return this.#need('peerAddress').peerAddress;
   }
 
   #stopTimer(): void {
@@ -139,8 +140,8 @@ export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
     });
   }
 
-  #need(): Transport<Out> {
-    if (this.#lower === undefined) throw new Error('IdleTimeout: not connected yet');
+  #need(operation: string): Transport<Out> {
+    if (this.#lower === undefined) throw new NotConnectedError(operation, 'the idle timeout layer');
     return this.#lower;
   }
 }
