@@ -1,6 +1,6 @@
 // SocketFile's read buffer: chunks kept as received and joined once, when taken, so reading n bytes
-// in any number of chunks costs O(n); and a byte search that resumes where the last one stopped, so
-// readline() looks at each byte once however the line was split.
+// costs O(n) however many chunks they came in; and a byte search that resumes where the last one
+// stopped, so readline() looks at each byte once however the line was split.
 
 /** Received, unread bytes as a queue of chunks, with a resumable search (for readline's '\n'). */
 export class ReadBuffer {
