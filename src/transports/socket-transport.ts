@@ -12,6 +12,7 @@ import { SHUT_WR, SOL_SOCKET, SO_ERROR, SO_LINGER } from './constants.js';
 import { BlockingIOError, ConnectionAbortedError, codeOf, socketError } from './errors.js';
 import { type Protocol, type Transport, TransportClosedError } from './protocol.js';
 import type { Socket } from './socket.js';
+import { copyBytes } from './copy-bytes.js';
 
 export interface SocketTransportOptions {
   /** The most one recv() asks for. */
@@ -98,10 +99,10 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
       const sent = this.#trySend(data);
       if (sent < 0 || sent === data.length) return;
       // The rest waits in our queue: copied, since the caller may reuse its buffer.
-      this.#enqueue(Buffer.copyBytesFrom(data, sent));
+      this.#enqueue(copyBytes(data, sent));
       this.#reactor.addWriter(this);
     } else {
-      this.#enqueue(Buffer.copyBytesFrom(data));
+      this.#enqueue(copyBytes(data));
     }
     if (!this.#isWritingPaused && this.#queued > this.#high) {
       this.#isWritingPaused = true;

@@ -35,6 +35,7 @@ import { BlockingIOError, OSError, TimeoutError, ValueError, gaierror, socketErr
 import { DeadlineExceeded, type WaitOptions, waitReady } from '../reactor/wait-ready.js';
 import { SocketFile, type SocketFileOptions } from './socket-file.js';
 import { ReceiveQueue } from './receive-queue.js';
+import { copyBytes } from './copy-bytes.js';
 import { AcceptQueue, type Arrival } from './accept-queue.js';
 import * as registry from './kernel-registry.js';
 import { NodeStreamEnd, type StreamEnd, type StreamEvents, unmapIPv4 } from './stream-end.js';
@@ -626,7 +627,7 @@ export class Socket implements Selectable {
     if (room <= 0) return -1;
     const count = Math.min(bytes.length, room);
     // Copied (one memcpy): the caller may reuse its buffer while ours waits in the queue.
-    stream.write(Buffer.copyBytesFrom(bytes, 0, count));
+    stream.write(copyBytes(bytes, 0, count));
     this.#bytesSent += count;
     if (this.#sendRoom() <= 0) this.#wasSendBufferFull = true;
     // peer-close-then-send-epipe: bytes sent to a closed peer are answered with an RST. Node stops
