@@ -13,6 +13,7 @@ function pattern(size: number, seed = 0): Buffer {
   return out;
 }
 
+/** The cases that connect through the reactor's transports, run per family. */
 export const CONNECTION_CASES: readonly ConformanceCase[] = [
   {
     name: 'data written by each side arrives at the other, then a clean close',

@@ -45,6 +45,7 @@ function count(log: readonly string[], entry: string): number {
   return log.filter((e) => e === entry).length;
 }
 
+/** The cases on readiness dispatch: interest sets, order, removal during dispatch, failing handlers. */
 export const DISPATCH_CASES: readonly ConformanceCase[] = [
   {
     name: 'every ready writer is dispatched exactly once in each iteration',

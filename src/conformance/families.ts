@@ -79,6 +79,7 @@ async function connectThroughListener(family: Family, reactor: Reactor, server: 
   family.connect(reactor, port, client);
 }
 
+/** Each family by name: `tcp4` on 127.0.0.1, `tcp6` on ::1, `unix` in a temporary directory, `pair` over socketpair(). */
 export const FAMILIES: Readonly<Record<FamilyName, Family>> = {
   tcp4: ipFamily('tcp4', '127.0.0.1'),
   tcp6: ipFamily('tcp6', '::1'),

@@ -3,6 +3,7 @@
 import type { Factory, Protocol, Transport } from '../transports/protocol.js';
 import { deferred } from './deferred.js';
 
+/** How a Recorder answers its events, beyond recording them. */
 export interface RecorderOptions {
   /** What eofReceived() returns (true keeps our side open for writing). */
   readonly keepOpenOnEOF?: boolean;
@@ -10,21 +11,30 @@ export interface RecorderOptions {
   readonly onMade?: (transport: Transport, recorder: Recorder) => void;
   /** Called with each chunk. */
   readonly onData?: (data: Uint8Array, transport: Transport, recorder: Recorder) => void;
+  /** Called when the peer half-closes, before eofReceived() returns keepOpenOnEOF. */
   readonly onEOF?: (transport: Transport, recorder: Recorder) => void;
 }
 
+/** A Protocol that records its events and data, with promises for the milestones a case waits on. */
 export class Recorder implements Protocol {
+  /** The transport, from connectionMade on. */
   transport: Transport | undefined;
+  /** Every chunk received, copied, in order. */
   readonly chunks: Buffer[] = [];
+  /** Total bytes received. */
   received = 0;
   /** The order things happened in: 'made', 'eof', 'pause', 'resume', 'lost'. */
   readonly events: string[] = [];
+  /** The reason connectionLost() was given (undefined for a clean close, or before it). */
   lostReason: Error | undefined;
   readonly #made = deferred<Transport>();
   readonly #lost = deferred<Error | undefined>();
   readonly #eof = deferred<void>();
+  /** Resolves with the transport at connectionMade. */
   readonly made = this.#made.promise;
+  /** Resolves with the reason at connectionLost. */
   readonly lost = this.#lost.promise;
+  /** Resolves at eofReceived. */
   readonly eof = this.#eof.promise;
   readonly #options: RecorderOptions;
   #waiters: { bytes: number; resolve: () => void }[] = [];
@@ -85,6 +95,7 @@ export class Recorder implements Protocol {
     return new Promise((resolve) => this.#eventWaiters.push({ name, resolve }));
   }
 
+  /** Everything received so far, as one Buffer. */
   data(): Buffer {
     return Buffer.concat(this.chunks);
   }
@@ -99,7 +110,10 @@ export class Recorder implements Protocol {
   }
 }
 
-/** A factory handing out the given recorders in order (one per connection). */
+/**
+ * A factory handing out the given recorders in order (one per connection; an Error past the last),
+ * recording failed connects in `failures`, the first also as the `failed` promise.
+ */
 export function factoryOf(...recorders: Recorder[]): Factory & { failures: Error[]; failed: Promise<Error> } {
   const queue = [...recorders];
   const failures: Error[] = [];

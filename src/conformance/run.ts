@@ -9,19 +9,28 @@ import { DISPATCH_CASES } from './dispatch-cases.js';
 import { FAMILIES } from './families.js';
 import { TIMER_CASES } from './timer-cases.js';
 
+/** Every case of the suite: timers, dispatch, then connections. */
 export const ALL_CASES: readonly ConformanceCase[] = [...TIMER_CASES, ...DISPATCH_CASES, ...CONNECTION_CASES];
+/** Every family, in the order results are reported. */
 export const ALL_FAMILIES: readonly FamilyName[] = ['tcp4', 'tcp6', 'unix', 'pair'];
 
+/** One case to run on one family, as planCases lists them. */
 export interface PlannedCase {
   /** `family: case name`, or the case name alone for cases that do not touch sockets. */
   readonly title: string;
+  /** The case to run. */
   readonly definition: ConformanceCase;
+  /** The family to run it on. */
   readonly family: Family;
 }
 
+/** The outcome of one planned case (printed as `ok <title>` or `not ok <title>: <reason>`). */
 export interface CaseResult {
+  /** The planned case's title. */
   readonly title: string;
+  /** True when the case passed. */
   readonly ok: boolean;
+  /** Why it failed, in one line (the assertion's message, with the values); absent when it passed. */
   readonly reason?: string;
 }
 
@@ -45,6 +54,11 @@ export function planCases(families: readonly FamilyName[] = ALL_FAMILIES, cases:
 
 const GUARD_SECONDS = 60;
 
+/**
+ * Runs one planned case on a fresh reactor from `makeReactor`, with a ManualClock and errors
+ * swallowed; never rejects: a failure (or a wait over 60 s in runUntil) becomes a CaseResult with a
+ * reason. Stops the reactor and runs the case's deferred cleanups, last first, either way.
+ */
 export async function runCase(makeReactor: ReactorFactory, planned: PlannedCase): Promise<CaseResult> {
   const clock = new ManualClock();
   const reactor = makeReactor({ clock, onError: () => {} });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import type { ConformanceCase } from './case.js';
 
+/** The cases on timers, soon-calls, stop and restart; they touch no sockets, so each runs once. */
 export const TIMER_CASES: readonly ConformanceCase[] = [
   {
     name: 'timers run in time order, equal times in the order scheduled',

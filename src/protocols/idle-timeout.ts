@@ -6,8 +6,11 @@ import type { Cancellable, Scheduler } from './scheduler.js';
 
 /** The reason a connection closed by the idle timeout reports in connectionLost. */
 export class IdleTimeoutError extends Error {
+  /** `'IdleTimeoutError'`. */
   override name = 'IdleTimeoutError';
+  /** Always `'ERR_IDLE_TIMEOUT'`, for a `switch (err.code)`. */
   readonly code = 'ERR_IDLE_TIMEOUT' as const;
+  /** The idle time allowed, in seconds, that the connection reached. */
   readonly seconds: number;
 
   constructor(seconds: number) {
@@ -16,6 +19,13 @@ export class IdleTimeoutError extends Error {
   }
 }
 
+/**
+ * A Protocol wrapper that aborts the connection once nothing was received or written for `seconds`;
+ * the inner protocol's connectionLost then gets an IdleTimeoutError. It sits between a transport and
+ * the inner protocol and passes every other event and call through unchanged. With a scheduler that
+ * has `seconds()`, activity costs no timer operation (one pending timer re-arms itself). The
+ * transport calls throw an Error before connectionMade. Build it with withIdleTimeout.
+ */
 export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
   readonly #inner: Protocol<In, Out>;
   readonly #seconds: number;
@@ -70,9 +80,11 @@ export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
   pauseReading(): void {
     this.#need().pauseReading();
   }
+  /** Resumes dataReceived delivery (the lower transport's resumeReading). */
   resumeReading(): void {
     this.#need().resumeReading();
   }
+  /** False while reading is paused (the lower transport's isReading). */
   get isReading(): boolean {
     return this.#need().isReading;
   }
@@ -85,9 +97,11 @@ export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
   setWriteBufferLimits(high?: number, low?: number): void {
     this.#need().setWriteBufferLimits(high, low);
   }
+  /** This end's address (the lower transport's localAddress). */
   get localAddress(): Address {
     return this.#need().localAddress;
   }
+  /** The peer's address (the lower transport's peerAddress). */
   get peerAddress(): Address {
     return this.#need().peerAddress;
   }

@@ -8,21 +8,30 @@ import { TimerHeap } from './timer-heap.js';
 
 /** The handlers found ready by one wait, per kind; each list in the order the handlers were added. */
 export interface ReadyHandlers {
+  /** Error watchers whose selectable has an error pending: their errorReady() runs first. */
   readonly errors: readonly IOHandler[];
+  /** Readers whose selectable is readable: their readReady() runs second. */
   readonly reads: readonly IOHandler[];
+  /** Writers whose selectable is writable: their writeReady() runs last. */
   readonly writes: readonly IOHandler[];
   /** False when readiness was there at once: run() then yields to Node before the next iteration. */
   readonly waited: boolean;
 }
 
+/** One of the three interest sets: readers, writers or error watchers. */
 export type InterestKind = 'read' | 'write' | 'error';
 
 const NOTHING: ReadyHandlers = { errors: [], reads: [], writes: [], waited: true };
 
+/**
+ * The shared body of the bundled reactors (interest sets, timer heap, soon-calls, dispatch order,
+ * run loop); a subclass supplies waitForReady, wakeup and interestChanged.
+ */
 export abstract class BaseReactor implements Reactor, TimerOwner {
   readonly readers = new Set<IOHandler>();
   readonly writers = new Set<IOHandler>();
   readonly errorWatchers = new Set<IOHandler>();
+  /** The time source of the timers: ReactorOptions.clock, or realClock. */
   protected readonly clock: Clock;
   readonly #onError: (error: unknown, context: string) => void;
   readonly #timers = new TimerHeap();
@@ -101,7 +110,14 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
   }
 
   /** The kinds of interest `handler` has now. */
-  protected interestOf(handler: IOHandler): { read: boolean; write: boolean; error: boolean } {
+  protected interestOf(handler: IOHandler): {
+    /** It is in `readers`. */
+    read: boolean;
+    /** It is in `writers`. */
+    write: boolean;
+    /** It is in `errorWatchers`. */
+    error: boolean;
+  } {
     return { read: this.readers.has(handler), write: this.writers.has(handler), error: this.errorWatchers.has(handler) };
   }
 

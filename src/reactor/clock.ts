@@ -1,5 +1,9 @@
 // Time for the reactor's timers, replaceable so that timer tests never sleep (Twisted's task.Clock).
 
+/**
+ * The time source of a reactor's timers (ReactorOptions.clock): `realClock` by default, a
+ * `ManualClock` in tests.
+ */
 export interface Clock {
   /** Seconds on a monotonic scale (only differences matter). */
   seconds(): number;

@@ -10,9 +10,13 @@ import type { Selectable } from './selectable.js';
  * hint: a handler treats BlockingIOError as "not yet", never as a failure.
  */
 export interface IOHandler {
+  /** The object whose readiness decides when this handler is called; several handlers may share one. */
   readonly selectable: Selectable;
+  /** Called while the handler is a reader and its selectable is readable (asyncio's `_read_ready`). */
   readReady?(): void;
+  /** Called while the handler is a writer and its selectable is writable (asyncio's `_write_ready`). */
   writeReady?(): void;
+  /** Called while the handler is an error watcher and its selectable has an error pending (select()'s x-list). */
   errorReady?(): void;
   /** One of this handler's callbacks threw: close its connection with `error` as the reason. */
   handlerFailed?(error: unknown): void;
@@ -20,35 +24,68 @@ export interface IOHandler {
 
 /** What one iteration dispatched, for the conformance suite and for tuning. */
 export interface IterationStats {
+  /** readReady() calls made. */
   readonly reads: number;
+  /** writeReady() calls made. */
   readonly writes: number;
+  /** errorReady() calls made. */
   readonly errors: number;
+  /** Soon-calls and due delayed calls run, together. */
   readonly timers: number;
 }
 
+/** Options of the bundled reactors (`new SelectorReactor(options)`, `createReactor(name, options)`). */
 export interface ReactorOptions {
   /** The clock for timers; tests pass a ManualClock so they never sleep. */
   readonly clock?: Clock;
-  /** Where errors go that no handler can take (a throwing timer, a handler without handlerFailed). */
+  /**
+   * Where errors go that no handler can take (a throwing timer, a handler without handlerFailed),
+   * with a sentence saying where it came from. Default: console.error.
+   */
   readonly onError?: (error: unknown, context: string) => void;
 }
 
+/**
+ * A single-threaded event loop over three interest sets and a timer heap, as Twisted's reactor:
+ * each iteration waits for readiness or the next timer, dispatches every ready handler, then runs
+ * soon-calls and due timers. A handler that throws does not stop it: the error goes to the handler's
+ * `handlerFailed`, or it is removed from every set and the error goes to `onError`. Handlers may
+ * add or remove themselves or others during dispatch; one removed is not called later in the same
+ * iteration. Implement this type to run the conformance suite on your own reactor.
+ */
 export interface Reactor {
+  /** The handlers called when their selectable is readable (Twisted's `getReaders()`); change it with addReader/removeReader. */
   readonly readers: ReadonlySet<IOHandler>;
+  /** The handlers called when their selectable is writable; change it with addWriter/removeWriter. */
   readonly writers: ReadonlySet<IOHandler>;
+  /** The handlers called when their selectable has an error pending; change it with addErrorWatcher/removeErrorWatcher. */
   readonly errorWatchers: ReadonlySet<IOHandler>;
+  /** Calls `handler.readReady()` whenever its selectable is readable, until removed; adding twice has no effect. */
   addReader(handler: IOHandler): void;
+  /** Stops read dispatch to `handler`; does nothing if it is not a reader. */
   removeReader(handler: IOHandler): void;
+  /** Calls `handler.writeReady()` whenever its selectable is writable, until removed; adding twice has no effect. */
   addWriter(handler: IOHandler): void;
+  /** Stops write dispatch to `handler`; does nothing if it is not a writer. */
   removeWriter(handler: IOHandler): void;
+  /** Calls `handler.errorReady()` whenever its selectable has an error pending, until removed; adding twice has no effect. */
   addErrorWatcher(handler: IOHandler): void;
+  /** Stops error dispatch to `handler`; does nothing if it is not an error watcher. */
   removeErrorWatcher(handler: IOHandler): void;
   /** Removes the handler from all three sets. */
   removeAll(handler: IOHandler): void;
 
-  /** Runs `fn(...args)` `seconds` from now (on the reactor's clock). */
+  /**
+   * Runs `fn(...args)` once, `seconds` from now on the reactor's clock (a negative delay counts as
+   * 0), in the timer phase of the first iteration that finds it due; returns the handle to cancel or
+   * move it. Twisted's `callLater`. Throws RangeError for a non-finite delay.
+   */
   callLater<A extends unknown[]>(seconds: number, fn: (...args: A) => void, ...args: A): DelayedCall;
-  /** Runs `fn(...args)` in the next iteration, before timers. */
+  /**
+   * Runs `fn(...args)` once, soon: after the I/O dispatch of the current iteration (when called from
+   * a handler) or of the next one, before that iteration's timers. A soon-call queued by a soon-call
+   * waits for the next iteration, so a chain of them cannot starve I/O. asyncio's `call_soon`.
+   */
   callSoon<A extends unknown[]>(fn: (...args: A) => void, ...args: A): void;
   /** The reactor clock's time in seconds. */
   seconds(): number;
@@ -59,9 +96,13 @@ export interface Reactor {
    * each in the order the handlers were added), then the soon-calls queued before it, then due timers.
    */
   iterate(timeout?: number): Promise<IterationStats>;
-  /** Iterates until stop(); resolves then. May be called again after it resolved. */
+  /**
+   * Iterates until stop(); resolves then. May be called again after it resolved; rejects if it is
+   * running already.
+   */
   run(): Promise<void>;
-  /** Makes run() return after the current iteration. */
+  /** Makes run() resolve after the current iteration. Does nothing when run() is not running. */
   stop(): void;
+  /** True from run() until it resolves. */
   readonly isRunning: boolean;
 }

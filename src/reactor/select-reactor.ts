@@ -5,6 +5,11 @@ import type { IOHandler } from './reactor.js';
 import type { Selectable } from './selectable.js';
 import { select } from './select.js';
 
+/**
+ * The reactor that calls select() over its three interest sets every iteration, as the HOWTO's loop
+ * does: faithful and simple, O(registered handlers) per iteration. A change to the sets during a wait
+ * restarts the wait. Use SelectorReactor (the default) for many connections.
+ */
 export class SelectReactor extends BaseReactor {
   #abort: AbortController | null = null;
 

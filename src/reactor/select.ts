@@ -3,13 +3,17 @@
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type Selectable } from './selectable.js';
 import { ValueError } from './value-error.js';
 
+/** What select() resolves to: the ready subsets of its r-, w- and x-lists, as Python's `select.select` returns. */
 export type SelectResult<T extends Selectable> = [readable: T[], writable: T[], exceptional: T[]];
 
 
 /**
- * Resolves with the ready subsets of the three lists, each in input order. `timeout` is in seconds:
- * `undefined`/`null` waits forever, `0` polls. The exceptional list holds objects with an error
- * pending (Node has no out-of-band data; see docs/semantics.md). An object may be in several lists.
+ * Python's `select.select`: resolves with the ready subsets of the three lists, each in input order.
+ * `timeout` is in seconds: `undefined`/`null` waits forever, `0` polls. The exceptional list holds
+ * objects with an error pending (Node has no out-of-band data; see docs/semantics.md). An object may
+ * be in several lists. A select that may wait lets the event loop run once before it looks, so what
+ * a loopback peer has already done is seen; `0` looks at once. `signal` rejects it with its reason.
+ * Rejects with ValueError for a negative or non-finite timeout, or a closed object in a list.
  */
 export function select<T extends Selectable>(
   rlist: readonly T[],

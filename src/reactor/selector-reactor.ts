@@ -9,6 +9,11 @@ import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, Selector, type SelectorEvent } fr
 /** The handlers interested in one selectable (usually one handler in one to three sets). */
 type Interested = Set<IOHandler>;
 
+/**
+ * The default reactor: driven by a Selector's ready set, so an iteration costs O(ready handlers), not
+ * O(registered), and every handler found ready is dispatched in one iteration. Each selectable is
+ * registered once, for the union of what its handlers want.
+ */
 export class SelectorReactor extends BaseReactor {
   readonly #selector = new Selector<Selectable, Interested>();
   readonly #interested = new Map<Selectable, Interested>();

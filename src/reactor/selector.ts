@@ -9,20 +9,34 @@ export { EVENT_READ, EVENT_WRITE, EVENT_ERROR };
 
 const ALL_EVENTS = EVENT_READ | EVENT_WRITE | EVENT_ERROR;
 
+/** One registration, as Python's `selectors.SelectorKey`; `register` and `modify` return a new one. */
 export interface SelectorKey<T extends Selectable, D = unknown> {
+  /** The registered object. */
   readonly fileobj: T;
+  /** `fileobj.fileno()` at registration (it stays the same after the object closes). */
   readonly fd: number;
+  /** The events watched: a non-zero mask of EVENT_READ, EVENT_WRITE and EVENT_ERROR. */
   readonly events: number;
+  /** The caller's value given to `register` or `modify` (typically the handler to dispatch to). */
   readonly data: D | undefined;
 }
 
 /** Registration misuse, as Python raises KeyError (unknown or duplicate object). */
 export class KeyError extends Error {
+  /** `'KeyError'`. */
   override name = 'KeyError';
 }
 
+/** One entry of `Selector.select()`'s result: the key and the events that hold now (a subset of `key.events`). */
 export type SelectorEvent<T extends Selectable, D> = [key: SelectorKey<T, D>, events: number];
 
+/**
+ * Python's `selectors.DefaultSelector` over Selectables: register objects with the events to watch,
+ * then `select()` for those that are ready. Level-triggered: an object is reported by every select
+ * while it stays ready. It keeps a ready set fed by readiness notifications, so a select costs
+ * O(ready), not O(registered). Every method of a closed selector throws ValueError, except `close`,
+ * `getKey`, `getMap`, `wakeup` and `readyNow`.
+ */
 export class Selector<T extends Selectable = Selectable, D = unknown> {
   readonly #keys = new Map<T, SelectorKey<T, D>>();
   /** Registered objects that may be ready: notified since they were last found not ready. */
@@ -36,6 +50,11 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     this.#wake?.();
   };
 
+  /**
+   * Starts watching `fileobj` for `events` (a non-zero mask of EVENT_READ, EVENT_WRITE, EVENT_ERROR),
+   * with `data` carried in its key. Throws KeyError if it is registered already, ValueError for
+   * invalid events or a closed object.
+   */
   register(fileobj: T, events: number, data?: D): SelectorKey<T, D> {
     this.#checkOpen();
     checkEvents(events);
@@ -48,6 +67,7 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     return key;
   }
 
+  /** Stops watching `fileobj` and returns its last key; KeyError if it is not registered. Unregister before closing an object. */
   unregister(fileobj: T): SelectorKey<T, D> {
     this.#checkOpen();
     const key = this.getKey(fileobj);
@@ -57,6 +77,10 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     return key;
   }
 
+  /**
+   * Changes what `fileobj` is watched for, and its data (omitted `data` becomes undefined, as in
+   * Python); returns the new key. KeyError if it is not registered, ValueError for invalid events.
+   */
   modify(fileobj: T, events: number, data?: D): SelectorKey<T, D> {
     this.#checkOpen();
     checkEvents(events);
@@ -67,12 +91,14 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     return key;
   }
 
+  /** The key of a registered object; KeyError if it is not registered. */
   getKey(fileobj: T): SelectorKey<T, D> {
     const key = this.#keys.get(fileobj);
     if (key === undefined) throw new KeyError(`${String(fileobj.fileno())} is not registered`);
     return key;
   }
 
+  /** Every registration, object to key: a live read-only view (Python's `get_map()`), empty once closed. */
   getMap(): ReadonlyMap<T, SelectorKey<T, D>> {
     return this.#keys;
   }
@@ -141,6 +167,7 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     return false;
   }
 
+  /** Unregisters everything and ends a pending select() with nothing; calling it again does nothing. */
   close(): void {
     if (this.#isClosed) return;
     this.#isClosed = true;
@@ -150,6 +177,7 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     this.wakeup();
   }
 
+  /** True once close() was called. */
   get isClosed(): boolean {
     return this.#isClosed;
   }

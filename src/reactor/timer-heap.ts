@@ -2,29 +2,35 @@
 // calls due at the same time run in the order they were scheduled.
 import type { ScheduledCall } from './delayed-call.js';
 
+/** The reactor's pending delayed calls, earliest first; each call keeps its own heap index. */
 export class TimerHeap {
   #heap: ScheduledCall[] = [];
 
+  /** How many calls are pending. */
   get size(): number {
     return this.#heap.length;
   }
 
+  /** The call due first (ties: scheduled first), left in place; undefined when empty. */
   peek(): ScheduledCall | undefined {
     return this.#heap[0];
   }
 
+  /** Adds a call that is not in the heap. */
   push(call: ScheduledCall): void {
     call.index = this.#heap.length;
     this.#heap.push(call);
     this.#up(call.index);
   }
 
+  /** Takes the call due first off the heap (its index becomes -1); undefined when empty. */
   pop(): ScheduledCall | undefined {
     const top = this.#heap[0];
     if (top !== undefined) this.remove(top);
     return top;
   }
 
+  /** Takes `call` off the heap. The call must be in it: one already popped (index -1) is not checked for. */
   remove(call: ScheduledCall): void {
     const index = call.index;
     const last = this.#heap.pop();

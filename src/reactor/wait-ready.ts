@@ -2,6 +2,7 @@
 // readiness notifications (never polls), bounded by a deadline and an AbortSignal.
 import type { Selectable } from './selectable.js';
 
+/** Options of every awaitable socket call (`sendall`, `recvAsync`, `acceptAsync`, `connectAsync` ...). */
 export interface WaitOptions {
   /** Aborts the wait with the signal's reason, as Node's own promise APIs do. */
   readonly signal?: AbortSignal;
@@ -9,6 +10,7 @@ export interface WaitOptions {
 
 /** Thrown when the deadline passes; the caller decides the error class (TimeoutError for sockets). */
 export class DeadlineExceeded extends Error {
+  /** `'DeadlineExceeded'`. */
   override name = 'DeadlineExceeded';
 }
 

@@ -12,24 +12,38 @@ import type { Address, AddressInput } from '../transports/address.js';
 import * as C from '../transports/constants.js';
 import { BlockingIOError, OSError, ValueError, codeOf } from '../transports/errors.js';
 
+/** A JSON value, as scenario files and traces hold them. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** One step of a scenario: the operation (`socket`, `bind`, `send`, `select` ...) and its arguments. */
 export type Step = { readonly op: string; readonly [key: string]: Json };
+/** A scenario file, as ../shared/kernel/README.md defines it. */
 export interface Scenario {
+  /** The file's name without `.json`. */
   readonly id: string;
+  /** What the scenario shows, in words. */
   readonly title: string;
+  /** Labels, such as `beyond-node` for a case node:net cannot express. */
   readonly tags?: readonly string[];
+  /** What the machine must have for it to run (e.g. IPv6 loopback). */
   readonly requires?: readonly string[];
+  /** The operations, run in order. */
   readonly steps: readonly Step[];
 }
+/** What one step did: returned a value (`ret`), or raised (`exc`, the Python class name, with the errno code). */
 export type StepResult = { ret: Json } | { exc: string; errno?: string };
+/** One line of a trace, as oracle.py prints it for the real kernel. */
 export interface TraceEntry {
+  /** The step's index in the scenario, from 0. */
   step: number;
+  /** The step's op. */
   op: string;
+  /** What it did. */
   result: StepResult;
 }
 
 /** The scenario is malformed or cannot be run: not an outcome to record. */
 export class ScenarioError extends Error {
+  /** `'ScenarioError'`. */
   override name = 'ScenarioError';
 }
 
@@ -110,6 +124,10 @@ export function ipv6LoopbackAvailable(): boolean {
   }
 }
 
+/**
+ * Runs every step of a validated scenario on fresh switchboard sockets and resolves with its trace;
+ * closes what it opened either way. Rejects with ScenarioError (naming the step) for a step it cannot run.
+ */
 export async function runScenario(scenario: Scenario): Promise<TraceEntry[]> {
   const run = new Run();
   const trace: TraceEntry[] = [];
@@ -430,6 +448,7 @@ function payloadOf(st: Step): Buffer {
   return out;
 }
 
+/** Bytes as a trace shows them: printable ASCII as text, else `{ hex }`, and over 256 bytes `{ len, crc32 }`. */
 export function renderBytes(data: Buffer): Json {
   if (data.length <= INLINE_BYTES_LIMIT) {
     if (data.every((c) => c >= 32 && c < 127)) return data.toString('latin1');

@@ -5,16 +5,20 @@
 // everything), so it is held unread, in order, up to SOMAXCONN, and reset past that.
 // See backlog-overflow-syn-dropped and docs/semantics.md.
 
+/** Linux's net.core.somaxconn: the most arrivals from other processes held beyond the backlog before more are reset. */
 export const SOMAXCONN = 4096;
 const SYN_RETRIES = 6;
 const FIRST_RETRANSMIT_MS = 1000;
 
+/** One connection that reached the listener. */
 export interface Arrival<S> {
+  /** The server-side socket that accept() will return. */
   readonly accepted: S;
   /** The connecting socket, when it lives in this process. */
   readonly client: S | undefined;
 }
 
+/** What the queue tells its listening socket. */
 export interface AcceptQueueEvents<S> {
   /** The arrival entered the queue: its client, if any, has now connected. */
   admitted(arrival: Arrival<S>): void;
@@ -28,6 +32,7 @@ interface Held<S> {
   timer: NodeJS.Timeout | undefined;
 }
 
+/** The bounded queue of connections waiting for accept(), with the held arrivals beyond it. */
 export class AcceptQueue<S> {
   #backlog: number;
   readonly #events: AcceptQueueEvents<S>;
@@ -41,10 +46,12 @@ export class AcceptQueue<S> {
     this.#events = events;
   }
 
+  /** Arrivals waiting for accept() (the held ones not counted). */
   get length(): number {
     return this.#queue.length;
   }
 
+  /** listen() again with a new backlog: clamped as Linux clamps it; a larger one admits held peers at once. */
   set backlog(value: number) {
     this.#backlog = clampBacklog(value);
     this.#admitForeign();
@@ -60,6 +67,10 @@ export class AcceptQueue<S> {
     this.#inFlight += 1;
   }
 
+  /**
+   * A connection arrived: admitted if there is room (always, when `reserved` earlier), else held
+   * (an in-process client retried on the SYN schedule), or dropped with ECONNRESET past SOMAXCONN held.
+   */
   offer(arrival: Arrival<S>, reserved: boolean): void {
     if (reserved) {
       this.#inFlight -= 1;
@@ -81,6 +92,7 @@ export class AcceptQueue<S> {
     if (arrival.client !== undefined) this.#scheduleRetransmit(held);
   }
 
+  /** accept(): the oldest admitted arrival, making room for a held one; undefined when none waits. */
   shift(): Arrival<S> | undefined {
     const next = this.#queue.shift();
     if (next !== undefined) this.#admitForeign();

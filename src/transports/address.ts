@@ -4,14 +4,29 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily } from './constants.js';
 import { ValueError } from './errors.js';
 
+/** An AF_INET address as Python's `(host, port)`: a numeric IPv4 host (`'127.0.0.1'`) and a port 0-65535. */
 export type IPv4Address = readonly [host: string, port: number];
+/**
+ * An AF_INET6 address as Python's `(host, port, flowinfo, scopeid)`: a numeric IPv6 host (`'::1'`,
+ * an IPv4 peer as `'::ffff:127.0.0.1'`), a port, and flowinfo and scope id (always 0 here).
+ */
 export type IPv6Address = readonly [host: string, port: number, flowinfo: number, scopeId: number];
+/**
+ * A socket address as `getsockname`, `getpeername` and `accept` return it: IPv4Address, IPv6Address,
+ * or for AF_UNIX the path (`''` for an unnamed socket, such as a client that did not bind).
+ */
 export type Address = IPv4Address | IPv6Address | string;
-/** What callers may pass: IPv6 also as [host, port]. */
+/**
+ * What `bind` and `connect` take: `[host, port]` (IPv6 also with flowinfo and scope id) or an AF_UNIX
+ * path. A host may be numeric, `''` (any address), `'localhost'`, or (connect only) a name to resolve.
+ */
 export type AddressInput = readonly [string, number] | readonly [string, number, number, number] | string;
 
+/** A host and port checked for shape, before resolution. */
 export interface IpEndpoint {
+  /** As given: numeric, `''`, `'localhost'` or a name. */
   readonly host: string;
+  /** 0-65535; 0 lets the kernel pick. */
   readonly port: number;
 }
 
@@ -20,12 +35,13 @@ export function formatAddress(family: AddressFamily, host: string, port: number)
   return family === AF_INET6 ? [host, port, 0, 0] : [host, port];
 }
 
+/** The address of a socket with no name yet: `['0.0.0.0', 0]`, `['::', 0, 0, 0]` or `''`, as Linux reports it. */
 export function unnamedAddress(family: AddressFamily): Address {
   if (family === AF_UNIX) return '';
   return family === AF_INET6 ? ['::', 0, 0, 0] : ['0.0.0.0', 0];
 }
 
-/** Checks the shape of an IP address argument and returns host and port as given. */
+/** Checks the shape of an IP address argument and returns host and port as given; TypeError or RangeError if malformed. */
 export function ipEndpoint(family: AddressFamily, address: AddressInput): IpEndpoint {
   if (typeof address === 'string' || !Array.isArray(address)) {
     throw new TypeError(`${familyName(family)} address must be a [host, port] tuple`);
@@ -38,6 +54,7 @@ export function ipEndpoint(family: AddressFamily, address: AddressInput): IpEndp
   return { host, port };
 }
 
+/** The path of an AF_UNIX address argument; TypeError if it is not a string. */
 export function unixPath(address: AddressInput): string {
   if (typeof address !== 'string') throw new TypeError('AF_UNIX address must be a path string');
   return address;
@@ -55,16 +72,18 @@ export function numericHost(family: AddressFamily, host: string): string | undef
   return undefined;
 }
 
-/** A host of the other family is not a name to look up: Python raises for it at once too. */
+/** Throws ValueError for a numeric host of the other family: it is not a name to look up, and Python raises for it at once too. */
 export function checkHostFamily(family: AddressFamily, host: string): void {
   if (family === AF_INET && isIPv6(host)) throw new ValueError(`AF_INET address must be IPv4, got '${host}'`);
   if (family === AF_INET6 && isIPv4(host)) throw new ValueError(`AF_INET6 address must be IPv6, got '${host}'`);
 }
 
+/** True for the any-address of either family (`'0.0.0.0'`, `'::'`). */
 export function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::';
 }
 
+/** The constant's name (`'AF_INET6'`), for error messages. */
 export function familyName(family: AddressFamily): string {
   return family === AF_UNIX ? 'AF_UNIX' : family === AF_INET6 ? 'AF_INET6' : 'AF_INET';
 }

@@ -28,13 +28,22 @@ export function codeOf(errno: number): string {
   return String(errno);
 }
 
-/** Python's `OSError`: a failed system call, with `errno` (number) and `code` (`'EBADF'`). */
+/**
+ * Python's `OSError`: a failed system call, with `errno` (number) and `code` (`'EBADF'`). Thrown as
+ * is for the codes with no subclass of their own, such as `EBADF` (the socket is closed), `EINVAL`,
+ * `EISCONN`, `ENOTCONN`, `EADDRINUSE` and `ENOPROTOOPT`; `socketError` picks the subclass for the rest.
+ */
 export class OSError extends Error {
+  /** The class name, as Python prints it (`'OSError'`, `'ConnectionResetError'` ...). */
   override name = 'OSError';
+  /** The errno number for `code` as the platform numbers it (`ECONNRESET` is 104 on Linux); negative for a resolver code, 0 if unknown. */
   readonly errno: number;
+  /** The symbolic code, as Node names it (`'ECONNRESET'`, `'EAGAIN'`), so `err.code` reads as in node:net. */
   readonly code: string;
+  /** The call that failed (`'connect'`, `'recv'`, `'bind'` ...), or undefined when not recorded. */
   readonly syscall: string | undefined;
 
+  /** `message` defaults to Python's text, `connect: [Errno 111] Connection refused`. */
   constructor(code: string, message?: string, syscall?: string) {
     super(message ?? `${syscall === undefined ? '' : `${syscall}: `}${describe(code)}`);
     this.code = code;
@@ -43,43 +52,70 @@ export class OSError extends Error {
   }
 }
 
-/** The call would block (`EAGAIN`, `EINPROGRESS`, `EALREADY`): "not yet", never a failure. */
+/**
+ * The call would block (`EAGAIN`/`EWOULDBLOCK` 11, `EINPROGRESS` 115, `EALREADY` 114): "not yet",
+ * never a failure. A non-blocking `send`, `recv` or `accept` throws it with `EAGAIN`; `connect`
+ * throws it with `EINPROGRESS` when a TCP attempt starts and `EALREADY` while it is under way.
+ */
 export class BlockingIOError extends OSError {
   override name = 'BlockingIOError';
 }
-/** Base of the connection errors, as Python's `ConnectionError`. */
+/** Base of the four connection errors below, as Python's `ConnectionError`: catch it to catch them all. */
 export class ConnectionError extends OSError {
   override name = 'ConnectionError';
 }
+/**
+ * `EPIPE` (32) or `ESHUTDOWN` (108): sending on a stream that can no longer carry data, after our own
+ * `SHUT_WR`, to an AF_UNIX peer that closed or shut down reading, or after a TCP peer's RST that
+ * followed its FIN. Python's `BrokenPipeError`.
+ */
 export class BrokenPipeError extends ConnectionError {
   override name = 'BrokenPipeError';
 }
+/**
+ * `ECONNABORTED` (103): the connection was given up on this side, as Python's
+ * `ConnectionAbortedError`; a transport's `abort()` reports it to its protocol's `connectionLost`.
+ */
 export class ConnectionAbortedError extends ConnectionError {
   override name = 'ConnectionAbortedError';
 }
+/** `ECONNREFUSED` (111): nothing listens at the address the connect went to (TCP: the peer answered the SYN with an RST). Python's `ConnectionRefusedError`. */
 export class ConnectionRefusedError extends ConnectionError {
   override name = 'ConnectionRefusedError';
 }
+/** `ECONNRESET` (104): the peer reset the connection (an RST, e.g. it closed with data unread, or with `SO_LINGER` 0). Python's `ConnectionResetError`. */
 export class ConnectionResetError extends ConnectionError {
   override name = 'ConnectionResetError';
 }
+/** `ENOENT` (2): a Unix socket path, or the directory it should be in, does not exist. Python's `FileNotFoundError`. */
 export class FileNotFoundError extends OSError {
   override name = 'FileNotFoundError';
 }
+/** `EEXIST` (17), as Python's `FileExistsError`; a Unix `bind` to an existing path throws OSError `EADDRINUSE` instead, as Linux does. */
 export class FileExistsError extends OSError {
   override name = 'FileExistsError';
 }
+/** `EACCES` (13) or `EPERM` (1): the system refused the call, e.g. binding a port below 1024 or a path in a directory we may not write. Python's `PermissionError`. */
 export class PermissionError extends OSError {
   override name = 'PermissionError';
 }
+/** `EINTR` (4): a system call was interrupted by a signal, as Python's `InterruptedError`. Kept for the table's sake; Node retries such calls itself. */
 export class InterruptedError extends OSError {
   override name = 'InterruptedError';
 }
-/** An awaitable call ran past the socket's timeout (`settimeout`), as Python's `socket.timeout`. */
+/**
+ * `ETIMEDOUT` (110): an awaitable call ran past the socket's timeout (`settimeout`), as Python's
+ * `socket.timeout`, or the kernel timed the connection out (no answer to a connect or to keepalive
+ * probes). An endpoint's connect past its `timeout` option also fails with it.
+ */
 export class TimeoutError extends OSError {
   override name = 'TimeoutError';
 }
-/** A host name lookup failed (`getaddrinfo`); `code` is the resolver's (`'ENOTFOUND'`). */
+/**
+ * A host name lookup failed (`getaddrinfo`, or `connect` to a name), as Python's `socket.gaierror`;
+ * `code` is the resolver's (`'ENOTFOUND'`), and `errno` glibc's negative `EAI_*` number (`EAI_NONAME`
+ * is -2). `connectEx` throws it rather than return its errno.
+ */
 export class gaierror extends OSError {
   override name = 'gaierror';
 }

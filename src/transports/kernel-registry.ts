@@ -6,18 +6,23 @@ import { isWildcard } from './address.js';
 
 /** What the registry needs to know of a socket; kept abstract so the table has no socket logic. */
 export interface Registered {
+  /** -1 once the socket closed: a closed owner's table entries are dropped when met. */
   fileno(): number;
 }
 
 /** A bound TCP socket as Linux's bind table sees it: the address, SO_REUSEADDR and whether it listens. */
 export interface TcpBinding {
+  /** The bound socket. */
   readonly owner: Registered;
+  /** AF_INET6: its address may cover IPv4 too ('::' or an IPv4-mapped address). */
   readonly isV6: boolean;
   /** The address as the kernel reports it (getsockname), so equal addresses compare equal as text. */
   readonly host: string;
+  /** The bound port (never 0: the one the kernel picked). */
   readonly port: number;
   /** SO_REUSEADDR as set now: Linux reads it when the conflict is checked, not when the socket bound. */
   reusesAddress(): boolean;
+  /** Whether it listens now: a listener conflicts even with sockets that set SO_REUSEADDR. */
   isListening(): boolean;
 }
 
@@ -29,10 +34,12 @@ function tcpKey(host: string, port: number): string {
   return `${host}\u0000${port}`;
 }
 
+/** Records that `owner` listens on host:port (as getsockname reports it), for findTcpListener. */
 export function addTcpListener(host: string, port: number, owner: Registered): void {
   tcpListeners.set(tcpKey(host, port), owner);
 }
 
+/** Forgets the listener on host:port, if it is still `owner`. */
 export function removeTcpListener(host: string, port: number, owner: Registered): void {
   const key = tcpKey(host, port);
   if (tcpListeners.get(key) === owner) tcpListeners.delete(key);
@@ -50,18 +57,22 @@ export function findTcpListener(host: string, port: number): Registered | undefi
   );
 }
 
+/** Records that `owner` bound `path` (not listening yet): a connect to it is refused at once. */
 export function bindUnixPath(path: string, owner: Registered): void {
   unixPaths.set(path, { owner, listening: false });
 }
 
+/** Records that `owner` listens on `path`: a connect to it goes through `owner`'s accept queue. */
 export function markUnixListening(path: string, owner: Registered): void {
   unixPaths.set(path, { owner, listening: true });
 }
 
+/** Forgets `path`, if it is still `owner`'s. */
 export function releaseUnixPath(path: string, owner: Registered): void {
   if (unixPaths.get(path)?.owner === owner) unixPaths.delete(path);
 }
 
+/** Who bound `path` in this process and whether it listens; undefined for a path no switchboard socket here holds. */
 export function findUnixPath(path: string): { owner: Registered; listening: boolean } | undefined {
   return unixPaths.get(path);
 }
@@ -71,6 +82,7 @@ export function bindTcp(binding: TcpBinding): void {
   tcpBindings.set(binding.owner, binding);
 }
 
+/** Takes `owner`'s address out of the bind table (closed, or its port was released). */
 export function releaseTcp(owner: Registered): void {
   tcpBindings.delete(owner);
 }

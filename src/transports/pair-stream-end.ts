@@ -2,6 +2,10 @@
 // pair is synchronous and deterministic, as an AF_UNIX pair is in the kernel (socketpair-basics).
 import type { StreamEnd, StreamEvents } from './stream-end.js';
 
+/**
+ * One end of socketpair(): write() is the peer's data event at once, end() its EOF. Nothing is queued
+ * here (queuedBytes is what the peer has not read), and the node:net-only calls do nothing.
+ */
 export class PairStreamEnd implements StreamEnd {
   readonly #peer: StreamEvents;
   readonly #peerQueued: () => number;

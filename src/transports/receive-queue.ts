@@ -1,19 +1,23 @@
 // The emulated kernel receive buffer: chunks as they arrived, handed out without copying when one
 // chunk answers a recv() (a view), copied only when a recv() spans several chunks.
 
+/** A socket's received, unread bytes, as a queue of chunks; its size is checked against SO_RCVBUF by the socket. */
 export class ReceiveQueue {
   #chunks: Buffer[] = [];
   #head = 0;
   #bytes = 0;
 
+  /** Bytes queued. */
   get bytes(): number {
     return this.#bytes;
   }
 
+  /** True when no byte is queued. */
   get isEmpty(): boolean {
     return this.#bytes === 0;
   }
 
+  /** Queues a received chunk as is (no copy; empty chunks are ignored). */
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
     this.#chunks.push(chunk);

@@ -6,14 +6,17 @@ import { ValueError } from './errors.js';
 
 /** What SocketFile needs of a socket (the awaitable calls), so it can be tested over any of them. */
 export interface FileSocket {
+  /** Resolves once every byte of `data` was accepted for sending (Socket.sendall). */
   sendall(data: Uint8Array, options?: WaitOptions): Promise<void>;
+  /** Resolves with 1 to `size` bytes, or an empty Buffer at EOF (Socket.recvAsync). */
   recvAsync(size: number, options?: WaitOptions): Promise<Buffer>;
 }
 
+/** Options of `Socket.makefile()`; both sizes must be at least 1 (ValueError otherwise). */
 export interface SocketFileOptions {
-  /** Write buffer size in bytes (Python's io.DEFAULT_BUFFER_SIZE). */
+  /** Write buffer size in bytes; default 8192 (Python's io.DEFAULT_BUFFER_SIZE). */
   readonly bufferSize?: number;
-  /** The longest line readline() returns whole; longer lines come back in pieces of this size. */
+  /** The longest line readline() returns whole, in bytes; longer lines come back in pieces of this size. Default 65536. */
   readonly maxLineBytes?: number;
 }
 
@@ -21,6 +24,13 @@ const DEFAULT_BUFFER_SIZE = 8192;
 const DEFAULT_MAX_LINE = 65536;
 const READ_CHUNK = 65536;
 
+/**
+ * The buffered binary file `Socket.makefile()` returns, as Python's `socket.makefile('rwb')`: writes
+ * collect until flush() or a full buffer; reads and readline() go through a read buffer. Every
+ * method waits as the socket's awaitable calls do: the socket's timeout bounds each send or receive
+ * (TimeoutError), not the whole call, and `options.signal` aborts it. After close() every call
+ * throws ValueError.
+ */
 export class SocketFile {
   readonly #socket: FileSocket;
   readonly #bufferSize: number;
@@ -38,11 +48,15 @@ export class SocketFile {
     if (this.#bufferSize < 1 || this.#maxLine < 1) throw new ValueError('buffer sizes must be positive');
   }
 
+  /** True once close() has run (Python's `file.closed`); the socket itself may still be open. */
   get closed(): boolean {
     return this.#isClosed;
   }
 
-  /** Buffers `data`; sends the buffer once it holds at least bufferSize bytes. */
+  /**
+   * Buffers a copy of `data` and resolves with its length; once the buffer holds at least bufferSize
+   * bytes it is flushed first, so awaiting write() applies the socket's backpressure.
+   */
   async write(data: Uint8Array | string, options?: WaitOptions): Promise<number> {
     this.#checkOpen();
     const bytes = Buffer.from(typeof data === 'string' ? Buffer.from(data) : data);
@@ -52,7 +66,7 @@ export class SocketFile {
     return bytes.length;
   }
 
-  /** Sends everything written so far. */
+  /** Sends everything written so far, resolving once the socket accepted it all (Socket.sendall). */
   async flush(options?: WaitOptions): Promise<void> {
     this.#checkOpen();
     if (this.#pendingBytes === 0) return;
@@ -62,7 +76,10 @@ export class SocketFile {
     await this.#socket.sendall(data, options);
   }
 
-  /** Up to `size` bytes, fewer only at EOF; without `size`, everything until EOF. */
+  /**
+   * Up to `size` bytes, fewer only at EOF (an empty Buffer at EOF); without `size`, everything until
+   * EOF, buffered with no limit, so pass a size for untrusted peers.
+   */
   async read(size?: number, options?: WaitOptions): Promise<Buffer> {
     this.#checkOpen();
     const want = size ?? Number.POSITIVE_INFINITY;

@@ -7,15 +7,23 @@ import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily, IPPROTO_TCP, SOCK_STREA
 import { gaierror } from './errors.js';
 import { Socket } from './socket.js';
 
+/**
+ * Python's `socket.socket(family, type)`: a new, unconnected, non-blocking stream socket. Throws
+ * OSError `EAFNOSUPPORT` for another family and `EPROTONOSUPPORT` for a type other than SOCK_STREAM.
+ */
 export function socket(family: AddressFamily = AF_INET, type: number = SOCK_STREAM): Socket {
   return new Socket(family, type);
 }
 
-/** A connected pair of in-memory AF_UNIX stream sockets: synchronous and deterministic. */
+/**
+ * Python's `socket.socketpair()`: a connected pair of in-memory AF_UNIX stream sockets, synchronous
+ * (a send on one is readable on the other at once, with no event-loop turn) and deterministic.
+ */
 export function socketpair(): [Socket, Socket] {
   return Socket.pair();
 }
 
+/** Python's `socket.gethostname()`: this machine's host name (`os.hostname()`). */
 export function gethostname(): string {
   return hostname();
 }
@@ -23,7 +31,12 @@ export function gethostname(): string {
 /** One getaddrinfo() result, as Python's: (family, type, proto, canonname, sockaddr). */
 export type AddrInfo = [family: AddressFamily, type: number, proto: number, canonname: string, sockaddr: Address];
 
-/** Resolves a host name; rejects with gaierror (the resolver's code, e.g. 'ENOTFOUND'). */
+/**
+ * Python's `socket.getaddrinfo(host, port, family)`, awaitable: every address of `host`, as stream
+ * sockets with `port`, for `bind` (which cannot wait for a lookup) or `connect`. `family` 0 gives both
+ * families, AF_INET or AF_INET6 one. Rejects with gaierror (the resolver's code, e.g. `'ENOTFOUND'`;
+ * `'EAI_FAMILY'` for AF_UNIX).
+ */
 export async function getaddrinfo(host: string, port: number, family: number = 0): Promise<AddrInfo[]> {
   if (family === AF_UNIX) throw new gaierror('EAI_FAMILY', 'getaddrinfo: AF_UNIX has no host names');
   const wanted = family === AF_INET ? 4 : family === AF_INET6 ? 6 : 0;
@@ -35,6 +48,7 @@ export async function getaddrinfo(host: string, port: number, family: number = 0
         : [AF_INET, SOCK_STREAM, IPPROTO_TCP, '', [address, port]],
     );
   } catch (error) {
+    // I/O boundary: node:dns rejects with an ErrnoException carrying the resolver's code.
     const code = (error as NodeJS.ErrnoException).code ?? 'ENOTFOUND';
     throw new gaierror(code, `getaddrinfo ${host}: ${code}`);
   }

@@ -22,17 +22,25 @@ import { OSError } from './errors.js';
 
 /** `SO_LINGER` as Python packs it: `[onoff, seconds]`, or the packed `struct linger` bytes. */
 export type LingerValue = readonly [number, number] | Uint8Array;
+/** What `setsockopt` takes: a number (a size, or 0/1 for a flag), a boolean flag, or a LingerValue for SO_LINGER. */
 export type OptionValue = number | boolean | LingerValue;
 /** What the socket must do after a change: nothing, re-check reading or sending, or update its stream. */
 export type OptionEffect = 'none' | 'receive-buffer' | 'send-buffer' | 'stream';
 
+/** The option values of one socket, with Linux's defaults, and the checks `setsockopt` applies. */
 export class SocketOptions {
   readonly #isTcp: boolean;
+  /** SO_RCVBUF in bytes, as set (not doubled). */
   rcvbuf: number;
+  /** SO_SNDBUF in bytes, as set (not doubled). */
   sndbuf: number;
+  /** TCP_NODELAY. */
   noDelay = false;
+  /** SO_KEEPALIVE. */
   keepAlive = false;
+  /** SO_REUSEADDR, read by the bind table at bind() and listen(). */
   reuseAddr = false;
+  /** SO_LINGER on with l_linger 0: close() resets the connection (RST) instead of a FIN. */
   lingerZero = false;
   /** SO_LINGER's l_onoff, what Python's getsockopt(SOL_SOCKET, SO_LINGER) returns (the first int). */
   lingerOn = false;
@@ -52,6 +60,7 @@ export class SocketOptions {
     this.keepAlive = listener.keepAlive;
   }
 
+  /** getsockopt for the plain-value options; OSError `ENOPROTOOPT` for the rest. */
   get(level: number, option: number): number {
     if (level === IPPROTO_TCP && option === TCP_NODELAY && this.#isTcp) return this.noDelay ? 1 : 0;
     if (level !== SOL_SOCKET) throw new OSError('ENOPROTOOPT', undefined, 'getsockopt');
@@ -73,6 +82,7 @@ export class SocketOptions {
     }
   }
 
+  /** setsockopt: checks and stores `value`, and says what the socket must update; OSError `ENOPROTOOPT` for an option it does not know. */
   set(level: number, option: number, value: OptionValue): OptionEffect {
     if (level === IPPROTO_TCP && option === TCP_NODELAY && this.#isTcp) {
       this.noDelay = Boolean(value);

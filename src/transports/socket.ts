@@ -46,6 +46,7 @@ import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Sele
 
 type ConnState = 'none' | 'connecting' | 'established' | 'done';
 type BsdState = 'unconnected' | 'connecting' | 'connected';
+/** What `send`, `sendall` and `SocketFile.write` take: bytes, or a string sent as its UTF-8 encoding. */
 export type SocketData = Uint8Array | string;
 export type { LingerValue } from './socket-options.js';
 
@@ -63,8 +64,18 @@ interface Listening {
   readonly expectedUnix: Socket[];
 }
 
+/**
+ * Python's `socket.socket` after `setblocking(False)`, with Linux's semantics: TCP over IPv4 or IPv6,
+ * or a Unix stream socket. Every method is synchronous and never blocks; one that would block throws
+ * BlockingIOError (`EAGAIN`, or `EINPROGRESS` for a TCP connect); on a closed socket the system
+ * calls throw OSError `EBADF` (except `recv(0)`, which returns an empty Buffer, as CPython's). The
+ * awaitable forms (`sendall`, `recvAsync`, `acceptAsync`, `connectAsync`) wait, bounded by
+ * `settimeout`. Watch it with select(), a Selector or a Reactor. Create one with `socket()`.
+ */
 export class Socket implements Selectable {
+  /** AF_INET, AF_INET6 or AF_UNIX, as created. */
   readonly family: AddressFamily;
+  /** Always SOCK_STREAM. */
   readonly type = SOCK_STREAM;
   #fd = nextFileno++;
   #bsd: BsdState = 'unconnected';
@@ -189,6 +200,13 @@ export class Socket implements Selectable {
 
   // ---- binding, listening, accepting -----------------------------------------------------------
 
+  /**
+   * Gives the socket its local address: `[host, port]` (port 0 picks a free one; host `''` is any
+   * address) or an AF_UNIX path. Throws OSError `EINVAL` if it is bound, connected or listening
+   * already, `EADDRINUSE` if the address is taken (see SO_REUSEADDR; for AF_UNIX, if the path
+   * exists), FileNotFoundError if the path's directory does not exist, and ValueError for a host
+   * name that needs a lookup (resolve it first with `await getaddrinfo(host, port)`).
+   */
   bind(address: AddressInput): void {
     this.#checkOpen('bind');
     if (this.#local !== null || this.#conn !== 'none' || this.#listening !== null) {
@@ -287,6 +305,12 @@ export class Socket implements Selectable {
     registry.bindUnixPath(path, this);
   }
 
+  /**
+   * Starts accepting connections, at most `backlog` waiting to be accepted (default 128, as Python's
+   * min(SOMAXCONN, 128)); calling it again on a listener changes the backlog. An unbound TCP socket
+   * is bound to a free port on the any-address first. Throws OSError `EINVAL` if connected or (AF_UNIX)
+   * unbound, `EADDRINUSE` if the bind table refuses the address to a listener (see SO_REUSEADDR).
+   */
   listen(backlog: number = DEFAULT_BACKLOG): void {
     this.#checkOpen('listen');
     if (this.#listening !== null) {
@@ -347,6 +371,11 @@ export class Socket implements Selectable {
     registry.markUnixListening(path, this);
   }
 
+  /**
+   * Takes the oldest waiting connection: a new connected socket (with the listener's buffer sizes,
+   * TCP_NODELAY and SO_KEEPALIVE) and the peer's address. Throws BlockingIOError `EAGAIN` when none
+   * is waiting, OSError `EINVAL` if the socket is not listening.
+   */
   accept(): [Socket, Address] {
     this.#checkOpen('accept');
     const listening = this.#listening;
@@ -456,7 +485,14 @@ export class Socket implements Selectable {
 
   // ---- connecting --------------------------------------------------------------------------------
 
-  /** Starts connecting. TCP: throws BlockingIOError EINPROGRESS, then EALREADY while in progress. */
+  /**
+   * Starts connecting. TCP: throws BlockingIOError `EINPROGRESS` as the attempt starts and
+   * `EALREADY` while it is under way; the socket turns writable when it ends, and
+   * `getsockopt(SOL_SOCKET, SO_ERROR)` (or calling connect again) tells the outcome. A host name is
+   * resolved in the background; a failed lookup becomes the pending error, a gaierror. AF_UNIX
+   * connects or fails at once (FileNotFoundError, ConnectionRefusedError, BlockingIOError `EAGAIN`
+   * when the listener's backlog is full). Throws OSError `EISCONN` when connected already.
+   */
   connect(address: AddressInput): void {
     this.#checkOpen('connect');
     if (this.family === AF_UNIX) {
@@ -604,7 +640,13 @@ export class Socket implements Selectable {
 
   // ---- data ---------------------------------------------------------------------------------------
 
-  /** Sends what fits in the send buffer and returns that count; BlockingIOError EAGAIN when nothing fits. */
+  /**
+   * Sends what fits in the send buffer and returns that count (possibly fewer bytes than given; 0
+   * for empty data); BlockingIOError `EAGAIN` when nothing fits or a TCP connect is still under way.
+   * The bytes are copied, so the caller may reuse its buffer. Throws the pending error if there is
+   * one, BrokenPipeError `EPIPE` after SHUT_WR or once the stream can no longer carry data, OSError
+   * `ENOTCONN` on an unconnected AF_UNIX socket.
+   */
   send(data: SocketData): number {
     const count = this.trySend(data);
     if (count < 0) throw new BlockingIOError('EAGAIN', undefined, 'send');
@@ -644,6 +686,7 @@ export class Socket implements Selectable {
     this.#stream?.cork();
   }
 
+  /** Releases what send() accepted since cork() to the kernel, in one write. */
   uncork(): void {
     this.#stream?.uncork();
   }
@@ -687,7 +730,12 @@ export class Socket implements Selectable {
     }
   }
 
-  /** Up to `size` bytes; an empty Buffer is EOF. BlockingIOError EAGAIN when nothing is there yet. */
+  /**
+   * Up to `size` bytes; an empty Buffer is EOF (or `size` 0). BlockingIOError `EAGAIN` when nothing
+   * is there yet. After the queued data it throws the pending error once (ConnectionResetError ...).
+   * Throws OSError `ENOTCONN` on an unconnected TCP socket or a listener (`EINVAL` on an unconnected
+   * AF_UNIX socket, as Linux), ValueError for a negative or non-integer `size`.
+   */
   recv(size: number): Buffer {
     const data = this.tryRecv(size);
     if (data === null) throw new BlockingIOError('EAGAIN', undefined, 'recv');
@@ -845,6 +893,13 @@ export class Socket implements Selectable {
 
   // ---- shutdown and close -------------------------------------------------------------------------
 
+  /**
+   * Shuts down reading (SHUT_RD), writing (SHUT_WR, which sends a FIN after the queued bytes) or
+   * both (SHUT_RDWR); the socket stays open until close(). On a TCP listener, SHUT_RD stops
+   * listening; on a connecting TCP socket any `how` abandons the attempt. Throws OSError `EINVAL` for
+   * another `how`, `ENOTCONN` on a TCP socket that is not connected or whose connection ended (Linux
+   * still records the shutdown: a later connect keeps it).
+   */
   shutdown(how: number): void {
     this.#checkOpen('shutdown');
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw new OSError('EINVAL', undefined, 'shutdown');
@@ -898,7 +953,11 @@ export class Socket implements Selectable {
     this.#notify();
   }
 
-  /** Closes the socket: FIN after queued data, or RST if unread data remains or SO_LINGER is 0. */
+  /**
+   * Closes the socket: a FIN after the queued data, or (TCP) an RST if received data was left unread
+   * or SO_LINGER is on with l_linger 0; an AF_UNIX peer then sees ECONNRESET for unread data. Never
+   * blocks; the fd becomes -1 and later calls throw OSError `EBADF`. Closing again does nothing.
+   */
   close(): void {
     if (this.#fd < 0) return;
     this.#fd = -1;
@@ -993,6 +1052,12 @@ export class Socket implements Selectable {
 
   // ---- options and names --------------------------------------------------------------------------
 
+  /**
+   * An option's value as a number (booleans as 0 or 1): SOL_SOCKET with SO_ERROR (the pending errno,
+   * cleared by reading it), SO_ACCEPTCONN, SO_TYPE, SO_RCVBUF, SO_SNDBUF (as set, not doubled),
+   * SO_REUSEADDR, SO_KEEPALIVE, SO_LINGER (l_onoff), or IPPROTO_TCP with TCP_NODELAY (TCP only).
+   * Throws OSError `ENOPROTOOPT` for any other.
+   */
   getsockopt(level: number, option: number): number {
     this.#checkOpen('getsockopt');
     // The options that read the socket's state; the rest are plain values (socket-options.ts).
@@ -1001,6 +1066,13 @@ export class Socket implements Selectable {
     return this.#options.get(level, option);
   }
 
+  /**
+   * Sets an option: SO_RCVBUF and SO_SNDBUF take an integer byte count (TypeError otherwise);
+   * SO_REUSEADDR, SO_KEEPALIVE and TCP_NODELAY a number or boolean; SO_LINGER `[l_onoff, l_linger]`
+   * or the packed 8-byte struct linger (OSError `EINVAL` if shorter, TypeError for another shape).
+   * Throws OSError `ENOPROTOOPT`
+   * for any other option, including the read-only SO_TYPE, SO_ERROR and SO_ACCEPTCONN.
+   */
   setsockopt(level: number, option: number, value: OptionValue): void {
     this.#checkOpen('setsockopt');
     switch (this.#options.set(level, option, value)) {
@@ -1023,6 +1095,10 @@ export class Socket implements Selectable {
     if (this.#options.keepAlive) this.#stream?.setKeepAlive(true);
   }
 
+  /**
+   * The local address: as bound, or the one the kernel picked for a connect; the unnamed address
+   * (`['0.0.0.0', 0]`, `['::', 0, 0, 0]`, `''`) before either.
+   */
   getsockname(): Address {
     this.#checkOpen('getsockname');
     if (this.#local !== null) return this.#local;
@@ -1033,6 +1109,7 @@ export class Socket implements Selectable {
     return this.#local;
   }
 
+  /** The peer's address; OSError `ENOTCONN` unless connected (so also while connecting and after the connection ended). */
   getpeername(): Address {
     this.#checkOpen('getpeername');
     if (this.#listening !== null || this.#conn !== 'established' || this.#remote === null) {
@@ -1047,7 +1124,11 @@ export class Socket implements Selectable {
     this.#timeout = flag ? null : 0;
   }
 
-  /** The timeout of the awaitable calls, in seconds; null waits forever, 0 fails at once. */
+  /**
+   * The timeout of the awaitable calls, in seconds; null (the default) waits forever, 0 fails at once
+   * with BlockingIOError, and a positive value fails with TimeoutError once it passes. The
+   * synchronous calls never wait whatever it is. ValueError for a negative or non-finite value.
+   */
   settimeout(seconds: number | null): void {
     if (seconds !== null && (!Number.isFinite(seconds) || seconds < 0)) {
       throw new ValueError('Timeout value out of range');
@@ -1056,6 +1137,7 @@ export class Socket implements Selectable {
     this.#timeout = seconds;
   }
 
+  /** The timeout set by settimeout() or setblocking(), in seconds (null: none). */
   gettimeout(): number | null {
     return this.#timeout;
   }

@@ -4,6 +4,7 @@ import type { Socket as NetSocket } from 'node:net';
 
 /** What a StreamEnd reports to the socket that owns it. */
 export interface StreamEvents {
+  /** Bytes arrived from the peer. */
   data(chunk: Buffer): void;
   /** The peer shut down writing (FIN). */
   end(): void;
@@ -15,14 +16,17 @@ export interface StreamEvents {
   written(): void;
 }
 
+/** The byte pipe under a connected Socket; the Socket plays the kernel around it. */
 export interface StreamEnd {
   /** Bytes accepted by send() that the kernel has not taken yet (the SO_SNDBUF accounting). */
   readonly queuedBytes: number;
   /** Bytes read from the kernel but not yet delivered: unread data, for the reset-on-close rule. */
   readonly undeliveredBytes: number;
+  /** Queues `chunk` for the peer; the caller hands over a buffer it will not reuse. */
   write(chunk: Buffer): void;
   /** Holds writes until uncork(), so that several go to the kernel in one writev. */
   cork(): void;
+  /** Sends what cork() held. */
   uncork(): void;
   /** FIN once the queued bytes are out. */
   end(): void;
@@ -30,9 +34,13 @@ export interface StreamEnd {
   close(): void;
   /** RST now; queued bytes are dropped. */
   reset(): void;
+  /** Stops reading from the kernel, so the peer feels flow control (the receive buffer is full). */
   pause(): void;
+  /** Starts reading from the kernel again. */
   resume(): void;
+  /** TCP_NODELAY on the real socket. */
   setNoDelay(on: boolean): void;
+  /** SO_KEEPALIVE on the real socket. */
   setKeepAlive(on: boolean): void;
   /** The kernel's local address of the connection, once known. */
   localEndpoint(): { host: string; port: number } | undefined;
@@ -130,6 +138,7 @@ export class NodeStreamEnd implements StreamEnd {
   }
 }
 
+/** `'::ffff:1.2.3.4'` as `'1.2.3.4'`; any other host unchanged. */
 export function unmapIPv4(host: string): string {
   return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
 }

@@ -6,6 +6,7 @@ import type { Codec } from '../framing/codec.js';
 import { LineCodec } from '../framing/line-codec.js';
 import { stack } from '../stack.js';
 
+/** Options of chatFactory (the `serve chat` limits). */
 export interface ChatOptions {
   /** The longest line a client may send, in bytes (default 4096). */
   readonly maxLineBytes?: number;
@@ -18,7 +19,9 @@ const decoder = new TextDecoder();
 
 /** The shared state of one chat server: who is here. */
 export class ChatRoom {
+  /** The connected clients, in the order they joined; a member leaves it on connectionLost. */
   readonly members = new Set<ChatMember>();
+  /** Unsent bytes a member may have queued before say() aborts its connection as too slow. */
   readonly maxBacklogBytes: number;
   #guests = 0;
 
@@ -26,11 +29,13 @@ export class ChatRoom {
     this.maxBacklogBytes = maxBacklogBytes;
   }
 
+  /** A new `guest<N>` name, N counting up from 1 for this room (never reused). */
   nextGuestName(): string {
     this.#guests += 1;
     return `guest${this.#guests}`;
   }
 
+  /** True if a member goes by `name` now (names are case-sensitive). */
   isTaken(name: string): boolean {
     for (const member of this.members) if (member.name === name) return true;
     return false;
@@ -42,7 +47,14 @@ export class ChatRoom {
   }
 }
 
+/**
+ * One chat client, a Protocol of lines (below it, chatFactory stacks a LineCodec): joins as
+ * `guest<N>`, renames with `/nick NAME` (1-32 of `A-Z a-z 0-9 _ . -`, not taken; answered
+ * `* you are NAME`, others see `* OLD is now NAME`), and every other line goes to the others as
+ * `NAME: line`. Others see `* NAME joined` and `* NAME left`.
+ */
 export class ChatMember implements Protocol<Uint8Array> {
+  /** The member's current name: `guest<N>` from connectionMade until a `/nick`. */
   name = '';
   readonly #room: ChatRoom;
   #transport: Transport<Uint8Array> | undefined;
@@ -81,6 +93,11 @@ export class ChatMember implements Protocol<Uint8Array> {
     this.say('* line too long');
   }
 
+  /**
+   * Sends `text` as one line to this member (nothing once its connection is closing). A member whose
+   * unsent backlog passes the room's maxBacklogBytes is aborted: a client that does not read cannot
+   * make the server hold its messages forever.
+   */
   say(text: string): void {
     const transport = this.#transport;
     if (transport === undefined || transport.isClosing) return;
@@ -111,7 +128,15 @@ function chatLines(maxLineLength: number): Codec<Uint8Array> {
 
 const LF = Buffer.from('\n');
 
-export function chatFactory(options: ChatOptions = {}): Factory & { readonly room: ChatRoom } {
+/**
+ * The factory of `serve chat`: one ChatRoom shared by its connections, each a LineCodec (lines end in
+ * LF or CRLF, at most `maxLineBytes`) under a ChatMember. A line over the limit gets
+ * `* line too long` and that connection closes.
+ */
+export function chatFactory(options: ChatOptions = {}): Factory & {
+  /** The room every connection of this factory joins. */
+  readonly room: ChatRoom;
+} {
   const room = new ChatRoom(options.maxBacklogBytes ?? 1024 * 1024);
   const maxLineLength = options.maxLineBytes ?? 4096;
   return {

@@ -7,7 +7,9 @@ import type { RespStore } from './store.js';
 
 /** What a running command may use: the store, the limits, the table, and the connection's QUIT hook. */
 export interface CommandContext {
+  /** The keyspace shared by the factory's connections. */
   readonly store: RespStore;
+  /** The connection's limits (CONFIG GET reports proto-max-bulk-len from them). */
   readonly limits: RespLimits;
   /** Every command, for COMMAND and COMMAND INFO. */
   readonly commands: CommandTable;
@@ -34,11 +36,15 @@ export interface CommandSpec {
 /** Commands keyed by lower-case name. */
 export type CommandTable = ReadonlyMap<string, CommandSpec>;
 
-/** Replies many commands share; never mutated, so one Buffer serves every connection. */
+/** Replies many commands share; never mutated, so one Buffer serves every connection. `+OK`. */
 export const OK = encodeSimpleString('OK');
+/** `:0`, e.g. EXPIRE or PERSIST of a missing key. */
 export const ZERO = encodeInteger(0);
+/** `:1`, e.g. EXPIRE that set a timeout. */
 export const ONE = encodeInteger(1);
+/** `-ERR syntax error`: an option redis does not know, or one in the wrong place. */
 export const SYNTAX_ERROR = encodeError('ERR syntax error');
+/** `-ERR value is not an integer or out of range`: an argument that is not an int64 in redis's syntax. */
 export const NOT_AN_INTEGER = encodeError('ERR value is not an integer or out of range');
 
 /** A key or value as the store keeps it: one char per byte. */

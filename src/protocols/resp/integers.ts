@@ -2,8 +2,9 @@
 // arguments alike: an optional '-', then digits with no leading zero, no '+', no spaces, at most 20
 // characters, within int64. "01", "+1" and " 1" are not integers to redis, so not to us.
 
-/** The bounds of redis's integers (C's long long). */
+/** The bounds of redis's integers (C's long long): 2^63 - 1 ... */
 export const INT64_MAX = 9223372036854775807n;
+/** ... and -2^63. */
 export const INT64_MIN = -9223372036854775808n;
 
 /** Characters in the longest int64 ("-9223372036854775808"); redis's LONG_STR_SIZE minus one. */

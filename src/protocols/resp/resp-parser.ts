@@ -26,9 +26,13 @@ export type RespCommand = readonly RespValue[];
  * `-ERR <message>` and closes). For a length over a limit, `limit` and `length` say which.
  */
 export class RespProtocolError extends SyntaxError {
+  /** `'RespProtocolError'`. */
   override name = 'RespProtocolError';
+  /** Always `'ERR_RESP_PROTOCOL'`, for a `switch (err.code)`. */
   readonly code = 'ERR_RESP_PROTOCOL' as const;
+  /** The limit that was passed (bytes or elements), for a length over a limit; else undefined. */
   readonly limit: number | undefined;
+  /** The declared or seen length that passed it; else undefined. */
   readonly length: number | undefined;
 
   constructor(message: string, size?: { limit: number; length: number }) {

@@ -18,6 +18,7 @@ import { STRING_COMMANDS } from './string-commands.js';
 
 /** Options of one connection. */
 export interface RespServerOptions {
+  /** The parser's limits; those left out take DEFAULT_RESP_LIMITS (redis-server's own). */
   readonly limits?: Partial<RespLimits>;
 }
 
@@ -29,6 +30,7 @@ export interface RespFactoryOptions extends RespServerOptions, StoreOptions {
 
 /** A Factory whose connections share `store`. */
 export interface RespFactory extends Factory {
+  /** The keyspace every connection reads and writes; close() it on shutdown to stop its expiry sweep. */
   readonly store: RespStore;
 }
 
