@@ -8,3 +8,9 @@ export function copyBytes(data: Uint8Array, start = 0, end = data.length): Buffe
   out.set(start === 0 && end === data.length ? data : data.subarray(start, end));
   return out;
 }
+
+/** `data[0, count)` as a Buffer over the same memory: no copy (a view when `data` is longer). */
+export function bufferView(data: Uint8Array, count = data.length): Buffer {
+  if (Buffer.isBuffer(data)) return count === data.length ? data : data.subarray(0, count);
+  return Buffer.from(data.buffer, data.byteOffset, count);
+}
