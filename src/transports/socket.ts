@@ -72,6 +72,41 @@ interface Listening {
  * awaitable forms (`sendall`, `recvAsync`, `acceptAsync`, `connectAsync`) wait, bounded by
  * `settimeout`. Watch it with select(), a Selector or a Reactor. Create one with `socket()`.
  */
+/** Socket's private handlers of its stream's events, shared by every socket (set in its static block). */
+let deliver: { readonly [K in keyof StreamEvents]: (socket: Socket, ...args: Parameters<StreamEvents[K]>) => void };
+
+/**
+ * What a StreamEnd reports, passed on to its socket: one small object per socket rather than five
+ * closures and their context (idle connections are counted in tens of thousands; see bench/idle.ts).
+ */
+class SocketStreamEvents implements StreamEvents {
+  readonly #socket: Socket;
+
+  constructor(socket: Socket) {
+    this.#socket = socket;
+  }
+
+  data(chunk: Buffer): void {
+    deliver.data(this.#socket, chunk);
+  }
+
+  end(): void {
+    deliver.end(this.#socket);
+  }
+
+  error(code: string): void {
+    deliver.error(this.#socket, code);
+  }
+
+  connect(): void {
+    deliver.connect(this.#socket);
+  }
+
+  written(): void {
+    deliver.written(this.#socket);
+  }
+}
+
 export class Socket implements Selectable {
   /** AF_INET, AF_INET6 or AF_UNIX, as created. */
   readonly family: AddressFamily;
@@ -124,13 +159,17 @@ export class Socket implements Selectable {
   readonly #options: SocketOptions;
   #timeout: number | null = null;
   #listeners: ReadinessListener[] = [];
-  readonly #events: StreamEvents = {
-    data: (chunk) => this.#onData(chunk),
-    end: () => this.#onEnd(),
-    error: (code) => this.#onError(socketError(code, 'recv')),
-    connect: () => this.#onConnect(),
-    written: () => this.#onWritten(),
-  };
+  readonly #events: StreamEvents = new SocketStreamEvents(this);
+
+  static {
+    deliver = {
+      data: (socket, chunk) => socket.#onData(chunk),
+      end: (socket) => socket.#onEnd(),
+      error: (socket, code) => socket.#onError(socketError(code, 'recv')),
+      connect: (socket) => socket.#onConnect(),
+      written: (socket) => socket.#onWritten(),
+    };
+  }
 
   constructor(family: AddressFamily = AF_INET, type: number = SOCK_STREAM) {
     if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
