@@ -28,7 +28,11 @@ export interface Protocol<In = Uint8Array, Out = In> {
 }
 
 export interface Transport<Out = Uint8Array> {
-  /** Queues `data`; never blocks, never drops, never reorders. Throws TransportClosedError after close. */
+  /**
+   * Queues `data`; never blocks, never drops, never reorders. Throws TransportClosedError after close.
+   * The transport takes `data` as it is and may hold it, uncopied, until it is sent: do not modify
+   * it afterwards (node:net's `write` and Netty's have the same rule; copy first to reuse a buffer).
+   */
   write(data: Out): void;
   /** Shuts down writing once the queued data is out (a FIN): the peer reads EOF. */
   writeEOF(): void;

@@ -97,11 +97,11 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     if (this.#queued === 0) {
       const sent = this.#trySend(data);
       if (sent < 0 || sent === data.length) return;
-      // The rest waits in our queue: copied, since the caller may reuse its buffer.
-      this.#enqueue(Buffer.copyBytesFrom(data, sent));
+      // The rest waits in our queue, uncopied: write() takes the caller's bytes as they are.
+      this.#enqueue(data.subarray(sent));
       this.#reactor.addWriter(this);
     } else {
-      this.#enqueue(Buffer.copyBytesFrom(data));
+      this.#enqueue(data);
     }
     if (!this.#isWritingPaused && this.#queued > this.#high) {
       this.#isWritingPaused = true;
@@ -161,7 +161,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   /** Sends what fits; returns the count, or -1 once the connection was lost on the way. */
   #trySend(data: Uint8Array): number {
     try {
-      return Math.max(0, this.selectable.trySend(data));
+      return Math.max(0, this.selectable.trySend(data, true));
     } catch (error) {
       if (error instanceof BlockingIOError) return 0;
       this.#end(asError(error));

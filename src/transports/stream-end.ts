@@ -46,6 +46,30 @@ export interface StreamEnd {
   localEndpoint(): { host: string; port: number } | undefined;
 }
 
+const EVENTS = Symbol('switchboard.streamEvents');
+
+/** A node:net socket carrying the events of the StreamEnd over it, for the shared listeners below. */
+interface EventfulSocket extends NetSocket {
+  [EVENTS]?: StreamEvents;
+}
+
+// node:net calls a listener with the socket as `this`.
+function onData(this: EventfulSocket, chunk: Buffer): void {
+  this[EVENTS]?.data(chunk);
+}
+
+function onEnd(this: EventfulSocket): void {
+  this[EVENTS]?.end();
+}
+
+function onConnect(this: EventfulSocket): void {
+  this[EVENTS]?.connect();
+}
+
+function onError(this: EventfulSocket, error: NodeJS.ErrnoException): void {
+  this[EVENTS]?.error(error.code ?? 'ECONNRESET');
+}
+
 /** A StreamEnd over a node:net socket, which must have been created with `allowHalfOpen: true`. */
 export class NodeStreamEnd implements StreamEnd {
   readonly #socket: NetSocket;
@@ -58,11 +82,13 @@ export class NodeStreamEnd implements StreamEnd {
     this.#afterWrite = (error) => {
       if (error == null) events.written();
     };
-    socket.on('data', (chunk: Buffer) => events.data(chunk));
-    socket.on('end', () => events.end());
-    socket.on('connect', () => events.connect());
+    // Shared listeners that find the events on the socket: four closures fewer per connection.
+    (socket as EventfulSocket)[EVENTS] = events;
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('connect', onConnect);
     // Always listening for 'error': an unhandled one would end the process.
-    socket.on('error', (error: NodeJS.ErrnoException) => events.error(error.code ?? 'ECONNRESET'));
+    socket.on('error', onError);
   }
 
   get queuedBytes(): number {

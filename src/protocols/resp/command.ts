@@ -89,10 +89,49 @@ export function argAt(args: readonly Buffer[], index: number): Buffer {
   return arg;
 }
 
+/** A table's commands by name length and first byte: found from the bytes, with no string made. */
+type NameIndex = ReadonlyMap<number, readonly CommandSpec[]>;
+const nameIndexes = new WeakMap<CommandTable, NameIndex>();
+
+const indexKey = (length: number, first: number): number => length * 256 + first;
+/** ASCII lower case of one byte, as strcasecmp folds it. */
+const foldByte = (byte: number): number => (byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte);
+
+function nameIndex(table: CommandTable): NameIndex {
+  let index = nameIndexes.get(table);
+  if (index === undefined) {
+    const built = new Map<number, CommandSpec[]>();
+    for (const [name, spec] of table) {
+      const key = indexKey(name.length, name.charCodeAt(0));
+      built.set(key, [...(built.get(key) ?? []), spec]);
+    }
+    index = built;
+    nameIndexes.set(table, index);
+  }
+  return index;
+}
+
+/**
+ * The command `name` spells in any case, as table.get(lowerCase(name)) finds it, without making a
+ * string: this runs once per command, and a string costs more than the compare.
+ */
+export function lookupCommand(table: CommandTable, name: Buffer): CommandSpec | undefined {
+  const first = name[0];
+  if (first === undefined) return table.get('');
+  const candidates = nameIndex(table).get(indexKey(name.length, foldByte(first)));
+  if (candidates === undefined) return undefined;
+  for (const spec of candidates) {
+    let i = 1;
+    while (i < name.length && foldByte(Number(name[i])) === spec.name.charCodeAt(i)) i++;
+    if (i === name.length) return spec;
+  }
+  return undefined;
+}
+
 /** Runs the command `args` names, or answers with the error redis-server would give. */
 export function dispatch(table: CommandTable, args: CommandArgs, context: CommandContext): Buffer {
   const [name, sub] = args;
-  let spec = table.get(lowerCase(name));
+  let spec = lookupCommand(table, name);
   if (spec === undefined) return unknownCommand(args);
   if (spec.subcommands !== undefined && sub !== undefined) {
     const found = spec.subcommands.get(lowerCase(sub));

@@ -4,7 +4,6 @@
 //   +OK\r\n    -ERR message\r\n    :42\r\n    $5\r\nhello\r\n    $-1\r\n    *2\r\n<reply><reply>    *-1\r\n
 //   simple     error               integer    bulk string          null bulk  array                  null array
 
-const CRLF = Buffer.from('\r\n');
 
 /**
  * Simple strings and errors are one line: CR and LF become spaces, as redis does for errors that
@@ -37,12 +36,24 @@ export function encodeInteger(value: number | bigint): Buffer {
 export function encodeBulkString(value: Uint8Array | string | null): Buffer {
   if (value === null) return Buffer.from('$-1\r\n');
   const data = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  const header = `$${data.length}\r\n`;
-  const out = Buffer.allocUnsafe(header.length + data.length + 2);
-  out.write(header, 0, 'latin1');
-  out.set(data, header.length);
-  CRLF.copy(out, header.length + data.length);
+  // The header's digits written by hand: a string and its encoding would cost more than the reply.
+  const digits = decimalDigits(data.length);
+  const out = Buffer.allocUnsafe(1 + digits + 2 + data.length + 2);
+  out[0] = 0x24;
+  for (let i = digits, n = data.length; i >= 1; i--, n = Math.floor(n / 10)) out[i] = 0x30 + (n % 10);
+  out[digits + 1] = 0x0d;
+  out[digits + 2] = 0x0a;
+  out.set(data, digits + 3);
+  out[out.length - 2] = 0x0d;
+  out[out.length - 1] = 0x0a;
   return out;
+}
+
+/** How many decimal digits `n` (a length, so a non-negative integer) has. */
+function decimalDigits(n: number): number {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  return digits;
 }
 
 /** `*count\r\n` then the already-encoded `items`; null is the null array `*-1\r\n`. */

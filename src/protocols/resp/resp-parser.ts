@@ -89,8 +89,11 @@ const DOLLAR = 0x24;
 /**
  * Feed it any split of a client's stream; it emits each complete command, in order. Work is linear
  * in the input however it is split: a partial line is kept as pieces and joined once, a bulk string
- * is copied out of each chunk and joined once. Emitted Buffers are the parser's own copies, never
- * views of a chunk (the caller may reuse its chunk, and a store keeps values indefinitely).
+ * cut across chunks is copied out of each and joined once. A command that lies whole in one chunk
+ * (nearly all of them) is emitted as views of that chunk, uncopied (a copy per argument cost more
+ * than the rest of the command): an emitted command is valid until the caller reuses the chunk it
+ * fed, so whoever keeps an argument past that copies it (RespStore copies every value it stores;
+ * `copyCommand` copies a whole command).
  * After it throws RespProtocolError it stays failed and ignores further input; commands completed
  * before the error were emitted.
  */
@@ -100,9 +103,14 @@ export class RespParser {
   /** A line not yet ended by LF, as copied pieces (joined once when its LF arrives). */
   #line: Buffer[] = [];
   #lineBytes = 0;
+  /** Set by #shortHeader: where the line after the header it read starts. */
+  #afterHeader = 0;
+  /** The fast path's headers are within any line limit but one set absurdly low. */
+  readonly #isFastPathSafe: boolean;
 
   constructor(limits: Partial<RespLimits> = {}) {
     this.#limits = resolveRespLimits(limits);
+    this.#isFastPathSafe = this.#limits.maxInlineBytes > SHORT_HEADER_DIGITS + 1;
   }
 
   /** True between commands with nothing buffered: EOF here cuts no command short. */
@@ -116,16 +124,66 @@ export class RespParser {
    */
   feed(chunk: Uint8Array, emit: (command: RespCommand) => void): void {
     if (this.#phase.kind === 'failed') return;
-    const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let pos = 0;
     try {
-      while (pos < data.length) pos = this.#step(data, pos, emit);
+      while (pos < data.length) {
+        const next = this.#phase === START ? this.#readWholeCommand(data, pos, emit) : NOT_WHOLE;
+        pos = next === NOT_WHOLE ? this.#step(data, pos, emit) : next;
+      }
     } catch (error) {
       this.#phase = FAILED;
       this.#line = [];
       this.#lineBytes = 0;
       throw error;
     }
+  }
+
+  /**
+   * The fast path for the shape every client library sends, a flat array of bulk strings lying whole
+   * in `data` from `pos` with short, plain headers: read in one pass with no state kept, emitted, and
+   * the position after it returned. Anything else (cut by the chunk's end, nested, over a limit,
+   * malformed) returns NOT_WHOLE having changed nothing, and the state machine reads it instead,
+   * with its errors.
+   */
+  #readWholeCommand(data: Buffer, pos: number, emit: (command: RespCommand) => void): number {
+    if (data[pos] !== STAR || !this.#isFastPathSafe) return NOT_WHOLE;
+    const count = this.#shortHeader(data, pos + 1);
+    if (count <= 0 || count > this.#limits.maxArrayLength) return NOT_WHOLE;
+    let at = this.#afterHeader;
+    const args: Buffer[] = [];
+    for (let i = 0; i < count; i++) {
+      if (data[at] !== DOLLAR) return NOT_WHOLE;
+      const length = this.#shortHeader(data, at + 1);
+      if (length < 0 || length > this.#limits.maxBulkBytes) return NOT_WHOLE;
+      const start = this.#afterHeader;
+      at = start + length + 2;
+      if (at > data.length || data[at - 2] !== CR || data[at - 1] !== LF) return NOT_WHOLE;
+      args.push(data.subarray(start, start + length));
+    }
+    emit(args);
+    return at;
+  }
+
+  /**
+   * The value of the plain non-negative header at `data[at...]` (digits, no leading zero, then CRLF,
+   * all in `data`), with #afterHeader set to where the next line starts; -1 for anything else (the
+   * state machine then reads it, and rejects it if it must).
+   */
+  #shortHeader(data: Buffer, at: number): number {
+    let value = 0;
+    let end = at;
+    while (end < data.length && end - at <= SHORT_HEADER_DIGITS) {
+      const digit = Number(data[end]) - 0x30;
+      if (!(digit >= 0 && digit <= 9)) break;
+      value = value * 10 + digit;
+      end++;
+    }
+    const digits = end - at;
+    const isPlain = digits > 0 && digits <= SHORT_HEADER_DIGITS && (digits === 1 || data[at] !== 0x30);
+    if (!isPlain || data[end] !== CR || data[end + 1] !== LF) return -1;
+    this.#afterHeader = end + 2;
+    return value;
   }
 
   /** One step of the state machine from `pos`; returns where the next step starts. */
@@ -207,10 +265,11 @@ export class RespParser {
     }
     const start = read.next;
     if (start + length + 2 <= data.length) {
-      // The common case, the whole body in this chunk: one copy, no pieces.
+      // The whole body in this chunk: one copy, no pieces. Copied, since the command it belongs to
+      // may be completed by a later chunk, after this one was reused.
       expectCRLF(data, start + length);
       const value = Buffer.allocUnsafe(length);
-      data.copy(value, 0, start, start + length);
+      value.set(data.subarray(start, start + length));
       this.#complete(frame, value, emit);
       return start + length + 2;
     }
@@ -275,6 +334,16 @@ export class RespParser {
     return { bytes, start: 0, end: length, next: lf + 1 };
   }
 }
+
+/** A deep copy of `command`, for keeping it after the chunk it was parsed from is reused. */
+export function copyCommand(command: RespCommand): RespCommand {
+  return command.map((value) => (value === null ? null : Buffer.isBuffer(value) ? Buffer.from(value) : copyCommand(value)));
+}
+
+/** What #readWholeCommand returns when the state machine must read the command instead. */
+const NOT_WHOLE = -1;
+/** Digits a fast-path header may have: any count or length a client sends, far below 2^31. */
+const SHORT_HEADER_DIGITS = 9;
 
 /** The number on a `*` or `$` line (prefix already read), which must end in CRLF; else undefined. */
 function headerValue(line: Line): number | undefined {

@@ -11,7 +11,7 @@ import { type CommandArgs, type CommandContext, type CommandTable, dispatch } fr
 import { KEYSPACE_COMMANDS } from './keyspace-commands.js';
 import { encodeError } from './resp-encoder.js';
 import { type RespLimits, resolveRespLimits } from './resp-limits.js';
-import { type RespCommand, RespParser, RespProtocolError } from './resp-parser.js';
+import { type RespCommand, RespParser, RespProtocolError, copyCommand } from './resp-parser.js';
 import { SERVER_COMMANDS } from './server-commands.js';
 import { RespStore, type StoreOptions } from './store.js';
 import { STRING_COMMANDS } from './string-commands.js';
@@ -93,6 +93,9 @@ export class RespServerProtocol implements Protocol {
       this.#queue.push(error);
     }
     this.#drain();
+    // Commands waiting behind backpressure outlive `data`, which the parser's may be views of.
+    if (this.#head < this.#queue.length) this.#queue = this.#queue.slice(this.#head).map((item) => (item instanceof RespProtocolError ? item : copyCommand(item)));
+    this.#head = 0;
   }
 
   eofReceived(): boolean {

@@ -54,7 +54,10 @@ export class RespStore {
 
   /** The value of `key`, or undefined if it does not exist or has expired. */
   get(key: string): Buffer | undefined {
-    return this.#isLive(key) ? this.#data.get(key) : undefined;
+    const value = this.#data.get(key);
+    if (value === undefined || !this.#hasExpired(key)) return value;
+    this.#remove(key);
+    return undefined;
   }
 
   /** True if `key` exists and has not expired. */
@@ -62,11 +65,17 @@ export class RespStore {
     return this.#isLive(key);
   }
 
-  /** Sets `key`; its time to live is cleared unless `keepTtl` (SET KEEPTTL, INCR). */
-  set(key: string, value: Buffer, options: { readonly keepTtl?: boolean } = {}): void {
+  /**
+   * Sets `key` to a copy of `value` (the caller's Buffer may be a view of a chunk it will reuse); its
+   * time to live is cleared unless `keepTtl` (SET KEEPTTL, INCR).
+   */
+  set(key: string, value: Uint8Array, options: { readonly keepTtl?: boolean } = {}): void {
     // An expired key is gone first, so KEEPTTL never keeps a time that already passed.
     this.#isLive(key);
-    this.#data.set(key, value);
+    // allocUnsafe + set: a pooled allocation and a memcpy, the cheapest copy Node has for small values.
+    const owned = Buffer.allocUnsafe(value.length);
+    owned.set(value);
+    this.#data.set(key, owned);
     if (options.keepTtl !== true) this.#expires.delete(key);
   }
 
@@ -128,6 +137,7 @@ export class RespStore {
 
   /** The clock is read only for keys that have a time to live: most have none. */
   #hasExpired(key: string, now?: number): boolean {
+    if (this.#expires.size === 0) return false;
     const at = this.#expires.get(key);
     return at !== undefined && (now ?? this.now()) > at;
   }

@@ -4,7 +4,7 @@
 import type { Address } from '../../../src/transports/address.js';
 import { type Protocol, type Transport, TransportClosedError } from '../../../src/transports/protocol.js';
 import type { Cancellable, Scheduler } from '../../../src/protocols/scheduler.js';
-import { type RespCommand, RespParser, RespProtocolError, type RespValue } from '../../../src/protocols/resp/resp-parser.js';
+import { type RespCommand, RespParser, RespProtocolError, type RespValue, copyCommand } from '../../../src/protocols/resp/resp-parser.js';
 import type { RespLimits } from '../../../src/protocols/resp/resp-limits.js';
 
 /**
@@ -35,8 +35,9 @@ export function show(value: RespValue): unknown {
 }
 
 /**
- * Feeds `chunks` to a fresh parser through one reused scratch buffer, overwritten after every feed:
- * a parser that kept a view of a chunk instead of copying would emit garbage.
+ * Feeds `chunks` to a fresh parser through one reused scratch buffer, overwritten after every feed,
+ * keeping each command with copyCommand as the parser's contract asks: a parser that kept a view of
+ * a chunk past the feed it came in (a line or bulk string cut across chunks) would emit garbage.
  */
 export function parseChunks(chunks: readonly Uint8Array[], limits: Partial<RespLimits> = {}): ParseOutcome {
   const parser = new RespParser(limits);
@@ -45,7 +46,7 @@ export function parseChunks(chunks: readonly Uint8Array[], limits: Partial<RespL
   try {
     for (const chunk of chunks) {
       scratch.set(chunk);
-      parser.feed(scratch.subarray(0, chunk.length), (command) => commands.push(command));
+      parser.feed(scratch.subarray(0, chunk.length), (command) => commands.push(copyCommand(command)));
       scratch.fill(0x23);
     }
   } catch (error) {

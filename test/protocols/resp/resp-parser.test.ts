@@ -2,9 +2,9 @@
 // and their wording, limits enforced from headers before bodies are buffered, and nesting depth.
 import test, { type ExecutionContext } from 'ava';
 import { isDeepStrictEqual } from 'node:util';
-import { RespParser, RespProtocolError } from '../../../src/protocols/resp/resp-parser.js';
+import { type RespCommand, RespParser, RespProtocolError, copyCommand } from '../../../src/protocols/resp/resp-parser.js';
 import { DEFAULT_RESP_LIMITS, type RespLimits, resolveRespLimits } from '../../../src/protocols/resp/resp-limits.js';
-import { type ParseOutcome, bytes, parseChunks, splits } from './resp-helpers.js';
+import { type ParseOutcome, bytes, parseChunks, show, splits } from './resp-helpers.js';
 
 /** Asserts `input` parses to `expected` whole and in every split (see `splits`). */
 function everySplit(t: ExecutionContext, input: string, expected: ParseOutcome, limits: Partial<RespLimits> = {}): void {
@@ -134,12 +134,25 @@ test('RespParser reads a 1 MiB bulk string fed in 64 KiB and in 1000-byte chunks
   }
 });
 
-test('RespParser emits Buffers of its own, unchanged when the chunk it was fed is reused', (t) => {
+test('RespParser emits views of a chunk that holds a whole command, and copyCommand keeps them past its reuse', (t) => {
   const chunk = bytes('*2\r\n$3\r\nSET\r\n$1\r\nv\r\nPING\r\n');
-  const commands: unknown[][] = [];
-  new RespParser().feed(chunk, (command) => commands.push([...command]));
+  const seen: RespCommand[] = [];
+  const kept: RespCommand[] = [];
+  new RespParser().feed(chunk, (command) => {
+    seen.push(command);
+    kept.push(copyCommand(command));
+  });
   chunk.fill(0x23);
-  t.deepEqual(commands.map((command) => command.map((arg) => String(arg))), [['SET', 'v'], ['PING']]);
+  t.deepEqual(kept.map(show), [['SET', 'v'], ['PING']]);
+  t.deepEqual(seen.map(show)[0], ['###', '#'], 'the multibulk arguments were views of the chunk, uncopied');
+});
+
+test('copyCommand copies nested arrays and keeps null arrays', (t) => {
+  const chunk = bytes('*3\r\n$4\r\nECHO\r\n*1\r\n$1\r\na\r\n*-1\r\n');
+  const kept: RespCommand[] = [];
+  new RespParser({ maxDepth: 2 }).feed(chunk, (command) => kept.push(copyCommand(command)));
+  chunk.fill(0x23);
+  t.deepEqual(kept.map(show), [['ECHO', ['a'], null]]);
 });
 
 test('RespParser accepts nested arrays up to maxDepth, with empty and null arrays inside', (t) => {

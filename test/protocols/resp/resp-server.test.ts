@@ -187,3 +187,16 @@ test('the limits reach the parser: a bulk over maxBulkBytes gets redis\'s reply 
   t.true(transport.isClosing);
   t.false(bystander.isClosing);
 });
+
+test('a stored value and commands waiting behind backpressure survive the reuse of the chunk they came in', (t) => {
+  const { protocol, transport } = open();
+  const chunk = bytes(`${setCommand('k', 'value')}*2\r\n$3\r\nGET\r\n$1\r\nk\r\n`);
+  transport.onWrite = () => protocol.pauseWriting();
+  protocol.dataReceived(chunk.subarray(0, chunk.indexOf('*2')));
+  // Paused by the +OK: the GET that arrives now waits, parsed, for resumeWriting.
+  protocol.dataReceived(chunk.subarray(chunk.indexOf('*2')));
+  chunk.fill(0x23);
+  transport.onWrite = undefined;
+  protocol.resumeWriting();
+  t.is(transport.output, '+OK\r\n$5\r\nvalue\r\n');
+});
