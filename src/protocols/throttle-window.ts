@@ -110,3 +110,19 @@ export class HeldBytes {
     this.#bytes = 0;
   }
 }
+
+/** `seconds` if it is a positive number; RangeError otherwise. */
+export function checkWindow(seconds: number): number {
+  if (!(Number.isFinite(seconds) && seconds > 0)) throw new RangeError(`Cannot throttle: windowSeconds must be a positive number, got ${seconds}`);
+  return seconds;
+}
+
+/** The budget for `bytesPerSecond` over one window (none when undefined); RangeError under one byte. */
+export function budgetFor(name: string, bytesPerSecond: number | undefined, windowSeconds: number): WindowBudget | undefined {
+  if (bytesPerSecond === undefined) return undefined;
+  const perWindow = Math.floor(bytesPerSecond * windowSeconds);
+  if (!(Number.isFinite(bytesPerSecond) && perWindow >= 1)) {
+    throw new RangeError(`Cannot throttle: ${name} of ${bytesPerSecond} gives under one byte per ${windowSeconds} s window`);
+  }
+  return new WindowBudget(perWindow);
+}

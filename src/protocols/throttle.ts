@@ -15,7 +15,7 @@
 // dropped with it.
 import type { Address } from '../transports/address.js';
 import type { Factory, Protocol, Transport } from '../transports/protocol.js';
-import { type ClockedScheduler, HeldBytes, WindowBudget, WindowClock } from './throttle-window.js';
+import { type ClockedScheduler, HeldBytes, WindowBudget, WindowClock, budgetFor, checkWindow } from './throttle-window.js';
 
 export type { ClockedScheduler } from './throttle-window.js';
 
@@ -304,18 +304,4 @@ export function throttled(factory: Factory, options: ThrottleOptions): Factory {
 export class WriteAfterCloseError extends Error {
   override name = 'TransportClosedError';
   readonly code = 'ERR_TRANSPORT_CLOSED' as const;
-}
-
-function checkWindow(seconds: number): number {
-  if (!(Number.isFinite(seconds) && seconds > 0)) throw new RangeError(`Cannot throttle: windowSeconds must be a positive number, got ${seconds}`);
-  return seconds;
-}
-
-function budgetFor(name: string, bytesPerSecond: number | undefined, windowSeconds: number): WindowBudget | undefined {
-  if (bytesPerSecond === undefined) return undefined;
-  const perWindow = Math.floor(bytesPerSecond * windowSeconds);
-  if (!(Number.isFinite(bytesPerSecond) && perWindow >= 1)) {
-    throw new RangeError(`Cannot throttle: ${name} of ${bytesPerSecond} gives under one byte per ${windowSeconds} s window`);
-  }
-  return new WindowBudget(perWindow);
 }
