@@ -96,9 +96,21 @@ export class RespParser {
   /** A line not yet ended by LF, as copied pieces (joined once when its LF arrives). */
   #line: Buffer[] = [];
   #lineBytes = 0;
+  /** Bulk strings already read into arrays not yet complete. */
+  #elementBytes = 0;
 
   constructor(limits: Partial<RespLimits> = {}) {
     this.#limits = resolveRespLimits(limits);
+  }
+
+  /**
+   * The bytes held for the command being read: a partial line, a partial bulk string, and the bulk
+   * strings of arrays not yet complete. What a limit test measures (not the heap).
+   */
+  get bufferedBytes(): number {
+    const phase = this.#phase;
+    const bulk = phase.kind === 'bulk' ? phase.length + 2 - phase.remaining : 0;
+    return this.#lineBytes + bulk + this.#elementBytes;
   }
 
   /** True between commands with nothing buffered: EOF here cuts no command short. */
@@ -120,6 +132,7 @@ export class RespParser {
       this.#phase = FAILED;
       this.#line = [];
       this.#lineBytes = 0;
+      this.#elementBytes = 0;
       throw error;
     }
   }
@@ -231,6 +244,7 @@ export class RespParser {
   #complete(frame: Frame, value: RespValue, emit: (command: RespCommand) => void): void {
     let current = frame;
     let item = value;
+    if (value instanceof Buffer) this.#elementBytes += value.length;
     for (;;) {
       current.items.push(item);
       current.remaining -= 1;
@@ -241,6 +255,7 @@ export class RespParser {
       const parent = current.parent;
       if (parent === undefined) {
         this.#phase = START;
+        this.#elementBytes = 0;
         emit(current.items);
         return;
       }
