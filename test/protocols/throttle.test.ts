@@ -294,3 +294,13 @@ test('throttled() refuses a rate or a window that cannot carry one byte', (t) =>
   t.throws(() => new Throttle(new Probe(), { readBytesPerSecond: 10, windowSeconds: 0.01, scheduler }), { instanceOf: RangeError });
   t.throws(() => new Throttle(new Probe(), { scheduler }).write(Buffer.from('x')), { message: /not connected/ });
 });
+
+test('Throttle shows the transport below: its addresses, and the write-buffer limits it is given', (t) => {
+  const { throttle, lower } = rig({ writeBytesPerSecond: 100 });
+  lower.localAddress = ['127.0.0.1', 7];
+  lower.peerAddress = ['127.0.0.1', 8];
+  t.deepEqual(throttle.localAddress, ['127.0.0.1', 7]);
+  t.deepEqual(throttle.peerAddress, ['127.0.0.1', 8]);
+  throttle.setWriteBufferLimits(1000, 100);
+  t.deepEqual(lower.writeBufferLimits, [1000, 100]);
+});
