@@ -1,5 +1,5 @@
 // Read and write throttling for one connection, in bytes per second (Twisted's ThrottlingFactory,
-// per connection rather than per factory). Wraps any byte protocol and is its transport, as
+// per connection rather than per factory). Wraps a byte protocol of every kind and is its transport, as
 // IdleTimeout does; it is not a traffic shaper for a whole server.
 //
 // Time is cut into windows of `windowSeconds` (default 1) on a fixed grid; each direction may move
@@ -9,7 +9,7 @@
 //   writes: past the budget, bytes queue here and the protocol gets pauseWriting(); the queue goes
 //           down in the next windows, and resumeWriting() follows once it is empty (and the transport
 //           below is not itself over its high-water mark). A protocol that keeps writing while paused
-//           loses nothing: its bytes queue, as in any transport, and count in getWriteBufferSize().
+//           loses nothing: its bytes queue, as in every transport, and count in getWriteBufferSize().
 // Unlike Twisted, which lets a window overshoot and then pauses for the excess, no window ever
 // carries more than its budget. Held or queued bytes still here when the connection is lost are
 // dropped with it.
