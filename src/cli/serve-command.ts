@@ -24,6 +24,9 @@ export const SERVE_FLAGS: FlagSpec = {
   'idle-timeout': 'seconds',
   'max-connections': 'int',
   'max-connections-per-peer': 'int',
+  'read-limit': 'int',
+  'write-limit': 'int',
+  'accept-backoff': 'seconds',
 };
 
 export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join('|')}> [options]
@@ -43,6 +46,12 @@ export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join
   --max-depth N          resp: array nesting
   --header-timeout S     http: seconds to send a request head (default 30)
   --idle-timeout S       seconds a connection may idle (http default 120)
+  --read-limit N         bytes per second read from each connection (default 0: unlimited);
+                         past it reading pauses until the next second, so TCP slows the client
+  --write-limit N        bytes per second written to each connection (default 0: unlimited);
+                         past it the reply waits for the next second, never dropped
+  --accept-backoff S     seconds accepting pauses when the process runs out of file descriptors
+                         (default 1); said once on stderr until accepting works again
 
 Prints 'listening on <address>:<port>' once connections are accepted; stops on SIGINT/SIGTERM.`;
 
@@ -69,12 +78,15 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
   const scheduler = { callLater: (seconds: number, fn: () => void) => reactor.callLater(seconds, fn), seconds: () => reactor.seconds() };
   const maxConnections = intFlag(flags, 'max-connections');
   const maxConnectionsPerPeer = intFlag(flags, 'max-connections-per-peer');
+  const acceptBackoff = intFlag(flags, 'accept-backoff');
   let listening: ListeningPort;
   try {
     listening = await listenTCP(reactor, wanted, kind.build(flags, scheduler), {
       host,
       ...(maxConnections === undefined ? {} : { maxConnections }),
       ...(maxConnectionsPerPeer === undefined ? {} : { maxConnectionsPerPeer }),
+      ...(acceptBackoff === undefined ? {} : { acceptBackoff }),
+      onAcceptError: (error) => console.error(`switchboard serve ${name}: ${error.message} (${error.code}); accepting pauses ${acceptBackoff ?? 1} s at a time until descriptors free up`),
     });
   } catch (error) {
     if (error instanceof OSError && error.code === 'EADDRINUSE') throw new UsageError(`${name}: port ${wanted} on ${host} is in use`);

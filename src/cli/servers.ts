@@ -7,6 +7,7 @@ import { demoRouter, httpFactory } from '../protocols/apps/http-app.js';
 import { chatFactory } from '../protocols/apps/chat.js';
 import { withIdleTimeout } from '../protocols/idle-timeout.js';
 import { respFactory } from '../protocols/resp/resp-server.js';
+import { throttled } from '../protocols/throttle.js';
 import { type FlagValues, intFlag } from './flags.js';
 
 export interface ServerKind {
@@ -35,7 +36,7 @@ function idle(factory: Factory, after: number, scheduler: Scheduler): Factory {
 
 const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
-export const SERVERS: Readonly<Record<string, ServerKind>> = {
+export const SERVERS: Readonly<Record<string, ServerKind>> = throttleEach({
   echo: {
     defaultPort: 9007,
     describe: 'echo (RFC 862): every byte comes back',
@@ -84,4 +85,28 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = {
         scheduler,
       ),
   },
-};
+});
+
+/**
+ * `--read-limit` / `--write-limit` BYTES_PER_SEC, for every server: each connection throttled to that
+ * rate (0 or absent: not throttled). Applied here so that `serve --workers` throttles the same way.
+ */
+function throttleEach(kinds: Record<string, ServerKind>): Record<string, ServerKind> {
+  const wrap = (kind: ServerKind): ServerKind => ({
+    ...kind,
+    build(flags, scheduler) {
+      const factory = kind.build(flags, scheduler);
+      const readBytesPerSecond = positive(intFlag(flags, 'read-limit'));
+      const writeBytesPerSecond = positive(intFlag(flags, 'write-limit'));
+      if (readBytesPerSecond === undefined && writeBytesPerSecond === undefined) return factory;
+      const seconds = scheduler.seconds?.bind(scheduler);
+      if (seconds === undefined) throw new TypeError('--read-limit and --write-limit need a scheduler with a clock');
+      return throttled(factory, { readBytesPerSecond, writeBytesPerSecond, scheduler: { callLater: scheduler.callLater.bind(scheduler), seconds } });
+    },
+  });
+  return Object.fromEntries(Object.entries(kinds).map(([name, kind]) => [name, wrap(kind)]));
+}
+
+function positive(value: number | undefined): number | undefined {
+  return value === undefined || value <= 0 ? undefined : value;
+}

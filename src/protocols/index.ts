@@ -13,6 +13,7 @@ export { Router, type RouteHandler } from './http/router.js';
 export { demoRouter, httpFactory } from './apps/http-app.js';
 export { IdleTimeout, IdleTimeoutError, withIdleTimeout } from './idle-timeout.js';
 export { NotConnectedError } from './not-connected-error.js';
+export { Throttle, throttled, type ThrottleOptions, type ClockedScheduler } from './throttle.js';
 export { respFactory, RespServerProtocol, type RespFactoryOptions, type RespFactory, type RespServerOptions } from './resp/resp-server.js';
 export { RespStore, type StoreOptions } from './resp/store.js';
 export { DEFAULT_RESP_LIMITS, type RespLimits } from './resp/resp-limits.js';

@@ -45,6 +45,13 @@ export interface ListenOptions extends SocketTransportOptions, NoDelayOption {
   readonly maxConnections?: number;
   /** Connections open at once from one peer address (Twisted's LimitConnectionsByPeer). */
   readonly maxConnectionsPerPeer?: number;
+  /** Seconds accepting pauses after accept() fails for want of descriptors (default 1, as asyncio). */
+  readonly acceptBackoff?: number;
+  /**
+   * Hears the first failure of each run of descriptor shortage (EMFILE/ENFILE), once, not at every
+   * retry; the run ends at the next successful accept. Default: one line on stderr.
+   */
+  readonly onAcceptError?: (error: OSError, address: Address) => void;
 }
 
 export interface ConnectOptions extends SocketTransportOptions, NoDelayOption {
@@ -71,6 +78,9 @@ export interface Connector {
 
 const ACCEPTS_PER_DISPATCH = 64;
 const DEFAULT_CONNECT_TIMEOUT = 30;
+const DEFAULT_ACCEPT_BACKOFF = 1;
+/** Accept failures that retrying at once cannot fix (asyncio's list): back off instead of spinning. */
+const RESOURCE_SHORTAGES: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
 
 class ListeningHandler implements IOHandler, ListeningPort {
   readonly selectable: Socket;
@@ -80,6 +90,8 @@ class ListeningHandler implements IOHandler, ListeningPort {
   readonly #reactor: Reactor;
   readonly #factory: Factory;
   readonly #options: ListenOptions;
+  #backoff: DelayedCall | undefined;
+  #isShortOfResources = false;
 
   constructor(socket: Socket, reactor: Reactor, factory: Factory, options: ListenOptions) {
     this.selectable = socket;
@@ -102,8 +114,13 @@ class ListeningHandler implements IOHandler, ListeningPort {
         accepted = this.selectable.accept();
       } catch (error) {
         if (error instanceof BlockingIOError) return;
+        if (error instanceof OSError && RESOURCE_SHORTAGES.has(error.code)) {
+          this.#backOff(error);
+          return;
+        }
         throw error;
       }
+      this.#isShortOfResources = false;
       const [connection, peer] = accepted;
       if (connection.family !== AF_UNIX && this.#options.noDelay !== false) connection.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
       tuneBuffers(connection, this.#options);
@@ -133,12 +150,32 @@ class ListeningHandler implements IOHandler, ListeningPort {
     return this.#open.size >= total || (this.#perPeer.get(host) ?? 0) >= perPeer;
   }
 
-  /** accept() failed in a way retrying cannot fix now (EMFILE): keep listening, report it. */
+  /**
+   * Out of descriptors (or buffers): stop accepting for a while rather than fail at once again, as
+   * asyncio does. Connections that come meanwhile wait in the accept queue; the ones libuv could not
+   * take were closed by it already. Said once per run of failures.
+   */
+  #backOff(error: OSError): void {
+    if (!this.#isShortOfResources) {
+      this.#isShortOfResources = true;
+      const report = this.#options.onAcceptError ?? reportAcceptError;
+      report(error, this.address);
+    }
+    this.#reactor.removeReader(this);
+    this.#backoff = this.#reactor.callLater(this.#options.acceptBackoff ?? DEFAULT_ACCEPT_BACKOFF, () => {
+      this.#backoff = undefined;
+      if (this.selectable.fileno() >= 0) this.#reactor.addReader(this);
+    });
+  }
+
+  /** accept() failed in some other way: keep listening, report it. */
   handlerFailed(error: unknown): void {
     console.error(`switchboard: accept on ${addressText(this.address)} failed:`, error);
   }
 
   stopListening(): void {
+    if (this.#backoff?.active() === true) this.#backoff.cancel();
+    this.#backoff = undefined;
     this.#reactor.removeAll(this);
     this.selectable.close();
   }
@@ -261,6 +298,10 @@ class ConnectingHandler implements IOHandler, Connector {
     this.#reactor.removeAll(this);
     return true;
   }
+}
+
+function reportAcceptError(error: OSError, address: Address): void {
+  console.error(`switchboard: accept on ${addressText(address)} failed (${error.code}): ${error.message}; pausing accepts until it passes`);
 }
 
 function reportFailure(factory: Factory, reason: Error): void {

@@ -38,6 +38,7 @@ import { ReceiveQueue } from './receive-queue.js';
 import { bufferView, copyBytes } from './copy-bytes.js';
 import { AcceptQueue, type Arrival } from './accept-queue.js';
 import * as registry from './kernel-registry.js';
+import { descriptorShortage } from './descriptor-probe.js';
 import { NodeStreamEnd, type StreamEnd, type StreamEvents, unmapIPv4 } from './stream-end.js';
 import { PairStreamEnd } from './pair-stream-end.js';
 import { type OptionValue, SocketOptions } from './socket-options.js';
@@ -62,6 +63,8 @@ interface Listening {
   readonly expectedTcp: Set<Socket>;
   /** In-process Unix clients, in connect order (AF_UNIX arrivals carry no address to match by). */
   readonly expectedUnix: Socket[];
+  /** Connections were lost to EMFILE/ENFILE since the last accept(): the next one that finds the queue empty raises it. */
+  acceptError: OSError | undefined;
 }
 
 /**
@@ -209,7 +212,7 @@ export class Socket implements Selectable {
     if (this.#fd < 0) return 0;
     if (this.#listening !== null) {
       // A Unix listener after SHUT_RD is readable (RCV_SHUTDOWN), queue or not (unix-listener-shut-rd [11]).
-      return this.#listening.queue.length > 0 || this.#shutRd ? EVENT_READ : 0;
+      return this.#listening.queue.length > 0 || this.#listening.acceptError !== undefined || this.#shutRd ? EVENT_READ : 0;
     }
     const error = this.#pendingError === null ? 0 : EVENT_ERROR;
     if (this.#conn === 'none' || this.#conn === 'done') return EVENT_READ | EVENT_WRITE | error;
@@ -378,10 +381,12 @@ export class Socket implements Selectable {
       server,
       expectedTcp: new Set(),
       expectedUnix: [],
+      acceptError: undefined,
     };
     server.on('connection', (connection: net.Socket) => this.#onArrival(connection));
-    // A listening error after a successful bind (rare: EMFILE on accept) must not end the process.
-    server.on('error', () => {});
+    // After a successful bind, node:net reports only accept failures here: EMFILE when libuv could
+    // not shed the load itself (its spare descriptor is gone). Kept for accept(), never thrown here.
+    server.on('error', (error: NodeJS.ErrnoException) => this.#onAcceptFailed(error.code ?? 'EIO'));
     if (this.family === AF_UNIX) this.#listenUnix(server);
     else this.#listenTcp(server);
     this.#listening = listening;
@@ -420,7 +425,13 @@ export class Socket implements Selectable {
     const listening = this.#listening;
     if (listening === null) throw new OSError('EINVAL', undefined, 'accept');
     const arrival = listening.queue.shift();
-    if (arrival === undefined) throw new BlockingIOError('EAGAIN', undefined, 'accept');
+    if (arrival === undefined) {
+      // Linux's accept() fails with EMFILE while the table is full; ours has the queued connections'
+      // descriptors in hand already, so those are handed out first and the failure is raised once after.
+      const failed = listening.acceptError;
+      listening.acceptError = undefined;
+      throw failed ?? new BlockingIOError('EAGAIN', undefined, 'accept');
+    }
     const accepted = arrival.accepted;
     accepted.#isAccepted = true;
     accepted.#updateReading();
@@ -467,6 +478,17 @@ export class Socket implements Selectable {
       client = remote === undefined ? undefined : takeClient(listening.expectedTcp, remote.host, remote.port);
     }
     listening.queue.offer({ accepted, client }, this.family === AF_UNIX && client !== undefined);
+    // This arrival may have taken the last descriptor: libuv then closes every later one unseen.
+    const shortage = descriptorShortage();
+    if (shortage !== undefined) this.#onAcceptFailed(shortage);
+  }
+
+  #onAcceptFailed(code: string): void {
+    const listening = this.#listening;
+    if (listening === null) return;
+    const message = code === 'EMFILE' || code === 'ENFILE' ? `Cannot accept: ${code === 'ENFILE' ? 'the system' : 'this process'} has no file descriptor left` : undefined;
+    listening.acceptError ??= socketError(code, 'accept', message);
+    this.#notify();
   }
 
   /**

@@ -3,19 +3,19 @@
 import { SelectorReactor } from '../../src/reactor/selector-reactor.js';
 import { type ListeningPort, listenTCP } from '../../src/transports/endpoints.js';
 import type { Factory } from '../../src/transports/protocol.js';
-import type { Scheduler } from '../../src/protocols/scheduler.js';
+import type { ClockedScheduler } from '../../src/protocols/throttle-window.js';
 
 export interface RunningTestServer {
   readonly port: number;
   readonly listening: ListeningPort;
   readonly reactor: SelectorReactor;
-  readonly scheduler: Scheduler;
+  readonly scheduler: ClockedScheduler;
   stop(): Promise<void>;
 }
 
-export async function serveForTest(build: (scheduler: Scheduler) => Factory): Promise<RunningTestServer> {
+export async function serveForTest(build: (scheduler: ClockedScheduler) => Factory): Promise<RunningTestServer> {
   const reactor = new SelectorReactor();
-  const scheduler: Scheduler = { callLater: (s, fn) => reactor.callLater(s, fn) };
+  const scheduler: ClockedScheduler = { callLater: (s, fn) => reactor.callLater(s, fn), seconds: () => reactor.seconds() };
   const listening = await listenTCP(reactor, 0, build(scheduler), { host: '127.0.0.1' });
   const running = reactor.run();
   const address = listening.address;

@@ -107,10 +107,22 @@ export class RespParser {
   #afterHeader = 0;
   /** The fast path's headers are within any line limit but one set absurdly low. */
   readonly #isFastPathSafe: boolean;
+  /** Bulk strings already read into arrays not yet complete. */
+  #elementBytes = 0;
 
   constructor(limits: Partial<RespLimits> = {}) {
     this.#limits = resolveRespLimits(limits);
     this.#isFastPathSafe = this.#limits.maxInlineBytes > SHORT_HEADER_DIGITS + 1;
+  }
+
+  /**
+   * The bytes held for the command being read: a partial line, a partial bulk string, and the bulk
+   * strings of arrays not yet complete. What a limit test measures (not the heap).
+   */
+  get bufferedBytes(): number {
+    const phase = this.#phase;
+    const bulk = phase.kind === 'bulk' ? phase.length + 2 - phase.remaining : 0;
+    return this.#lineBytes + bulk + this.#elementBytes;
   }
 
   /** True between commands with nothing buffered: EOF here cuts no command short. */
@@ -135,6 +147,7 @@ export class RespParser {
       this.#phase = FAILED;
       this.#line = [];
       this.#lineBytes = 0;
+      this.#elementBytes = 0;
       throw error;
     }
   }
@@ -294,6 +307,7 @@ export class RespParser {
   #complete(frame: Frame, value: RespValue, emit: (command: RespCommand) => void): void {
     let current = frame;
     let item = value;
+    if (value instanceof Buffer) this.#elementBytes += value.length;
     for (;;) {
       current.items.push(item);
       current.remaining -= 1;
@@ -304,6 +318,7 @@ export class RespParser {
       const parent = current.parent;
       if (parent === undefined) {
         this.#phase = START;
+        this.#elementBytes = 0;
         emit(current.items);
         return;
       }

@@ -11,7 +11,7 @@ import { type CommandArgs, type CommandContext, type CommandTable, dispatch } fr
 import { KEYSPACE_COMMANDS } from './keyspace-commands.js';
 import { encodeError } from './resp-encoder.js';
 import { type RespLimits, resolveRespLimits } from './resp-limits.js';
-import { type RespCommand, RespParser, RespProtocolError, copyCommand } from './resp-parser.js';
+import { type RespCommand, RespParser, RespProtocolError, type RespValue, copyCommand } from './resp-parser.js';
 import { SERVER_COMMANDS } from './server-commands.js';
 import { RespStore, type StoreOptions } from './store.js';
 import { STRING_COMMANDS } from './string-commands.js';
@@ -82,6 +82,12 @@ export class RespServerProtocol implements Protocol {
 
   connectionMade(transport: Transport): void {
     this.#transport = transport;
+  }
+
+  /** The bytes held for this connection: the parser's, commands waiting behind backpressure, unsent replies. */
+  get bufferedBytes(): number {
+    const waiting = this.#queue.slice(this.#head).reduce((n, item) => n + (item instanceof RespProtocolError ? 0 : valueBytes(item)), 0);
+    return this.#parser.bufferedBytes + waiting + this.#replyBytes;
   }
 
   dataReceived(data: Uint8Array): void {
@@ -173,6 +179,14 @@ export class RespServerProtocol implements Protocol {
     // A write can lose the connection (EPIPE): what follows it is dropped, never written to a closed transport.
     if (!transport.isClosing) transport.write(data);
   }
+}
+
+function valueBytes(value: RespValue): number {
+  if (value === null) return 0;
+  if (!Array.isArray(value)) return value.length;
+  let total = 0;
+  for (const item of value) total += valueBytes(item);
+  return total;
 }
 
 /**
