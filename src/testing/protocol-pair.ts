@@ -28,28 +28,34 @@ export class PumpedTransport extends RecordingTransport<Uint8Array> {
 }
 
 export class ProtocolPair {
-  readonly client: Protocol;
-  readonly server: Protocol;
   readonly clientTransport: PumpedTransport;
   readonly serverTransport: PumpedTransport;
   #eofDelivered = { toServer: false, toClient: false };
   #isLost = false;
 
   constructor(server: Protocol, client: Protocol) {
-    this.server = server;
-    this.client = client;
     this.serverTransport = new PumpedTransport(['127.0.0.1', 1], ['127.0.0.1', 2]);
     this.clientTransport = new PumpedTransport(['127.0.0.1', 2], ['127.0.0.1', 1]);
+    this.serverTransport.protocol = server;
+    this.clientTransport.protocol = client;
     server.connectionMade(this.serverTransport);
     client.connectionMade(this.clientTransport);
+  }
+
+  /** The server's protocol now (another one after it called setProtocol on its transport). */
+  get server(): Protocol {
+    return this.#protocolOf(this.serverTransport);
+  }
+
+  /** The client's protocol now. */
+  get client(): Protocol {
+    return this.#protocolOf(this.clientTransport);
   }
 
   /** Delivers queued bytes both ways (and EOFs and closes) until nothing moves; returns the rounds. */
   pump(maxRounds = 1000): number {
     for (let round = 0; round < maxRounds; round++) {
-      const moved =
-        this.#move(this.clientTransport, this.server, this.serverTransport, 'toServer') ||
-        this.#move(this.serverTransport, this.client, this.clientTransport, 'toClient');
+      const moved = this.#move(this.clientTransport, this.serverTransport, 'toServer') || this.#move(this.serverTransport, this.clientTransport, 'toClient');
       if (!moved) {
         this.#loseIfClosed();
         return round;
@@ -58,10 +64,11 @@ export class ProtocolPair {
     throw new Error(`ProtocolPair.pump: still moving after ${maxRounds} rounds`);
   }
 
-  #move(from: PumpedTransport, to: Protocol, toTransport: PumpedTransport, direction: 'toServer' | 'toClient'): boolean {
+  #move(from: PumpedTransport, toTransport: PumpedTransport, direction: 'toServer' | 'toClient'): boolean {
+    const to = this.#protocolOf(toTransport);
     if (from.outbox.length > 0 && toTransport.isReading && !this.#isLost) {
       const chunk = from.outbox.shift();
-      if (chunk !== undefined) to.dataReceived(chunk);
+      if (chunk !== undefined) toTransport.receive(chunk);
       return true;
     }
     const ended = from.outbox.length === 0 && (from.hasWrittenEOF || (from.isClosing && !from.isAborted));
@@ -71,6 +78,12 @@ export class ProtocolPair {
       return true;
     }
     return false;
+  }
+
+  #protocolOf(transport: PumpedTransport): Protocol {
+    const protocol = transport.protocol;
+    if (protocol === undefined) throw new Error('ProtocolPair: a transport lost its protocol');
+    return protocol;
   }
 
   #loseIfClosed(): void {
