@@ -9,6 +9,7 @@
 import type { Address } from '../transports/address.js';
 import type { Protocol, Transport } from '../transports/protocol.js';
 import type { Codec } from './framing/codec.js';
+import { ProtocolSwitchError, switchProtocol } from './switching.js';
 
 /** A protocol that wants to answer a decoding error before its connection closes (chat's notice). */
 export interface DecodeErrorAware {
@@ -173,11 +174,11 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
    * Removes and returns the input below not yet delivered as frames, in order: what the codec holds
    * and, called from dataReceived, the rest of the chunk being decoded (which then stops right after
    * the frame being delivered). What a line protocol hands to STARTTLS as leftover. Frames already
-   * decoded and held are not included. Throws TypeError for a codec without takeBuffered.
+   * decoded and held are not included. Throws ProtocolSwitchError for a codec without takeBuffered.
    */
   takeUndecoded(): Down[] {
     const take = this.#codec.takeBuffered?.bind(this.#codec);
-    if (take === undefined) throw new TypeError('Cannot take undecoded input: the codec has no takeBuffered()');
+    if (take === undefined) throw new ProtocolSwitchError('Cannot take undecoded input: the codec has no takeBuffered()');
     const taken = [take(), ...this.#undecoded].filter((chunk) => !isEmpty(chunk));
     this.#undecoded = [];
     return taken;
@@ -187,16 +188,16 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
    * Hands the connection below to `next`, a protocol of `Down` (a line protocol switching to raw
    * bytes for good): the lower transport's setProtocol(next, takeUndecoded()). This layer and the
    * one above get no more events, not even connectionLost; `isClosing` is true for them from now
-   * on. Throws TypeError if the codec cannot give its bytes back or the transport below cannot switch.
+   * on, and their write, close and other calls throw an Error. Throws ProtocolSwitchError if the
+   * codec cannot give its bytes back or the transport below cannot switch.
    */
   handOff(next: Protocol<Down, Down>): void {
     const lower = this.#connected();
-    const setProtocol = lower.setProtocol?.bind(lower);
-    if (setProtocol === undefined) throw new TypeError('Cannot hand off: the transport below cannot switch protocols');
+    if (lower.setProtocol === undefined) throw new ProtocolSwitchError('Cannot hand off: the transport below cannot switch protocols');
     const leftover = this.takeUndecoded();
     this.#isHandedOff = true;
     this.#held = [];
-    setProtocol(next, leftover);
+    switchProtocol(lower, next, leftover);
   }
 
   // ---- internals ---------------------------------------------------------------------------------

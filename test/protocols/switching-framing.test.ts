@@ -171,7 +171,7 @@ test('takeUndecoded while paused gives back the partial line and the chunks that
 test('a codec without takeBuffered cannot hand off, but setProtocol still switches the frames', (t) => {
   const layer = new FramingLayer(new JsonCodec(), { connectionMade: () => {}, dataReceived: () => {}, connectionLost: () => {} });
   connectRecording<Uint8Array>(layer);
-  t.throws(() => layer.handOff(new EchoProtocol()), { instanceOf: TypeError });
+  t.throws(() => layer.handOff(new EchoProtocol()), { name: 'ProtocolSwitchError' });
   const next: unknown[] = [];
   layer.setProtocol({ connectionMade: () => next.push('made'), dataReceived: (m: unknown) => next.push(m), connectionLost: () => {} }, [{ left: 1 }]);
   layer.dataReceived(bytes('{"b":2}'));
