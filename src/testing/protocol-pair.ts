@@ -28,6 +28,7 @@ export class PumpedTransport extends RecordingTransport<Uint8Array> {
 }
 
 export class ProtocolPair {
+  readonly #initial: { readonly server: Protocol; readonly client: Protocol };
   readonly clientTransport: PumpedTransport;
   readonly serverTransport: PumpedTransport;
   #eofDelivered = { toServer: false, toClient: false };
@@ -36,6 +37,7 @@ export class ProtocolPair {
   constructor(server: Protocol, client: Protocol) {
     this.serverTransport = new PumpedTransport(['127.0.0.1', 1], ['127.0.0.1', 2]);
     this.clientTransport = new PumpedTransport(['127.0.0.1', 2], ['127.0.0.1', 1]);
+    this.#initial = { server, client };
     this.serverTransport.protocol = server;
     this.clientTransport.protocol = client;
     server.connectionMade(this.serverTransport);
@@ -44,12 +46,12 @@ export class ProtocolPair {
 
   /** The server's protocol now (another one after it called setProtocol on its transport). */
   get server(): Protocol {
-    return this.#protocolOf(this.serverTransport);
+    return this.serverTransport.protocol ?? this.#initial.server;
   }
 
   /** The client's protocol now. */
   get client(): Protocol {
-    return this.#protocolOf(this.clientTransport);
+    return this.clientTransport.protocol ?? this.#initial.client;
   }
 
   /** Delivers queued bytes both ways (and EOFs and closes) until nothing moves; returns the rounds. */
@@ -65,7 +67,7 @@ export class ProtocolPair {
   }
 
   #move(from: PumpedTransport, toTransport: PumpedTransport, direction: 'toServer' | 'toClient'): boolean {
-    const to = this.#protocolOf(toTransport);
+    const to = toTransport === this.serverTransport ? this.server : this.client;
     if (from.outbox.length > 0 && toTransport.isReading && !this.#isLost) {
       const chunk = from.outbox.shift();
       if (chunk !== undefined) toTransport.receive(chunk);
@@ -78,12 +80,6 @@ export class ProtocolPair {
       return true;
     }
     return false;
-  }
-
-  #protocolOf(transport: PumpedTransport): Protocol {
-    const protocol = transport.protocol;
-    if (protocol === undefined) throw new Error('ProtocolPair: a transport lost its protocol');
-    return protocol;
   }
 
   #loseIfClosed(): void {

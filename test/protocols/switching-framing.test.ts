@@ -5,8 +5,11 @@ import test from 'ava';
 import { EchoProtocol } from '../../src/protocols/apps/echo.js';
 import { FramingLayer } from '../../src/protocols/framing-layer.js';
 import { JsonCodec } from '../../src/protocols/framing/json-codec.js';
+import { LengthPrefixedCodec } from '../../src/protocols/framing/length-prefixed-codec.js';
 import { LineCodec } from '../../src/protocols/framing/line-codec.js';
-import { connectRecording, type RecordingTransport } from '../../src/testing/index.js';
+import { withIdleTimeout } from '../../src/protocols/idle-timeout.js';
+import { ProtocolSwitchError, switchProtocol } from '../../src/protocols/switching.js';
+import { ManualScheduler, connectRecording, type RecordingTransport } from '../../src/testing/index.js';
 import type { Protocol, Transport } from '../../src/transports/protocol.js';
 import { bytes, splits } from '../helpers/splits.js';
 
@@ -200,4 +203,65 @@ test('setProtocol on a FramingLayer: the next protocol gets leftover frames, the
   t.deepEqual(events, ['first:a', 'first:switch', 'made', 'pauseWriting', 'second:given back', 'second:b', 'second:c']);
   layer.connectionLost();
   t.is(events.at(-1), 'lost');
+});
+
+test('a codec that cannot give bytes back keeps the frames it decoded while paused; past the bound the layer fails', (t) => {
+  const codec = (): LengthPrefixedCodec => new LengthPrefixedCodec({ lengthFieldLength: 1, maxFrameLength: 8 });
+  const frames = (n: number): Uint8Array => Buffer.concat(Array.from({ length: n }, (_, i) => codec().encode(bytes(String(i % 10)))));
+  const got: string[] = [];
+  const reasons: string[] = [];
+  const make = (): FramingLayer<Uint8Array> => {
+    const layer: FramingLayer<Uint8Array> = new FramingLayer(codec(), {
+      connectionMade: () => {},
+      dataReceived: (frame) => {
+        got.push(latin1(frame));
+        layer.pauseReading();
+      },
+      decodeFailed: (error) => reasons.push(error.name),
+      connectionLost: () => {},
+    });
+    return layer;
+  };
+  const layer = make();
+  connectRecording<Uint8Array>(layer);
+  layer.dataReceived(frames(3));
+  t.deepEqual(got, ['0']);
+  for (let i = 0; i < 3; i++) layer.resumeReading();
+  t.deepEqual(got, ['0', '1', '2']);
+
+  const flooded = make();
+  const wire = connectRecording<Uint8Array>(flooded);
+  flooded.dataReceived(frames(1100));
+  t.deepEqual(reasons, ['RangeError']);
+  t.true(wire.isClosing);
+});
+
+test('a layer above that closes from dataReceived gets no more frames of that chunk', (t) => {
+  const got: string[] = [];
+  const layer: FramingLayer<Uint8Array> = new FramingLayer(new LineCodec({ maxLineLength: 8 }), {
+    connectionMade: () => {},
+    dataReceived: (line) => {
+      got.push(latin1(line));
+      layer.close();
+    },
+    connectionLost: () => {},
+  });
+  const wire = connectRecording<Uint8Array>(layer);
+  layer.dataReceived(bytes('one\ntwo\nthree\n'));
+  t.deepEqual(got, ['one']);
+  t.true(wire.isClosing);
+  t.deepEqual(layer.takeUndecoded(), [], 'nothing is kept for a closed connection');
+});
+
+test('switchProtocol hands a switching transport over and refuses one that cannot switch', (t) => {
+  const wire = connectRecording<Uint8Array>(new EchoProtocol());
+  const next = new EchoProtocol();
+  switchProtocol(wire, next, [bytes('left')]);
+  t.is(wire.protocol, next);
+  t.is(latin1(wire.bytes()), 'left');
+  // An idle-timeout wrapper is a transport that does not forward a switch.
+  let wrapper: Transport<Uint8Array> | undefined;
+  const inner: Protocol<Uint8Array> = { connectionMade: (transport) => (wrapper = transport), dataReceived: () => {}, connectionLost: () => {} };
+  connectRecording<Uint8Array>(withIdleTimeout(inner, 60, new ManualScheduler()));
+  t.throws(() => wrapper !== undefined && switchProtocol(wrapper, next), { instanceOf: ProtocolSwitchError, code: 'ERR_PROTOCOL_SWITCH' });
 });

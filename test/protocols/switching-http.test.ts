@@ -2,13 +2,16 @@
 // request that upgrades to echo with bytes pipelined behind it; the cases where the server ignores
 // Upgrade; a body before the switch; and Upgrade: echo on a real loopback socket.
 import test from 'ava';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { EchoProtocol } from '../../src/protocols/apps/echo.js';
 import { demoRouter, httpFactory } from '../../src/protocols/apps/http-app.js';
 import { HttpServerProtocol } from '../../src/protocols/http/http-server.js';
 import { Router } from '../../src/protocols/http/router.js';
 import { withIdleTimeout } from '../../src/protocols/idle-timeout.js';
-import { ManualScheduler, connectRecording, type RecordingTransport } from '../../src/testing/index.js';
+import { ManualScheduler, connectProtocols, connectRecording, type RecordingTransport } from '../../src/testing/index.js';
 import type { Protocol } from '../../src/transports/protocol.js';
 import { serveForTest } from '../helpers/reactor-server.js';
 import { bytes, splits } from '../helpers/splits.js';
@@ -144,4 +147,36 @@ test('Upgrade: echo on a real loopback socket: 101, then the bytes sent in the s
   socket.write(`${UPGRADE}hello, echo`);
   await ended;
   t.is(Buffer.concat(got).toString('latin1'), `${SWITCHED}hello, echo`);
+});
+
+test('the README shows its HTTP Upgrade client as it is, and the client gets its bytes echoed after the 101', async (t) => {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const source = readFileSync(`${root}examples/readme-upgrade-client.ts`, 'utf8').replace("'../src/index.js'", "'switchboard'");
+  t.true(readFileSync(`${root}README.md`, 'utf8').includes(`\`\`\`ts\n${source}\`\`\``));
+  const server = await serveForTest((scheduler) => httpFactory({ scheduler }));
+  t.teardown(() => server.stop());
+  const child = spawn(process.execPath, [`${root}dist/examples/readme-upgrade-client.js`], { env: { ...process.env, PORT: String(server.port) } });
+  t.teardown(() => child.kill());
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString('latin1');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  t.is(code, 0);
+  t.is(out, `${SWITCHED}hello, echo\n`);
+});
+
+test('a pumped in-memory pair follows the switch: after the 101 the client talks to echo', (t) => {
+  const got: string[] = [];
+  const client: Protocol = {
+    connectionMade: (transport) => transport.write(bytes(`${UPGRADE}ping`)),
+    dataReceived: (data) => got.push(latin1(data)),
+    connectionLost: () => {},
+  };
+  const pair = connectProtocols(new HttpServerProtocol(demoRouter()), client);
+  pair.pump();
+  t.true(pair.server instanceof EchoProtocol);
+  pair.clientTransport.write(bytes(' pong'));
+  pair.pump();
+  t.is(got.join(''), `${SWITCHED}ping pong`);
 });
