@@ -38,13 +38,20 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
   #failure: Error | undefined;
   #isEOFPending = false;
   #hasEnded = false;
+  /** What the layer above threw from dataReceived: its own bug, not bad input, so it is rethrown. */
+  #upperError: unknown;
   readonly #emit = (frame: Up): void => {
     if (this.#held.length > 0 || !this.#canDeliver()) {
       this.#held.push(frame);
       this.#stopDecoding();
       return;
     }
-    this.#upper.dataReceived(frame);
+    try {
+      this.#upper.dataReceived(frame);
+    } catch (error) {
+      this.#upperError = error;
+      throw error;
+    }
     // The switch point: what the codec has not decoded yet waits, undecoded, for the new state.
     if ((this.#held.length > 0 || !this.#canDeliver()) && !this.#isHandedOff) this.#stopDecoding();
   };
@@ -69,8 +76,12 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
       return;
     }
     this.#isDelivering = true;
-    const isFed = this.#feed(data);
-    this.#isDelivering = false;
+    let isFed = false;
+    try {
+      isFed = this.#feed(data);
+    } finally {
+      this.#isDelivering = false;
+    }
     if (isFed && (this.#held.length > 0 || this.#undecoded.length > 0)) this.#resume();
   }
 
@@ -206,12 +217,21 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
     return this.#isUpperReading && !this.isClosing;
   }
 
-  /** Feeds one chunk; false if the codec failed (the layer is closing then). */
+  /**
+   * Feeds one chunk; false if the codec failed (the layer is closing then). An error thrown by the
+   * layer above goes on up to the transport below (the reactor closes the connection with it), as
+   * if no codec sat between; the codec, interrupted mid-chunk, takes no more input.
+   */
   #feed(data: Down): boolean {
     try {
       this.#codec.feed(data, this.#emit);
       return true;
     } catch (error) {
+      if (error === this.#upperError) {
+        this.#failure = error instanceof Error ? error : new Error(String(error));
+        this.#discardInput();
+        throw error;
+      }
       // Frames completed before the bad input were delivered as they were decoded.
       this.#fail(error instanceof Error ? error : new Error(String(error)));
       return false;

@@ -265,3 +265,20 @@ test('switchProtocol hands a switching transport over and refuses one that canno
   connectRecording<Uint8Array>(withIdleTimeout(inner, 60, new ManualScheduler()));
   t.throws(() => wrapper !== undefined && switchProtocol(wrapper, next), { instanceOf: ProtocolSwitchError, code: 'ERR_PROTOCOL_SWITCH' });
 });
+
+test('an error thrown by the layer above goes on up to the transport below, not reported as bad input', (t) => {
+  const events: string[] = [];
+  const layer = new FramingLayer(new LineCodec({ maxLineLength: 8 }), {
+    connectionMade: () => {},
+    dataReceived: (line: Uint8Array) => {
+      events.push(latin1(line));
+      throw new TypeError('handler bug');
+    },
+    decodeFailed: (error: Error) => events.push(`decodeFailed ${error.message}`),
+    connectionLost: () => {},
+  });
+  connectRecording<Uint8Array>(layer);
+  t.throws(() => layer.dataReceived(bytes('a\nb\n')), { instanceOf: TypeError, message: 'handler bug' });
+  layer.dataReceived(bytes('c\n'));
+  t.deepEqual(events, ['a'], 'no decodeFailed, and no more input once broken');
+});
