@@ -1,10 +1,15 @@
 // The one adapter that joins a pure codec to the Protocol/Transport contract: a Protocol of `Down`
 // to the layer below and a Transport of `Up` to the layer above (Netty's ByteToMessageDecoder,
-// tokio's Framed). It alone handles re-entry: after each frame it delivers, it stops if the layer
-// above closed or paused, and keeps the frames not yet delivered until it resumes.
+// tokio's Framed). It alone handles re-entry: each frame is delivered as the codec emits it, and
+// after each one it stops if the layer above closed, paused or switched, keeping the rest for later.
+//
+//   input --feed--> codec --emit--> layer above      (reading, nothing waiting: the hot path)
+//   input --------> #undecoded                       (paused, or input already waiting)
+//   codec --emit--> #held frames                     (paused, from a codec without takeBuffered)
 import type { Address } from '../transports/address.js';
 import type { Protocol, Transport } from '../transports/protocol.js';
 import type { Codec } from './framing/codec.js';
+import { ProtocolSwitchError, switchProtocol } from './switching.js';
 
 /** A protocol that wants to answer a decoding error before its connection closes (chat's notice). */
 export interface DecodeErrorAware {
@@ -12,20 +17,43 @@ export interface DecodeErrorAware {
   decodeFailed?(error: Error): void;
 }
 
-/** The most decoded frames held back while the layer above has paused reading. */
-const MAX_HELD_FRAMES = 1024;
+/** The most decoded frames, or undecoded chunks, held back while the layer above has paused reading. */
+const MAX_HELD = 1024;
 
+/**
+ * A codec run as a layer. While the layer above pauses, input waits undecoded when the codec can
+ * give bytes back (`takeBuffered`), so a switch made on resuming (raw mode, a handoff) finds every
+ * later byte still undecoded; other codecs keep the frames they decoded. EOF waits behind both.
+ */
 export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>, Transport<Up> {
   readonly #codec: Codec<Up, Down>;
-  readonly #upper: Protocol<Up, Up> & DecodeErrorAware;
+  #upper: Protocol<Up, Up> & DecodeErrorAware;
   #lower: Transport<Down> | undefined;
   #held: Up[] = [];
+  #undecoded: Down[] = [];
   #isUpperReading = true;
+  #isWritingPaused = false;
   #isDelivering = false;
+  #isHandedOff = false;
   #failure: Error | undefined;
   #isEOFPending = false;
+  #hasEnded = false;
+  /** What the layer above threw from dataReceived: its own bug, not bad input, so it is rethrown. */
+  #upperError: unknown;
   readonly #emit = (frame: Up): void => {
-    this.#held.push(frame);
+    if (this.#held.length > 0 || !this.#canDeliver()) {
+      this.#held.push(frame);
+      this.#stopDecoding();
+      return;
+    }
+    try {
+      this.#upper.dataReceived(frame);
+    } catch (error) {
+      this.#upperError = error;
+      throw error;
+    }
+    // The switch point: what the codec has not decoded yet waits, undecoded, for the new state.
+    if ((this.#held.length > 0 || !this.#canDeliver()) && !this.#isHandedOff) this.#stopDecoding();
   };
 
   constructor(codec: Codec<Up, Down>, upper: Protocol<Up, Up> & DecodeErrorAware) {
@@ -41,44 +69,42 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
   }
 
   dataReceived(data: Down): void {
-    if (this.#failure !== undefined) return;
-    try {
-      this.#codec.feed(data, this.#emit);
-    } catch (error) {
-      // Frames completed before the bad input still reach the layer above, then the error closes.
-      this.#deliver();
-      this.#fail(error instanceof Error ? error : new Error(String(error)));
+    if (this.#failure !== undefined || this.#isHandedOff) return;
+    if (this.#isDelivering || this.#undecoded.length > 0 || this.#held.length > 0 || !this.#canDeliver()) {
+      this.#undecoded.push(data);
+      this.#resume();
       return;
     }
-    this.#deliver();
+    this.#isDelivering = true;
+    let isFed = false;
+    try {
+      isFed = this.#feed(data);
+    } finally {
+      this.#isDelivering = false;
+    }
+    if (isFed && (this.#held.length > 0 || this.#undecoded.length > 0)) this.#resume();
   }
 
   eofReceived(): boolean {
-    try {
-      this.#codec.end(this.#emit);
-    } catch (error) {
-      this.#deliver();
-      this.#fail(error instanceof Error ? error : new Error(String(error)));
-      return false;
-    }
-    this.#deliver();
-    if (this.#held.length > 0) {
-      // Frames still wait for a paused reader: their EOF follows them (see #deliver).
-      this.#isEOFPending = true;
-      return true;
-    }
-    return this.#upper.eofReceived?.() === true;
+    if (this.#failure !== undefined || this.#isHandedOff) return false;
+    this.#isEOFPending = true;
+    const answer = this.#pump();
+    // Input still waits for a paused reader: its EOF follows it, and this layer closes then.
+    return answer ?? this.#failure === undefined;
   }
 
   connectionLost(reason?: Error): void {
+    if (this.#isHandedOff) return;
     this.#upper.connectionLost(reason ?? this.#failure);
   }
 
   pauseWriting(): void {
+    this.#isWritingPaused = true;
     this.#upper.pauseWriting?.();
   }
 
   resumeWriting(): void {
+    this.#isWritingPaused = false;
     this.#upper.resumeWriting?.();
   }
 
@@ -93,12 +119,12 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
   }
 
   close(): void {
-    this.#held = [];
+    this.#discardInput();
     this.#requireLower().close();
   }
 
   abort(): void {
-    this.#held = [];
+    this.#discardInput();
     this.#requireLower().abort();
   }
 
@@ -109,8 +135,8 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
 
   resumeReading(): void {
     this.#isUpperReading = true;
-    this.#deliver();
-    if (this.#isUpperReading && this.#held.length === 0) this.#requireLower().resumeReading();
+    this.#resume();
+    if (this.#isUpperReading && this.#held.length === 0 && this.#undecoded.length === 0) this.#requireLower().resumeReading();
   }
 
   get isReading(): boolean {
@@ -118,7 +144,7 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
   }
 
   get isClosing(): boolean {
-    return this.#lower?.isClosing ?? false;
+    return this.#isHandedOff || (this.#lower?.isClosing ?? false);
   }
 
   getWriteBufferSize(): number {
@@ -130,48 +156,168 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
   }
 
   get localAddress(): Address {
-    return this.#requireLower().localAddress;
+    return this.#connected().localAddress;
   }
 
   get peerAddress(): Address {
-    return this.#requireLower().peerAddress;
+    return this.#connected().peerAddress;
+  }
+
+  // ---- switching ---------------------------------------------------------------------------------
+
+  /**
+   * Gives the frames to `next` from now on, keeping the codec (Transport.setProtocol): the current
+   * layer above gets no more events, not even connectionLost; `next` gets connectionMade(this),
+   * pauseWriting() if writing is paused, then `leftover` (frames the old one got and did not
+   * consume), the frames held, and the rest of the stream, as reading allows. Throws an Error once
+   * the layer was handed off.
+   */
+  setProtocol(next: Protocol<Up, Up> & DecodeErrorAware, leftover: readonly Up[] = []): void {
+    if (this.#isHandedOff) throw new Error('Cannot set the protocol of a framing layer that was handed off');
+    this.#upper = next;
+    this.#held = [...leftover, ...this.#held];
+    next.connectionMade(this);
+    if (this.#isWritingPaused) next.pauseWriting?.();
+    this.#resume();
+  }
+
+  /**
+   * Removes and returns the input below not yet delivered as frames, in order: what the codec holds
+   * and, called from dataReceived, the rest of the chunk being decoded (which then stops right after
+   * the frame being delivered). What a line protocol hands to STARTTLS as leftover. Frames already
+   * decoded and held are not included. Throws ProtocolSwitchError for a codec without takeBuffered.
+   */
+  takeUndecoded(): Down[] {
+    const take = this.#codec.takeBuffered?.bind(this.#codec);
+    if (take === undefined) throw new ProtocolSwitchError('Cannot take undecoded input: the codec has no takeBuffered()');
+    const taken = [take(), ...this.#undecoded].filter((chunk) => !isEmpty(chunk));
+    this.#undecoded = [];
+    return taken;
+  }
+
+  /**
+   * Hands the connection below to `next`, a protocol of `Down` (a line protocol switching to raw
+   * bytes for good): the lower transport's setProtocol(next, takeUndecoded()). This layer and the
+   * one above get no more events, not even connectionLost; `isClosing` is true for them from now
+   * on, and their write, close and other calls throw an Error. Throws ProtocolSwitchError if the
+   * codec cannot give its bytes back or the transport below cannot switch.
+   */
+  handOff(next: Protocol<Down, Down>): void {
+    const lower = this.#connected();
+    if (lower.setProtocol === undefined) throw new ProtocolSwitchError('Cannot hand off: the transport below cannot switch protocols');
+    const leftover = this.takeUndecoded();
+    this.#isHandedOff = true;
+    this.#held = [];
+    switchProtocol(lower, next, leftover);
   }
 
   // ---- internals ---------------------------------------------------------------------------------
 
-  #deliver(): void {
-    if (this.#isDelivering) return;
+  #canDeliver(): boolean {
+    return this.#isUpperReading && !this.isClosing;
+  }
+
+  /**
+   * Feeds one chunk; false if the codec failed (the layer is closing then). An error thrown by the
+   * layer above goes on up to the transport below (the reactor closes the connection with it), as
+   * if no codec sat between; the codec, interrupted mid-chunk, takes no more input.
+   */
+  #feed(data: Down): boolean {
+    try {
+      this.#codec.feed(data, this.#emit);
+      return true;
+    } catch (error) {
+      if (error === this.#upperError) {
+        this.#failure = error instanceof Error ? error : new Error(String(error));
+        this.#discardInput();
+        throw error;
+      }
+      // Frames completed before the bad input were delivered as they were decoded.
+      this.#fail(error instanceof Error ? error : new Error(String(error)));
+      return false;
+    }
+  }
+
+  /** Stops the codec right after the frame just emitted; the rest waits undecoded (if the codec can). */
+  #stopDecoding(): void {
+    const rest = this.#codec.takeBuffered?.();
+    if (rest !== undefined && !isEmpty(rest) && !this.isClosing) this.#undecoded.unshift(rest);
+  }
+
+  /** #pump, outside eofReceived: an EOF delivered now that the layer above does not keep open closes. */
+  #resume(): void {
+    if (this.#pump() === false) this.#lower?.close();
+  }
+
+  /**
+   * Delivers what waits, held frames first, then undecoded input, while the layer above reads; then
+   * a pending EOF. Returns the upper layer's eofReceived answer if EOF was delivered now.
+   */
+  #pump(): boolean | undefined {
+    if (this.#isDelivering) return undefined;
     this.#isDelivering = true;
     try {
-      let index = 0;
-      while (index < this.#held.length && this.#isUpperReading && !this.isClosing) {
-        const frame = this.#held[index];
-        index += 1;
-        if (frame !== undefined) this.#upper.dataReceived(frame);
+      while (this.#canDeliver() && this.#failure === undefined) {
+        const frame = this.#held.shift();
+        if (frame !== undefined) {
+          this.#upper.dataReceived(frame);
+          continue;
+        }
+        const input = this.#undecoded.shift();
+        if (input === undefined) break;
+        this.#feed(input);
       }
-      this.#held = index >= this.#held.length ? [] : this.#held.slice(index);
     } finally {
       this.#isDelivering = false;
     }
-    if (this.#held.length > MAX_HELD_FRAMES) {
-      this.#fail(new RangeError(`More than ${MAX_HELD_FRAMES} decoded frames held while reading was paused`));
+    if (this.#held.length > MAX_HELD || this.#undecoded.length > MAX_HELD) {
+      this.#fail(new RangeError(`More than ${MAX_HELD} frames or chunks held while reading was paused`));
     }
-    if (this.#isEOFPending && this.#held.length === 0 && this.#isUpperReading && !this.isClosing) {
-      this.#isEOFPending = false;
-      if (this.#upper.eofReceived?.() !== true) this.close();
+    return this.#deliverEOF();
+  }
+
+  #deliverEOF(): boolean | undefined {
+    if (!this.#isEOFPending || this.#undecoded.length > 0 || !this.#canDeliver() || this.#failure !== undefined) return undefined;
+    if (!this.#hasEnded) {
+      this.#hasEnded = true;
+      try {
+        this.#codec.end(this.#emit);
+      } catch (error) {
+        this.#fail(error instanceof Error ? error : new Error(String(error)));
+        return false;
+      }
     }
+    if (this.#held.length > 0 || !this.#canDeliver()) return undefined;
+    this.#isEOFPending = false;
+    return this.#upper.eofReceived?.() === true;
+  }
+
+  #discardInput(): void {
+    this.#held = [];
+    this.#undecoded = [];
   }
 
   #fail(error: Error): void {
     if (this.#failure !== undefined) return;
     this.#failure = error;
-    this.#held = [];
+    this.#discardInput();
     this.#upper.decodeFailed?.(error);
     this.#lower?.close();
   }
 
+  /** The transport below, for the calls of the layer above, which end once it was handed off. */
   #requireLower(): Transport<Down> {
+    if (this.#isHandedOff) throw new Error('The framing layer handed its connection to another protocol');
+    return this.#connected();
+  }
+
+  #connected(): Transport<Down> {
     if (this.#lower === undefined) throw new Error('The framing layer is not connected yet');
     return this.#lower;
   }
+}
+
+/** Whether a chunk of input is empty bytes (input of any other type never is). */
+function isEmpty(chunk: unknown): boolean {
+  return chunk instanceof Uint8Array && chunk.length === 0;
 }

@@ -2,6 +2,7 @@
 // handlers (echo, discard, chat, HTTP/1.1), each a class a user could copy.
 export { FramingLayer, type DecodeErrorAware } from './framing-layer.js';
 export { stack, type App } from './stack.js';
+export { switchProtocol, ProtocolSwitchError } from './switching.js';
 export type { Scheduler, Cancellable } from './scheduler.js';
 export * from './framing/index.js';
 export { EchoProtocol, DiscardProtocol, echoFactory, discardFactory } from './apps/echo.js';
@@ -10,6 +11,7 @@ export { HttpServerProtocol, type HttpServerOptions } from './http/http-server.j
 export { HttpRequestParser, HttpError, DEFAULT_HTTP_LIMITS, type HttpRequest, type HttpLimits, type ParserEvents } from './http/request-parser.js';
 export { HttpResponse, type BodyProducer } from './http/response.js';
 export { Router, type RouteHandler } from './http/router.js';
+export { offersUpgrade, upgradeOffer } from './http/upgrade.js';
 export { demoRouter, httpFactory } from './apps/http-app.js';
 export { IdleTimeout, IdleTimeoutError, withIdleTimeout } from './idle-timeout.js';
 export { NotConnectedError } from './not-connected-error.js';

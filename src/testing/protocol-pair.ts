@@ -28,28 +28,36 @@ export class PumpedTransport extends RecordingTransport<Uint8Array> {
 }
 
 export class ProtocolPair {
-  readonly client: Protocol;
-  readonly server: Protocol;
+  readonly #initial: { readonly server: Protocol; readonly client: Protocol };
   readonly clientTransport: PumpedTransport;
   readonly serverTransport: PumpedTransport;
   #eofDelivered = { toServer: false, toClient: false };
   #isLost = false;
 
   constructor(server: Protocol, client: Protocol) {
-    this.server = server;
-    this.client = client;
     this.serverTransport = new PumpedTransport(['127.0.0.1', 1], ['127.0.0.1', 2]);
     this.clientTransport = new PumpedTransport(['127.0.0.1', 2], ['127.0.0.1', 1]);
+    this.#initial = { server, client };
+    this.serverTransport.protocol = server;
+    this.clientTransport.protocol = client;
     server.connectionMade(this.serverTransport);
     client.connectionMade(this.clientTransport);
+  }
+
+  /** The server's protocol now (another one after it called setProtocol on its transport). */
+  get server(): Protocol {
+    return this.serverTransport.protocol ?? this.#initial.server;
+  }
+
+  /** The client's protocol now. */
+  get client(): Protocol {
+    return this.clientTransport.protocol ?? this.#initial.client;
   }
 
   /** Delivers queued bytes both ways (and EOFs and closes) until nothing moves; returns the rounds. */
   pump(maxRounds = 1000): number {
     for (let round = 0; round < maxRounds; round++) {
-      const moved =
-        this.#move(this.clientTransport, this.server, this.serverTransport, 'toServer') ||
-        this.#move(this.serverTransport, this.client, this.clientTransport, 'toClient');
+      const moved = this.#move(this.clientTransport, this.serverTransport, 'toServer') || this.#move(this.serverTransport, this.clientTransport, 'toClient');
       if (!moved) {
         this.#loseIfClosed();
         return round;
@@ -58,10 +66,11 @@ export class ProtocolPair {
     throw new Error(`ProtocolPair.pump: still moving after ${maxRounds} rounds`);
   }
 
-  #move(from: PumpedTransport, to: Protocol, toTransport: PumpedTransport, direction: 'toServer' | 'toClient'): boolean {
+  #move(from: PumpedTransport, toTransport: PumpedTransport, direction: 'toServer' | 'toClient'): boolean {
+    const to = toTransport === this.serverTransport ? this.server : this.client;
     if (from.outbox.length > 0 && toTransport.isReading && !this.#isLost) {
       const chunk = from.outbox.shift();
-      if (chunk !== undefined) to.dataReceived(chunk);
+      if (chunk !== undefined) toTransport.receive(chunk);
       return true;
     }
     const ended = from.outbox.length === 0 && (from.hasWrittenEOF || (from.isClosing && !from.isAborted));

@@ -16,6 +16,27 @@ export class RecordingTransport<Out = Uint8Array> implements Transport<Out> {
   /** What getWriteBufferSize() reports: set it to drive a protocol's flow control. */
   writeBufferSize = 0;
   writeBufferLimits: [high: number, low: number] = [65536, 16384];
+  /** Set it while the test has told the protocol pauseWriting(): setProtocol() tells the next one too. */
+  isWritingPaused = false;
+  /** Where receive() delivers: the protocol connected by connectRecording, then each setProtocol()'s. */
+  protocol: Protocol<Out, Out> | undefined;
+  /** Data received while reading is paused (or closing), delivered by resumeReading(). */
+  readonly inbox: Out[] = [];
+
+  /** Delivers `data` to the protocol as a transport would: now if reading, else on resumeReading(). */
+  receive(data: Out): void {
+    this.inbox.push(data);
+    this.#deliverInbox();
+  }
+
+  /** Transport.setProtocol: `next` is connected at once and gets `leftover` before anything received later. */
+  setProtocol(next: Protocol<Out, Out>, leftover: readonly Out[] = []): void {
+    this.protocol = next;
+    next.connectionMade(this);
+    if (this.isWritingPaused) next.pauseWriting?.();
+    this.inbox.unshift(...leftover);
+    this.#deliverInbox();
+  }
 
   write(data: Out): void {
     if (this.isClosing || this.hasWrittenEOF) throw new TransportClosedError('Cannot write to a closed transport');
@@ -36,6 +57,7 @@ export class RecordingTransport<Out = Uint8Array> implements Transport<Out> {
   }
   resumeReading(): void {
     this.isReading = true;
+    this.#deliverInbox();
   }
   getWriteBufferSize(): number {
     return this.writeBufferSize;
@@ -55,11 +77,20 @@ export class RecordingTransport<Out = Uint8Array> implements Transport<Out> {
     this.written.length = 0;
     return text;
   }
+
+  #deliverInbox(): void {
+    while (this.isReading && !this.isClosing && this.protocol !== undefined) {
+      const next = this.inbox.shift();
+      if (next === undefined) return;
+      this.protocol.dataReceived(next);
+    }
+  }
 }
 
-/** Connects `protocol` to a new RecordingTransport and returns both. */
-export function connectRecording<In, Out>(protocol: Protocol<In, Out>): RecordingTransport<Out> {
-  const transport = new RecordingTransport<Out>();
+/** Connects `protocol` to a new RecordingTransport (its `protocol`, for receive()) and returns it. */
+export function connectRecording<M>(protocol: Protocol<M, M>): RecordingTransport<M> {
+  const transport = new RecordingTransport<M>();
+  transport.protocol = protocol;
   protocol.connectionMade(transport);
   return transport;
 }

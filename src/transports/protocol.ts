@@ -52,6 +52,20 @@ export interface Transport<Out = Uint8Array> {
   setWriteBufferLimits(high?: number, low?: number): void;
   readonly localAddress: Address;
   readonly peerAddress: Address;
+  /**
+   * Hands the connection to `next` (asyncio's set_protocol, with Twisted's leftover; HTTP Upgrade,
+   * a line protocol going raw). Optional: a transport that cannot switch leaves it out. Contract:
+   * - the current protocol gets no more events, not even connectionLost (it chose to leave, and
+   *   cleans up itself); call this as its last act, typically from its dataReceived;
+   * - `next` gets connectionMade(this) at once, pauseWriting() if writing is paused (resumeWriting
+   *   follows when the buffer drains), then dataReceived(leftover...) - the data the old protocol
+   *   received and did not consume - then the rest of the stream, in order, then eofReceived and
+   *   connectionLost as they come;
+   * - the transport's state carries over unchanged: queued writes go out first, in order; if reading
+   *   is paused, `leftover` waits with the rest until resumeReading(); write-buffer limits stay.
+   * SocketTransport throws TransportClosedError once the connection is closed.
+   */
+  setProtocol?(next: Protocol<Out, Out>, leftover?: readonly Out[]): void;
 }
 
 /** Builds one Protocol per connection. */

@@ -33,7 +33,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   readonly selectable: Socket;
   readonly localAddress: Address;
   readonly peerAddress: Address;
-  readonly #protocol: Protocol<Uint8Array>;
+  #protocol: Protocol<Uint8Array>;
   readonly #reactor: Reactor;
   readonly #readChunk: number;
   readonly #readsPerDispatch: number;
@@ -48,6 +48,8 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   #isEOFPending = false;
   #hasSentEOF = false;
   #hasReceivedEOF = false;
+  /** Leftover given to setProtocol() while reading was paused: delivered first on resumeReading(). */
+  #leftover: Uint8Array[] = [];
 
   readonly #onEnd: ((transport: SocketTransport) => void) | undefined;
 
@@ -249,7 +251,34 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   resumeReading(): void {
     if (this.#isReading || this.#hasReceivedEOF || this.#state !== 'open') return;
     this.#isReading = true;
-    this.#reactor.addReader(this);
+    this.#deliverLeftover();
+    if (this.isReading) this.#reactor.addReader(this);
+  }
+
+  // ---- switching protocols -------------------------------------------------------------------------
+
+  /** Hands the connection to `next`, `leftover` first (the contract is Transport.setProtocol's). */
+  setProtocol(next: Protocol<Uint8Array>, leftover: readonly Uint8Array[] = []): void {
+    if (this.#state === 'closed') throw new TransportClosedError('Cannot hand a closed connection to another protocol');
+    this.#protocol = next;
+    next.connectionMade(this);
+    if (this.#isWritingPaused) next.pauseWriting?.();
+    this.#leftover.push(...leftover.filter((chunk) => chunk.length > 0));
+    if (!this.#hasReceivedEOF) {
+      this.#deliverLeftover();
+      return;
+    }
+    // The peer's EOF came before the switch: `next` still hears of it, after the leftover.
+    for (const chunk of this.#leftover.splice(0)) next.dataReceived(chunk);
+    if (this.#state === 'open' && next.eofReceived?.() !== true) this.close();
+  }
+
+  #deliverLeftover(): void {
+    while (this.isReading) {
+      const chunk = this.#leftover.shift();
+      if (chunk === undefined) return;
+      this.#protocol.dataReceived(chunk);
+    }
   }
 
   // ---- closing -------------------------------------------------------------------------------------

@@ -26,6 +26,11 @@ export class CodecGuard {
     this.#life = { status: 'ended' };
   }
 
+  /** Throws as feed would (the codec's error once failed, an Error once ended); for a codec's other calls. */
+  check(call: string): void {
+    this.#ensureOpen(call);
+  }
+
   #run(step: () => void): void {
     try {
       step();
@@ -35,7 +40,7 @@ export class CodecGuard {
     }
   }
 
-  #ensureOpen(call: 'feed' | 'end'): void {
+  #ensureOpen(call: string): void {
     const life = this.#life;
     switch (life.status) {
       case 'open':

@@ -11,6 +11,15 @@ export interface Codec<Up, Down = Uint8Array> {
   /** The stream ended (EOF): emits what EOF completes, or throws if it cuts a frame short. */
   end(emit: (frame: Up) => void): void;
   encode(frame: Up): Down;
+  /**
+   * Optional, for protocols that switch mid-stream (raw mode, STARTTLS, a protocol handoff): removes
+   * and returns the input fed but not yet emitted as frames, as one piece (empty if none). Called from
+   * `emit`, it also takes the rest of the input being fed, whose decoding then stops right after the
+   * frame being emitted, so nothing is decoded ahead of a switch point. The codec then goes on as if
+   * that input had never been fed (a mode such as raw stays as set). Throws as `feed` would once
+   * the codec has failed or ended.
+   */
+  takeBuffered?(): Down;
 }
 
 /** A frame over the codec's limit, rejected as soon as that is provable, before it is buffered. */

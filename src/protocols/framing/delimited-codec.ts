@@ -31,8 +31,10 @@ export interface DelimitedCodecOptions {
   readonly emitPartialAtEOF?: boolean;
 }
 
-/** Scanning a frame (held in the queue), or skipping the rest of one found too long. */
-type State = { readonly phase: 'frame' } | { readonly phase: 'discarding' };
+/** Scanning a frame (held in the queue), skipping the rest of one found too long, or passing bytes through. */
+type State = { readonly phase: 'frame' } | { readonly phase: 'discarding' } | { readonly phase: 'raw' };
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * Splits a byte stream at a delimiter. Call grammar: `feed* end?`; each call emits the frames it
@@ -44,6 +46,11 @@ type State = { readonly phase: 'frame' } | { readonly phase: 'discarding' };
  * calls `onDiscard` with that error, drops the frame through its delimiter and continues. `end`
  * after a partial frame throws FrameSyntaxError, or with `emitPartialAtEOF` emits it (a partial
  * frame over the limit is then FrameTooLongError with `length`, or discarded).
+ *
+ * Switching mid-stream (Twisted's LineReceiver): `setRawMode()` passes the input through undecoded,
+ * `setDelimitedMode(extra?)` goes back to frames, and `takeBuffered()` gives back what was fed and
+ * not emitted. Called from `emit`, each takes effect right after the frame being emitted, so the
+ * rest of the same chunk is already raw (or taken, or decoded after `extra`).
  */
 export class DelimitedCodec implements Codec<Uint8Array> {
   readonly #search: DelimiterSearch;
@@ -55,6 +62,12 @@ export class DelimitedCodec implements Codec<Uint8Array> {
   readonly #guard = new CodecGuard();
   readonly #queue = new ByteQueue();
   #state: State = { phase: 'frame' };
+  /** The chunk `feed` is decoding, so that a switch made from `emit` can take or extend its rest. */
+  #input: Uint8Array | undefined;
+  /** Where decoding of #input goes on after the frame being emitted. */
+  #resumeAt = 0;
+  /** A switch made from `emit` replaced #input (or took it): the feed loop must look again. */
+  #isRedirected = false;
 
   /** Throws RangeError for an empty delimiter or a `maxFrameLength` that is not a count. */
   constructor(options: DelimitedCodecOptions) {
@@ -75,9 +88,71 @@ export class DelimitedCodec implements Codec<Uint8Array> {
 
   feed(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
     this.#guard.feed(() => {
+      let input = chunk;
       let index = 0;
-      while (index < chunk.length) index = this.#step(chunk, index, emit);
+      this.#input = chunk;
+      while (index < input.length) {
+        index = this.#step(input, index, emit);
+        if (this.#isRedirected) {
+          this.#isRedirected = false;
+          if (this.#input === undefined) return;
+          input = this.#input;
+          index = this.#resumeAt;
+        }
+      }
+      this.#input = undefined;
     });
+  }
+
+  /** Whether input is passed through undecoded (after `setRawMode()`). */
+  get isRawMode(): boolean {
+    return this.#state.phase === 'raw';
+  }
+
+  /**
+   * From now on, emits the input as it arrives, undecoded (one frame per chunk, any length): the
+   * raw part of a protocol, a body of known length after a header line. A partial frame already held
+   * is emitted first, raw. Ends the skipping of an overlong frame. Throws once the codec failed or ended.
+   */
+  setRawMode(): void {
+    this.#guard.check('setRawMode');
+    this.#search.reset();
+    this.#state = { phase: 'raw' };
+  }
+
+  /**
+   * Back to frames after raw mode (Twisted's setLineMode): `extra`, raw bytes the caller was given
+   * and did not consume, are decoded first, before the rest of the input. With `extra`, call it from
+   * `emit` (the layer above's dataReceived): elsewhere there is nothing to emit the frames to, and it
+   * throws an Error. Throws once the codec failed or ended.
+   */
+  setDelimitedMode(extra?: Uint8Array): void {
+    this.#guard.check('setDelimitedMode');
+    if (this.#state.phase === 'raw') this.#state = { phase: 'frame' };
+    if (extra === undefined || extra.length === 0) return;
+    const input = this.#input;
+    if (input === undefined) throw new Error('Cannot decode extra bytes outside feed: pass them while a frame is being emitted');
+    const rest = input.subarray(this.#resumeAt);
+    this.#input = rest.length === 0 ? extra : concatBytes(extra, rest);
+    this.#resumeAt = 0;
+    this.#isRedirected = true;
+  }
+
+  /** See Codec.takeBuffered: the partial frame held, and from `emit` the rest of the chunk. */
+  takeBuffered(): Uint8Array {
+    this.#guard.check('takeBuffered');
+    const input = this.#input;
+    const rest = input === undefined ? EMPTY : input.subarray(this.#resumeAt);
+    if (input !== undefined) {
+      this.#input = undefined;
+      this.#isRedirected = true;
+    }
+    // A frame being skipped stays skipped: its dropped bytes are not given back.
+    if (this.#state.phase === 'discarding' || this.#queue.bytes === 0) return rest;
+    // The held bytes will be fed again, so the search forgets having seen them.
+    this.#search.reset();
+    const held = this.#queue.take(this.#queue.bytes);
+    return rest.length === 0 ? held : concatBytes(held, rest);
   }
 
   end(emit: (frame: Uint8Array) => void): void {
@@ -85,6 +160,10 @@ export class DelimitedCodec implements Codec<Uint8Array> {
       const held = this.#queue.bytes;
       // A frame being discarded was reported when found too long; EOF just ends the skipping.
       if (this.#state.phase === 'discarding' || held === 0) return;
+      if (this.#state.phase === 'raw') {
+        emit(this.#queue.take(held));
+        return;
+      }
       if (!this.#isEmittingPartial) {
         throw new FrameSyntaxError(`Cannot decode frame: the stream ended after ${held} bytes of a frame with no delimiter`);
       }
@@ -123,6 +202,8 @@ export class DelimitedCodec implements Codec<Uint8Array> {
         this.#state = { phase: 'frame' };
         return end;
       }
+      case 'raw':
+        return this.#passRaw(chunk, index, emit);
       /* c8 ignore next 4 */
       default: {
         const unreachable: never = state;
@@ -142,15 +223,29 @@ export class DelimitedCodec implements Codec<Uint8Array> {
       const held = this.#queue.bytes;
       const frame = this.#queue.take(this.#isStripping ? held - delimiterLength : held);
       this.#queue.clear();
+      this.#resumeAt = end;
       emit(frame);
       return end;
     }
     this.#queue.push(chunk.subarray(from, to));
     if (this.#queue.bytes === allowed) {
+      this.#resumeAt = to;
       // The last `matched` bytes may still begin a delimiter; everything before them is payload.
       this.#overlong(new FrameTooLongError(this.#maxFrameLength, { atLeast: allowed - this.#search.matched }));
     }
     return to;
+  }
+
+  /** Emits the rest of `chunk` as it is (a view when it is all of it), after any partial frame held. */
+  #passRaw(chunk: Uint8Array, index: number, emit: (frame: Uint8Array) => void): number {
+    if (this.#queue.bytes > 0) {
+      this.#resumeAt = index;
+      emit(this.#queue.take(this.#queue.bytes));
+      return index;
+    }
+    this.#resumeAt = chunk.length;
+    emit(index === 0 ? chunk : chunk.subarray(index));
+    return chunk.length;
   }
 
   #overlong(error: FrameTooLongError): void {

@@ -37,6 +37,12 @@ const CR = 0x0d;
  * too long only after `maxLineLength + 2` bytes with no LF (the last could be the CR), or when a
  * line over the limit ends with a bare LF (FrameTooLongError with `length`). An unterminated line
  * emitted at EOF (`emitPartialAtEOF`) keeps a final CR, since no LF followed it.
+ *
+ * Raw mode and back (Twisted's setRawMode / setLineMode(extra) / clearLineBuffer): `setRawMode()`
+ * called while a line is being emitted makes the rest of that chunk, and what follows, arrive as
+ * raw bytes, untouched (no CR stripped, no limit); `setLineMode(extra?)` parses lines again, `extra`
+ * first; `takeBuffered()` hands back the bytes not yet emitted (the STARTTLS case). See
+ * DelimitedCodec for the exact rules.
  */
 export class LineCodec implements Codec<Uint8Array> {
   readonly #maxLineLength: number;
@@ -80,6 +86,26 @@ export class LineCodec implements Codec<Uint8Array> {
     this.#guard.end(() => this.#lines.end((line) => this.#deliver(line, false, emit)));
   }
 
+  /** Whether input is passed through undecoded (after `setRawMode()`). */
+  get isRawMode(): boolean {
+    return this.#lines.isRawMode;
+  }
+
+  /** Passes the input through undecoded from right after the line being emitted (DelimitedCodec.setRawMode). */
+  setRawMode(): void {
+    this.#lines.setRawMode();
+  }
+
+  /** Parses lines again, `extra` first (DelimitedCodec.setDelimitedMode: with `extra`, call it from `emit`). */
+  setLineMode(extra?: Uint8Array): void {
+    this.#lines.setDelimitedMode(extra);
+  }
+
+  /** The bytes fed and not yet emitted, taken out (Codec.takeBuffered). */
+  takeBuffered(): Uint8Array {
+    return this.#lines.takeBuffered();
+  }
+
   /**
    * Returns `line` and its ending. Throws RangeError if decoding would not give it back: over the
    * limit, an LF inside (or CRLF, for 'crlf'), or, for 'any', a final CR.
@@ -97,7 +123,7 @@ export class LineCodec implements Codec<Uint8Array> {
 
   /** Strips the CR of a CRLF ('any') and applies the limit the inner codec cannot (see the class). */
   #deliver(line: Uint8Array, isTerminated: boolean, emit: (line: Uint8Array) => void): void {
-    if (!this.#isAnyEnding) {
+    if (!this.#isAnyEnding || this.#lines.isRawMode) {
       emit(line);
       return;
     }

@@ -1,9 +1,11 @@
 // An HTTP/1.1 server protocol: keep-alive, pipelined requests answered in order, Connection: close,
-// HTTP/1.0 clients, Expect: 100-continue, HEAD, and streamed responses that honour backpressure.
-// Requests are parsed by HttpRequestParser; what to answer is the Router's business.
+// HTTP/1.0 clients, Expect: 100-continue, HEAD, streamed responses that honour backpressure, and
+// HTTP Upgrade (101, then the connection goes to another protocol). Requests are parsed by
+// HttpRequestParser; what to answer is the Router's business.
 import type { Protocol, Transport } from '../../transports/protocol.js';
 import type { Cancellable, Scheduler } from '../scheduler.js';
-import { DEFAULT_HTTP_LIMITS, HttpError, type HttpLimits, type HttpRequest, HttpRequestParser } from './request-parser.js';
+import { switchProtocol } from '../switching.js';
+import { DEFAULT_HTTP_LIMITS, HttpError, type HttpLimits, type HttpRequest, HttpRequestParser, type ParserEvents } from './request-parser.js';
 import { HttpResponse, STATUS_TEXT } from './response.js';
 import type { Router } from './router.js';
 
@@ -19,10 +21,22 @@ export interface HttpServerOptions {
 /** Requests parsed ahead of the response in progress, before reading pauses (pipelining depth). */
 const MAX_QUEUED_REQUESTS = 64;
 
+/**
+ * One HTTP/1.1 connection. HTTP Upgrade (RFC 9110 7.8): the parser stops after a request that asks
+ * to upgrade (HTTP/1.1, `Connection: upgrade`, an `Upgrade` header), after its body if it has one,
+ * since a client cannot switch in the middle of a message (node:http instead hands the body bytes
+ * to its 'upgrade' listener). Requests before it are answered first, in order. If its route calls
+ * `response.switchProtocols(name, next)` (Router.upgrade), the server sends 101 and hands the
+ * connection to `next` with every byte after the request as leftover, then hears nothing more (its
+ * timers stop). Otherwise the route answers as usual and the bytes after it are parsed as HTTP.
+ * While it waits, at most `maxHeaderBytes` plus a chunk are held before reading pauses.
+ */
 export class HttpServerProtocol implements Protocol {
   readonly #router: Router;
   readonly #parser: HttpRequestParser;
   readonly #options: HttpServerOptions;
+  readonly #maxWaitingBytes: number;
+  readonly #events: ParserEvents;
   #transport: Transport | undefined;
   #queue: FailedRequest[] = [];
   #current: HttpResponse | undefined;
@@ -34,7 +48,22 @@ export class HttpServerProtocol implements Protocol {
   constructor(router: Router, options: HttpServerOptions = {}) {
     this.#router = router;
     this.#options = options;
-    this.#parser = new HttpRequestParser({ ...DEFAULT_HTTP_LIMITS, ...options.limits });
+    const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
+    this.#parser = new HttpRequestParser(limits);
+    this.#maxWaitingBytes = limits.maxHeaderBytes;
+    this.#events = {
+      head: (_method, minor, header, length) => {
+        this.#cancelTimer();
+        this.#isReadingBody = length !== 0;
+        if (minor === 1 && length !== 0 && header('expect')?.toLowerCase() === '100-continue' && this.#current === undefined) {
+          this.#transport?.write(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'));
+        }
+      },
+      request: (request) => {
+        this.#isReadingBody = false;
+        this.#queue.push(request);
+      },
+    };
   }
 
   /** Bytes this connection holds for requests not yet answered (parser plus queued bodies). */
@@ -50,29 +79,23 @@ export class HttpServerProtocol implements Protocol {
   dataReceived(data: Uint8Array): void {
     const transport = this.#transport;
     if (transport === undefined || this.#isClosingAfterResponse) return;
+    this.#parse(() => this.#parser.feed(data, this.#events));
+    // A request has begun: its head must be complete within the header timeout, counted from its
+    // first byte (re-arming per byte would let a slow-loris client trickle forever). Bytes after an
+    // upgrade request may be another protocol's: no HTTP timeout applies to them.
+    const isWaiting = this.#parser.isAwaitingUpgrade;
+    if (!this.#parser.isIdle && this.#timerKind !== 'header' && !this.#isReadingBody && !isWaiting) this.#armTimer(this.#options.headerTimeout, 'header');
+    if (this.#queue.length >= MAX_QUEUED_REQUESTS || (isWaiting && this.#parser.bufferedBytes > this.#maxWaitingBytes)) transport.pauseReading();
+    this.#next();
+  }
+
+  #parse(step: () => void): void {
     try {
-      this.#parser.feed(data, {
-        head: (_method, minor, header, length) => {
-          this.#cancelTimer();
-          this.#isReadingBody = length !== 0;
-          if (minor === 1 && length !== 0 && header('expect')?.toLowerCase() === '100-continue' && this.#current === undefined) {
-            transport.write(Buffer.from('HTTP/1.1 100 Continue\r\n\r\n'));
-          }
-        },
-        request: (request) => {
-          this.#isReadingBody = false;
-          this.#queue.push(request);
-        },
-      });
+      step();
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       this.#queue.push(errorRequest(error));
     }
-    // A request has begun: its head must be complete within the header timeout, counted from its
-    // first byte (re-arming per byte would let a slow-loris client trickle forever).
-    if (!this.#parser.isIdle && this.#timerKind !== 'header' && !this.#isReadingBody) this.#armTimer(this.#options.headerTimeout, 'header');
-    if (this.#queue.length >= MAX_QUEUED_REQUESTS) transport.pauseReading();
-    this.#next();
   }
 
   eofReceived(): boolean {
@@ -99,14 +122,15 @@ export class HttpServerProtocol implements Protocol {
   }
 
   #next(): void {
-    const transport = this.#transport;
-    while (transport !== undefined && this.#current === undefined && !transport.isClosing) {
+    // Read afresh each time: a route that switched protocols took the connection away.
+    for (let transport = this.#transport; transport !== undefined && this.#current === undefined && !transport.isClosing; transport = this.#transport) {
       const request = this.#queue.shift();
       if (request === undefined) break;
       if (this.#queue.length < MAX_QUEUED_REQUESTS / 2 && !transport.isReading && !this.#isClosingAfterResponse) transport.resumeReading();
       const failure = request.failure;
       const keepAlive = failure === undefined && wantsKeepAlive(request);
-      const response = new HttpResponse(transport, request, keepAlive, () => this.#finished(response));
+      const canSwitch = request.upgrade !== undefined && transport.setProtocol !== undefined;
+      const response = new HttpResponse(transport, request, keepAlive, () => this.#finished(response), canSwitch ? (next) => this.#switchTo(next) : undefined);
       this.#current = response;
       if (failure !== undefined) {
         response.sendError(failure.status, failure.message);
@@ -115,6 +139,7 @@ export class HttpServerProtocol implements Protocol {
         this.#dispatch(request, response);
       }
     }
+    const transport = this.#transport;
     if (transport !== undefined && this.#current === undefined && this.#queue.length === 0) {
       if (this.#isClosingAfterResponse) transport.close();
       else if (this.#parser.isIdle) this.#armTimer(this.#options.idleTimeout, 'idle');
@@ -138,7 +163,27 @@ export class HttpServerProtocol implements Protocol {
     if (this.#current !== response) return;
     this.#current = undefined;
     if (!response.keepAlive) this.#isClosingAfterResponse = true;
+    if (response.request.upgrade !== undefined && this.#parser.isAwaitingUpgrade) {
+      // Answered without switching: the connection goes on as HTTP, with what followed the request.
+      this.#parse(() => this.#parser.declineUpgrade(this.#events));
+      const transport = this.#transport;
+      if (transport !== undefined && !transport.isReading && this.#queue.length < MAX_QUEUED_REQUESTS && !this.#isClosingAfterResponse) transport.resumeReading();
+    }
     this.#next();
+  }
+
+  /** The route accepted an upgrade and sent 101: the connection, with the bytes after the request, goes to `next`. */
+  #switchTo(next: Protocol): void {
+    const transport = this.#transport;
+    if (transport === undefined) return;
+    this.#cancelTimer();
+    // Bytes a paused transport still holds arrive (into the parser, behind the request) before the switch.
+    if (!transport.isReading) transport.resumeReading();
+    const leftover = this.#parser.takeBuffered();
+    this.#transport = undefined;
+    this.#current = undefined;
+    this.#queue = [];
+    switchProtocol(transport, next, leftover.length > 0 ? [leftover] : []);
   }
 
   #armTimer(seconds: number | undefined, kind: 'header' | 'idle'): void {

@@ -5,6 +5,9 @@
 //
 //   phase     --CRLFCRLF-->  body (length | chunk-size -> chunk-data -> chunk-crlf ... -> trailers)
 //   head                      --complete--> head (next pipelined request)
+//                             --complete, asks to upgrade--> upgrade (parses nothing more until the
+//                               server switches, takeBuffered, or declines, declineUpgrade)
+import { upgradeOffer } from './upgrade.js';
 
 export interface HttpLimits {
   /** Request line plus headers, in bytes (node:http's default: 16 KiB). */
@@ -27,6 +30,11 @@ export interface HttpRequest {
   readonly body: Buffer;
   /** First value of a header (names are case-insensitive). */
   header(name: string): string | undefined;
+  /**
+   * The protocols offered by a request that asks to switch (RFC 9110 7.8: HTTP/1.1, Connection:
+   * upgrade and an Upgrade header; see upgrade.ts), in the client's order; absent otherwise.
+   */
+  readonly upgrade?: readonly string[];
 }
 
 export class HttpError extends Error {
@@ -47,6 +55,7 @@ type Phase =
   | { readonly kind: 'chunk-data'; remaining: number }
   | { readonly kind: 'chunk-crlf' }
   | { readonly kind: 'trailers' }
+  | { readonly kind: 'upgrade' }
   | { readonly kind: 'failed' };
 
 interface Head {
@@ -91,9 +100,34 @@ export class HttpRequestParser {
     return this.#phase.kind === 'head' && this.#buffer.length === 0;
   }
 
+  /** True after a request that asks to upgrade: what follows it waits, unparsed, for the server's choice. */
+  get isAwaitingUpgrade(): boolean {
+    return this.#phase.kind === 'upgrade';
+  }
+
   feed(chunk: Uint8Array, events: ParserEvents): void {
     if (this.#phase.kind === 'failed') return;
     this.#buffer = this.#buffer.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#buffer, chunk]);
+    this.#run(events);
+  }
+
+  /** The upgrade was accepted: removes and returns the bytes after the request (the new protocol's). */
+  takeBuffered(): Buffer {
+    const rest = this.#buffer;
+    this.#buffer = Buffer.alloc(0);
+    this.#scanFrom = 0;
+    this.#phase = { kind: 'head' };
+    return rest;
+  }
+
+  /** The upgrade was not accepted (RFC 9110 7.8 lets a server ignore it): parses what follows as HTTP. */
+  declineUpgrade(events: ParserEvents): void {
+    if (this.#phase.kind !== 'upgrade') return;
+    this.#phase = { kind: 'head' };
+    this.#run(events);
+  }
+
+  #run(events: ParserEvents): void {
     try {
       while (this.#step(events));
     } catch (error) {
@@ -135,6 +169,7 @@ export class HttpRequestParser {
         return true;
       case 'trailers':
         return this.#parseTrailers(events);
+      case 'upgrade':
       case 'failed':
         return false;
       default: {
@@ -208,9 +243,11 @@ export class HttpRequestParser {
     this.#head = undefined;
     this.#body = [];
     this.#bodyBytes = 0;
-    this.#phase = { kind: 'head' };
     const headers = head.headers;
-    events.request({ ...head, body, header: (name) => headerOf(headers, name) });
+    const upgrade = upgradeOffer(head.minorVersion, headers);
+    // The client may send the new protocol's bytes right after the request: parse no further.
+    this.#phase = upgrade === undefined ? { kind: 'head' } : { kind: 'upgrade' };
+    events.request({ ...head, body, header: (name) => headerOf(headers, name), ...(upgrade === undefined ? {} : { upgrade }) });
   }
 
   #appendBody(part: Buffer): void {

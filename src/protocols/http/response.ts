@@ -1,11 +1,13 @@
 // One HTTP response on a connection: head, then a body by Content-Length, chunked coding (HTTP/1.1)
 // or until close (HTTP/1.0), never a body for HEAD. Streams through a producer that is paused and
 // resumed with the transport's write buffer, so a slow client is never buffered without bound.
-import type { Transport } from '../../transports/protocol.js';
+import type { Protocol, Transport } from '../../transports/protocol.js';
 import type { HttpRequest } from './request-parser.js';
+import { offersUpgrade } from './upgrade.js';
 
 export const STATUS_TEXT: Readonly<Record<number, string>> = {
   100: 'Continue',
+  101: 'Switching Protocols',
   200: 'OK',
   201: 'Created',
   204: 'No Content',
@@ -14,6 +16,7 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   405: 'Method Not Allowed',
   408: 'Request Timeout',
   413: 'Content Too Large',
+  426: 'Upgrade Required',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   501: 'Not Implemented',
@@ -34,12 +37,15 @@ export class HttpResponse {
   #isFinished = false;
   #isPaused = false;
   #producer: BodyProducer | undefined;
+  readonly #onUpgrade: ((next: Protocol) => void) | undefined;
 
-  constructor(transport: Transport, request: HttpRequest, keepAlive: boolean, onFinish: () => void) {
+  /** `onUpgrade`, from a server that can switch protocols, hands it the connection after a 101. */
+  constructor(transport: Transport, request: HttpRequest, keepAlive: boolean, onFinish: () => void, onUpgrade?: (next: Protocol) => void) {
     this.#transport = transport;
     this.request = request;
     this.keepAlive = keepAlive;
     this.#onFinish = onFinish;
+    this.#onUpgrade = onUpgrade;
   }
 
   get headersSent(): boolean {
@@ -129,6 +135,28 @@ export class HttpResponse {
   sendError(status: number, message: string): void {
     this.keepAlive = false;
     this.send(status, `${message}\n`);
+  }
+
+  /**
+   * Accepts the request's Upgrade (RFC 9110 7.8): sends `101 Switching Protocols` with `Upgrade:
+   * name`, `Connection: Upgrade` and any headers set, then the connection belongs to `next`: it gets
+   * connectionMade, then the bytes that followed this request (its body, framed by Content-Length
+   * or chunked, stays this request's), then the rest of the stream. This response is finished; the
+   * server answers nothing more on the connection. Throws an Error if the request did not offer
+   * `name`, the head was already sent, or the server cannot hand the connection over.
+   */
+  switchProtocols(name: string, next: Protocol): void {
+    const onUpgrade = this.#onUpgrade;
+    if (!offersUpgrade(this.request, name)) throw new Error(`Cannot switch protocols: the request did not offer '${name}'`);
+    if (onUpgrade === undefined) throw new Error('Cannot switch protocols: this server cannot hand the connection over');
+    if (this.#headersSent) throw new Error('The response head was already sent');
+    this.setHeader('Upgrade', name).setHeader('Connection', 'Upgrade');
+    const lines = [`HTTP/1.1 101 ${STATUS_TEXT[101] ?? ''}`, ...this.#headers.map(([n, v]) => `${n}: ${v}`)];
+    this.#transport.write(Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'));
+    this.#headersSent = true;
+    this.#isFinished = true;
+    this.#producer = undefined;
+    onUpgrade(next);
   }
 
   /** Streams the body from `producer`, pulling while the client keeps up, then ends. */

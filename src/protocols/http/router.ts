@@ -1,7 +1,9 @@
 // A small routing API for HTTP handlers: exact paths or patterns with named parameters
 // (`/bytes/:n`), per method; another method on a known path is 405 with Allow, anything else 404.
+import type { Protocol } from '../../transports/protocol.js';
 import type { HttpRequest } from './request-parser.js';
 import type { HttpResponse } from './response.js';
+import { offersUpgrade } from './upgrade.js';
 
 export type RouteHandler = (request: HttpRequest, response: HttpResponse, params: Readonly<Record<string, string>>) => void;
 
@@ -36,6 +38,20 @@ export class Router {
 
   post(path: string, handler: RouteHandler): this {
     return this.route('POST', path, handler);
+  }
+
+  /**
+   * A GET route that switches protocols (HTTP Upgrade, RFC 9110 7.8): a request offering `name`
+   * (`Connection: Upgrade`, `Upgrade: name`) is answered 101 and its connection handed to
+   * `build(request, params)`, bytes after the request first (HttpResponse.switchProtocols); a GET
+   * without the offer gets 426 Upgrade Required naming `name`. An Upgrade sent to any other route
+   * is ignored: that route answers as usual and the connection goes on as HTTP.
+   */
+  upgrade(path: string, name: string, build: (request: HttpRequest, params: Readonly<Record<string, string>>) => Protocol): this {
+    return this.get(path, (request, response, params) => {
+      if (offersUpgrade(request, name)) response.switchProtocols(name, build(request, params));
+      else response.send(426, `This resource needs Upgrade: ${name}\n`, 'text/plain; charset=utf-8', { Upgrade: name, Connection: 'Upgrade' });
+    });
   }
 
   handle(request: HttpRequest, response: HttpResponse): void {
