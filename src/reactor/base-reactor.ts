@@ -47,6 +47,8 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
   #isRunning = false;
   #isStopping = false;
   #isWaiting = false;
+  /** The clock's pending alarm for the earliest timer, kept across iterations (see #wakeAt). */
+  #alarm: { readonly at: number; readonly cancel: () => void } | undefined;
 
   constructor(options: ReactorOptions = {}) {
     this.clock = options.clock ?? realClock;
@@ -158,8 +160,13 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
   // ---- the loop ------------------------------------------------------------------------------------
 
   async iterate(timeout?: number): Promise<IterationStats> {
-    const [stats] = await this.#iterateOnce(timeout);
-    return stats;
+    try {
+      const [stats] = await this.#iterateOnce(timeout);
+      return stats;
+    } finally {
+      // Only run() keeps the alarm between iterations: a pending setTimeout keeps Node's process up.
+      if (!this.#isRunning) this.#cancelAlarm();
+    }
   }
 
   async run(): Promise<void> {
@@ -176,7 +183,31 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
     } finally {
       this.#isRunning = false;
       this.#isStopping = false;
+      this.#cancelAlarm();
     }
+  }
+
+  /**
+   * Arms the clock to end a wait at `at`, the earliest timer's time. The alarm outlives the wait: the
+   * earliest timer rarely changes between iterations (an idle timeout re-arms itself lazily), and
+   * keeping one alarm saves a setTimeout and a clearTimeout per iteration. One that fires while
+   * nothing waits does nothing (wakeup() then has no wait to end). run() and iterate() cancel it
+   * when they return.
+   */
+  #wakeAt(at: number): void {
+    const alarm = this.#alarm;
+    if (alarm !== undefined && alarm.at === at) return;
+    alarm?.cancel();
+    const armed = { at, cancel: this.clock.wakeAt(at, () => {
+      if (this.#alarm === armed) this.#alarm = undefined;
+      this.wakeup();
+    }) };
+    this.#alarm = armed;
+  }
+
+  #cancelAlarm(): void {
+    this.#alarm?.cancel();
+    this.#alarm = undefined;
   }
 
   stop(): void {
@@ -189,14 +220,13 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
     const next = this.#timers.peek();
     const mustNotWait = this.#soon.length > 0 || this.#isStopping || (next !== undefined && next.time <= this.clock.seconds());
     const wait = mustNotWait ? 0 : (timeout ?? null);
-    const cancelWake = wait !== 0 && next !== undefined ? this.clock.wakeAt(next.time, () => this.wakeup()) : undefined;
+    if (wait !== 0 && next !== undefined) this.#wakeAt(next.time);
     this.#isWaiting = wait !== 0;
     let ready = NOTHING;
     try {
       ready = await this.waitForReady(wait);
     } finally {
       this.#isWaiting = false;
-      cancelWake?.();
     }
     const errors = this.#dispatch(ready.errors, this.errorWatchers, 'errorReady');
     const reads = this.#dispatch(ready.reads, this.readers, 'readReady');

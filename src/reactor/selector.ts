@@ -40,7 +40,7 @@ export type SelectorEvent<T extends Selectable, D> = [key: SelectorKey<T, D>, ev
 export class Selector<T extends Selectable = Selectable, D = unknown> {
   readonly #keys = new Map<T, SelectorKey<T, D>>();
   /** Registered objects that may be ready: notified since they were last found not ready. */
-  #candidates = new Set<T>();
+  readonly #candidates = new Set<T>();
   #wake: (() => void) | null = null;
   #forceWake: (() => void) | null = null;
   #isClosed = false;
@@ -145,17 +145,13 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
   /** Collects what is ready now without waiting, dropping candidates that turned out not to be. */
   readyNow(): SelectorEvent<T, D>[] {
     const out: SelectorEvent<T, D>[] = [];
-    if (this.#candidates.size === 0) return out;
-    const still = new Set<T>();
+    // Pruned in place (deleting the entry being visited is safe in a Set's iteration): no new Set per call.
     for (const fileobj of this.#candidates) {
       const key = this.#keys.get(fileobj);
-      if (key === undefined) continue;
-      const events = fileobj.readiness() & key.events;
-      if (events === 0) continue;
-      still.add(fileobj);
-      out.push([key, events]);
+      const events = key === undefined ? 0 : fileobj.readiness() & key.events;
+      if (key === undefined || events === 0) this.#candidates.delete(fileobj);
+      else out.push([key, events]);
     }
-    this.#candidates = still;
     return out;
   }
 

@@ -228,7 +228,9 @@ export class Socket implements Selectable {
   }
 
   watch(listener: ReadinessListener): void {
-    if (!this.#listeners.includes(listener)) this.#listeners = [...this.#listeners, listener];
+    if (this.#listeners.includes(listener)) return;
+    // A literal for the usual single watcher: a spread onto [] would reserve room for 17.
+    this.#listeners = this.#listeners.length === 0 ? [listener] : [...this.#listeners, listener];
   }
 
   unwatch(listener: ReadinessListener): void {
