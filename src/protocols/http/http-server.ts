@@ -41,8 +41,12 @@ export class HttpServerProtocol implements Protocol {
   #queue: FailedRequest[] = [];
   #current: HttpResponse | undefined;
   #isClosingAfterResponse = false;
+  /** The one pending timer, and when it is due. */
   #timer: Cancellable | undefined;
+  #timerDue = 0;
+  /** The timeout running, if any, and when it expires (see #armTimer). */
   #timerKind: 'header' | 'idle' | undefined;
+  #deadline = 0;
   #isReadingBody = false;
 
   constructor(router: Router, options: HttpServerOptions = {}) {
@@ -115,6 +119,7 @@ export class HttpServerProtocol implements Protocol {
 
   connectionLost(): void {
     this.#cancelTimer();
+    this.#stopTimer();
     this.#current?.abandon();
     this.#current = undefined;
     this.#queue = [];
@@ -177,6 +182,7 @@ export class HttpServerProtocol implements Protocol {
     const transport = this.#transport;
     if (transport === undefined) return;
     this.#cancelTimer();
+    this.#stopTimer();
     // Bytes a paused transport still holds arrive (into the parser, behind the request) before the switch.
     if (!transport.isReading) transport.resumeReading();
     const leftover = this.#parser.takeBuffered();
@@ -186,28 +192,60 @@ export class HttpServerProtocol implements Protocol {
     switchProtocol(transport, next, leftover.length > 0 ? [leftover] : []);
   }
 
+  /**
+   * Starts the header or idle timeout, ending the one running. With a scheduler that tells the time
+   * (seconds()), only a deadline is noted: the one pending timer, when it fires, re-arms itself for
+   * what is left, so a keep-alive request costs no timer operation (a callLater and a cancel per
+   * request were a third of the server's time). Without seconds(), a timer per arm.
+   */
   #armTimer(seconds: number | undefined, kind: 'header' | 'idle'): void {
-    this.#cancelTimer();
+    this.#timerKind = undefined;
     const scheduler = this.#options.scheduler;
     if (scheduler === undefined || seconds === undefined || seconds <= 0) return;
+    const now = scheduler.seconds?.();
     this.#timerKind = kind;
-    this.#timer = scheduler.callLater(seconds, () => {
+    this.#deadline = now === undefined ? Number.NEGATIVE_INFINITY : now + seconds;
+    // A pending timer due no later than the new deadline will find it and re-arm for the rest.
+    if (now !== undefined && this.#timer !== undefined && this.#timerDue <= this.#deadline) return;
+    this.#stopTimer();
+    this.#schedule(scheduler, seconds, now === undefined ? Number.NEGATIVE_INFINITY : now + seconds);
+  }
+
+  #schedule(scheduler: Scheduler, after: number, due: number): void {
+    this.#timerDue = due;
+    this.#timer = scheduler.callLater(after, () => {
       this.#timer = undefined;
-      this.#timerKind = undefined;
-      const transport = this.#transport;
-      if (transport === undefined) return;
-      if (kind === 'header' && this.#current === undefined) {
-        // RFC 9110 408: the client took too long to send its request.
-        transport.write(Buffer.from(`HTTP/1.1 408 ${STATUS_TEXT[408]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`));
+      const kind = this.#timerKind;
+      if (kind === undefined) return;
+      const now = scheduler.seconds?.();
+      if (now !== undefined && now < this.#deadline) {
+        this.#schedule(scheduler, this.#deadline - now, this.#deadline);
+        return;
       }
-      transport.close();
+      this.#timerKind = undefined;
+      this.#expire(kind);
     });
   }
 
+  #expire(kind: 'header' | 'idle'): void {
+    const transport = this.#transport;
+    if (transport === undefined) return;
+    if (kind === 'header' && this.#current === undefined) {
+      // RFC 9110 408: the client took too long to send its request.
+      transport.write(Buffer.from(`HTTP/1.1 408 ${STATUS_TEXT[408]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`));
+    }
+    transport.close();
+  }
+
+  /** Ends the running timeout: lazily (the pending timer finds no deadline) when the scheduler tells the time. */
   #cancelTimer(): void {
+    this.#timerKind = undefined;
+    if (this.#options.scheduler?.seconds === undefined) this.#stopTimer();
+  }
+
+  #stopTimer(): void {
     if (this.#timer?.active() === true) this.#timer.cancel();
     this.#timer = undefined;
-    this.#timerKind = undefined;
   }
 }
 
@@ -220,8 +258,10 @@ function errorRequest(error: HttpError): FailedRequest {
 }
 
 function wantsKeepAlive(request: HttpRequest): boolean {
-  const connection = (request.header('connection') ?? '').toLowerCase();
-  const tokens = connection.split(',').map((t) => t.trim());
+  const connection = request.header('connection');
+  // No Connection field, the usual case: HTTP/1.1 keeps the connection, HTTP/1.0 closes it.
+  if (connection === undefined) return request.minorVersion === 1;
+  const tokens = connection.toLowerCase().split(',').map((t) => t.trim());
   if (tokens.includes('close')) return false;
   return request.minorVersion === 1 || tokens.includes('keep-alive');
 }

@@ -63,11 +63,39 @@ interface Head {
   readonly target: string;
   readonly minorVersion: 0 | 1;
   readonly headers: [string, string][];
+  /** Whether any Content-Length, Transfer-Encoding or Connection field came: most requests have none. */
+  readonly hasFraming: boolean;
+  readonly hasConnection: boolean;
 }
+
+/** A parsed request: header() is a method, not a closure per request. */
+class ParsedRequest implements HttpRequest {
+  readonly method: string;
+  readonly target: string;
+  readonly minorVersion: 0 | 1;
+  readonly headers: readonly (readonly [name: string, value: string])[];
+  readonly body: Buffer;
+  readonly upgrade?: readonly string[];
+
+  constructor(head: Head, body: Buffer, upgrade: readonly string[] | undefined) {
+    this.method = head.method;
+    this.target = head.target;
+    this.minorVersion = head.minorVersion;
+    this.headers = head.headers;
+    this.body = body;
+    if (upgrade !== undefined) this.upgrade = upgrade;
+  }
+
+  header(name: string): string | undefined {
+    return headerOf(this.headers, name);
+  }
+}
+
+const EMPTY_BODY = Buffer.alloc(0);
+const HEAD_PHASE: Phase = { kind: 'head' };
 
 const CRLF = Buffer.from('\r\n');
 const CRLFCRLF = Buffer.from('\r\n\r\n');
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const MAX_CHUNK_SIZE_LINE = 1024;
 
 export interface ParserEvents {
@@ -81,7 +109,9 @@ export class HttpRequestParser {
   #buffer: Buffer = Buffer.alloc(0);
   /** Where the search for the end of the head resumes, so each byte is scanned once. */
   #scanFrom = 0;
-  #phase: Phase = { kind: 'head' };
+  #phase: Phase = HEAD_PHASE;
+  /** ParserEvents.head's `header`: made once, it reads the head being reported (valid during that call). */
+  readonly #currentHeader = (name: string): string | undefined => (this.#head === undefined ? undefined : headerOf(this.#head.headers, name));
   #head: Head | undefined;
   #body: Buffer[] = [];
   #bodyBytes = 0;
@@ -116,14 +146,14 @@ export class HttpRequestParser {
     const rest = this.#buffer;
     this.#buffer = Buffer.alloc(0);
     this.#scanFrom = 0;
-    this.#phase = { kind: 'head' };
+    this.#phase = HEAD_PHASE;
     return rest;
   }
 
   /** The upgrade was not accepted (RFC 9110 7.8 lets a server ignore it): parses what follows as HTTP. */
   declineUpgrade(events: ParserEvents): void {
     if (this.#phase.kind !== 'upgrade') return;
-    this.#phase = { kind: 'head' };
+    this.#phase = HEAD_PHASE;
     this.#run(events);
   }
 
@@ -195,8 +225,7 @@ export class HttpRequestParser {
     const head = parseHead(text, this.#limits.maxHeaders);
     this.#head = head;
     const framing = bodyFraming(head, this.#limits.maxBodyBytes);
-    const header = (name: string): string | undefined => headerOf(head.headers, name);
-    events.head?.(head.method, head.minorVersion, header, framing);
+    events.head?.(head.method, head.minorVersion, this.#currentHeader, framing);
     if (framing === 'chunked') this.#phase = { kind: 'chunk-size' };
     else if (framing > 0) this.#phase = { kind: 'length', remaining: framing };
     else this.#finish(events);
@@ -239,15 +268,16 @@ export class HttpRequestParser {
   #finish(events: ParserEvents): void {
     const head = this.#head;
     if (head === undefined) throw new HttpError(400, 'Body without a request');
-    const body = this.#body.length === 1 && this.#body[0] !== undefined ? this.#body[0] : Buffer.concat(this.#body, this.#bodyBytes);
+    const parts = this.#body;
+    const body = parts.length === 0 ? EMPTY_BODY : parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts, this.#bodyBytes);
     this.#head = undefined;
-    this.#body = [];
+    if (parts.length > 0) this.#body = [];
     this.#bodyBytes = 0;
-    const headers = head.headers;
-    const upgrade = upgradeOffer(head.minorVersion, headers);
+    // Upgrade needs a Connection option: without one there is nothing to look for.
+    const upgrade = head.hasConnection ? upgradeOffer(head.minorVersion, head.headers) : undefined;
     // The client may send the new protocol's bytes right after the request: parse no further.
-    this.#phase = upgrade === undefined ? { kind: 'head' } : { kind: 'upgrade' };
-    events.request({ ...head, body, header: (name) => headerOf(headers, name), ...(upgrade === undefined ? {} : { upgrade }) });
+    this.#phase = upgrade === undefined ? HEAD_PHASE : { kind: 'upgrade' };
+    events.request(new ParsedRequest(head, body, upgrade));
   }
 
   #appendBody(part: Buffer): void {
@@ -264,27 +294,60 @@ export class HttpRequestParser {
 }
 
 function parseHead(text: string, maxHeaders: number): Head {
-  const lines = text.split('\r\n');
-  const [requestLine = '', ...fieldLines] = lines;
-  const match = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/(\d)\.(\d)$/.exec(requestLine);
-  if (match === null) throw new HttpError(400, 'Malformed request line');
-  const [, method = '', target = '', major, minor] = match;
-  if (major !== '1' || (minor !== '0' && minor !== '1')) throw new HttpError(505, `HTTP version ${major}.${minor} is not supported`);
-  if (fieldLines.length > maxHeaders) throw new HttpError(431, `More than ${maxHeaders} header fields`);
+  // Lines found with indexOf and fields checked byte by byte: split() and a regex per line cost
+  // more than the rest of a small request.
+  const lineEnd = text.indexOf('\r\n');
+  const { method, target, minorVersion } = parseRequestLine(lineEnd < 0 ? text : text.slice(0, lineEnd));
   const headers: [string, string][] = [];
-  for (const line of fieldLines) {
-    const colon = line.indexOf(':');
+  let hasFraming = false;
+  let hasConnection = false;
+  for (let at = lineEnd < 0 ? text.length : lineEnd + 2; at < text.length; ) {
+    const next = text.indexOf('\r\n', at);
+    const end = next < 0 ? text.length : next;
+    if (headers.length >= maxHeaders) throw new HttpError(431, `More than ${maxHeaders} header fields`);
+    const colon = text.indexOf(':', at);
     // Obsolete line folding and whitespace before the colon are rejected (RFC 9112 sections 5.1-5.2).
-    if (colon <= 0 || line.startsWith(' ') || line.startsWith('\t')) throw new HttpError(400, 'Malformed header field');
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) throw new HttpError(400, 'Malformed header field name');
-    headers.push([name.toLowerCase(), line.slice(colon + 1).trim()]);
+    if (colon <= at || colon >= end || !isToken(text, at, colon)) {
+      const first = text.charCodeAt(at);
+      throw new HttpError(400, colon <= at || colon >= end || first === 0x20 || first === 0x09 ? 'Malformed header field' : 'Malformed header field name');
+    }
+    const name = text.slice(at, colon).toLowerCase();
+    if (name === 'content-length' || name === 'transfer-encoding') hasFraming = true;
+    else if (name === 'connection') hasConnection = true;
+    headers.push([name, text.slice(colon + 1, end).trim()]);
+    at = end + 2;
   }
-  return { method, target, minorVersion: minor === '1' ? 1 : 0, headers };
+  return { method, target, minorVersion, headers, hasFraming, hasConnection };
 }
 
-/** How the body is framed, refusing the request-smuggling shapes (RFC 9112 section 6.3). */
+/** `METHOD SP target SP HTTP/1.x` (RFC 9112 section 3). */
+function parseRequestLine(line: string): Pick<Head, 'method' | 'target' | 'minorVersion'> {
+  const space = line.indexOf(' ');
+  const second = space < 0 ? -1 : line.indexOf(' ', space + 1);
+  const version = second < 0 ? '' : line.slice(second + 1);
+  const target = line.slice(space + 1, second);
+  const isWellFormed =
+    space > 0 && second > space + 1 && isToken(line, 0, space) && !/\s/.test(target) && /^HTTP\/\d\.\d$/.test(version);
+  if (!isWellFormed) throw new HttpError(400, 'Malformed request line');
+  const major = version.charAt(5);
+  const minor = version.charAt(7);
+  if (major !== '1' || (minor !== '0' && minor !== '1')) throw new HttpError(505, `HTTP version ${major}.${minor} is not supported`);
+  return { method: line.slice(0, space), target, minorVersion: minor === '1' ? 1 : 0 };
+}
+
+/** tchar (RFC 9110 section 5.6.2), by char code: what a method or a field name is made of. */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
+
+/** Whether `text[start, end)` is a non-empty token. */
+function isToken(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let i = start; i < end; i++) if (TCHAR[text.charCodeAt(i)] !== 1) return false;
+  return true;
+}
+
 function bodyFraming(head: Head, maxBody: number): number | 'chunked' {
+  if (!head.hasFraming) return 0;
   const lengths = head.headers.filter(([n]) => n === 'content-length').flatMap(([, v]) => v.split(',').map((s) => s.trim()));
   const codings = head.headers.filter(([n]) => n === 'transfer-encoding').flatMap(([, v]) => v.split(',').map((s) => s.trim().toLowerCase()));
   if (codings.length > 0) {

@@ -23,6 +23,13 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   505: 'HTTP Version Not Supported',
 };
 
+const NO_HEADERS: Readonly<Record<string, string | number>> = Object.freeze({});
+
+/** Whether a header name or value would break the head's line structure (response splitting). */
+function hasLineBreak(text: string): boolean {
+  return text.includes('\r') || text.includes('\n');
+}
+
 /** Pulls the next chunk of a streamed body; undefined when the body is complete. */
 export type BodyProducer = () => Uint8Array | undefined;
 
@@ -31,7 +38,8 @@ export class HttpResponse {
   keepAlive: boolean;
   #transport: Transport;
   #onFinish: () => void;
-  #headers: [string, string][] = [];
+  /** Name, value, and the name in lower case (for replacing and finding). */
+  #headers: [name: string, value: string, lower: string][] = [];
   #headersSent = false;
   #isChunked = false;
   #isFinished = false;
@@ -57,9 +65,12 @@ export class HttpResponse {
   }
 
   setHeader(name: string, value: string | number): this {
-    if (/[\r\n]/.test(name) || /[\r\n]/.test(String(value))) throw new TypeError('Header names and values cannot contain CR or LF');
-    this.#headers = this.#headers.filter(([n]) => n.toLowerCase() !== name.toLowerCase());
-    this.#headers.push([name, String(value)]);
+    const text = String(value);
+    if (hasLineBreak(name) || hasLineBreak(text)) throw new TypeError('Header names and values cannot contain CR or LF');
+    const lower = name.toLowerCase();
+    const at = this.#headers.findIndex((header) => header[2] === lower);
+    if (at >= 0) this.#headers.splice(at, 1);
+    this.#headers.push([name, text, lower]);
     return this;
   }
 
@@ -69,33 +80,55 @@ export class HttpResponse {
     return this;
   }
 
-  /** The head as bytes, marking it sent; callers write it, alone or with a body in one write. */
+  #setHeaders(headers: Readonly<Record<string, string | number>>): void {
+    for (const name in headers) {
+      const value = headers[name];
+      if (value !== undefined) this.setHeader(name, value);
+    }
+  }
+
+  /** The head as bytes, marking it sent. */
   #head(status: number, headers: Readonly<Record<string, string | number>>): Buffer {
+    return Buffer.from(this.#headText(status, headers), 'latin1');
+  }
+
+  /** The head as text (one byte per char), marking it sent; callers write it, alone or with a body. */
+  #headText(status: number, headers: Readonly<Record<string, string | number>>): string {
     if (this.#headersSent) throw new Error('The response head was already sent');
-    for (const [name, value] of Object.entries(headers)) this.setHeader(name, value);
-    const has = (name: string): boolean => this.#headers.some(([n]) => n.toLowerCase() === name);
+    this.#setHeaders(headers);
     const bodyless = status === 204 || status === 304 || status < 200;
-    if (!has('content-length') && !bodyless) {
+    if (!this.#headers.some((header) => header[2] === 'content-length') && !bodyless) {
       if (this.request.minorVersion === 1) {
         this.#isChunked = true;
-        this.#headers.push(['Transfer-Encoding', 'chunked']);
+        this.#headers.push(['Transfer-Encoding', 'chunked', 'transfer-encoding']);
       } else {
         // HTTP/1.0 without a length: the body ends when we close.
         this.keepAlive = false;
       }
     }
-    if (!this.keepAlive) this.#headers.push(['Connection', 'close']);
-    else if (this.request.minorVersion === 0) this.#headers.push(['Connection', 'keep-alive']);
-    const version = this.request.minorVersion === 1 ? '1.1' : '1.0';
-    const lines = [`HTTP/${version} ${status} ${STATUS_TEXT[status] ?? 'Unknown'}`, ...this.#headers.map(([n, v]) => `${n}: ${v}`)];
+    if (!this.keepAlive) this.#headers.push(['Connection', 'close', 'connection']);
+    else if (this.request.minorVersion === 0) this.#headers.push(['Connection', 'keep-alive', 'connection']);
+    let text = `HTTP/1.${this.request.minorVersion} ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\n`;
+    for (const [name, value] of this.#headers) text += `${name}: ${value}\r\n`;
     this.#headersSent = true;
-    return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+    return `${text}\r\n`;
   }
 
-  /** Head and body in one write: one segment on the wire, so Nagle never holds the body back. */
-  #complete(status: number, headers: Readonly<Record<string, string | number>>, body: Uint8Array): void {
-    const head = this.#head(status, { ...headers, 'Content-Length': body.length });
-    this.#transport.write(this.request.method === 'HEAD' || body.length === 0 ? head : Buffer.concat([head, body]));
+  /**
+   * Head and body in one write: one segment on the wire, so Nagle never holds the body back. One
+   * Buffer for both, the head written into it as text (no Buffer of its own, no concat).
+   */
+  #complete(status: number, headers: Readonly<Record<string, string | number>>, body: Uint8Array | string): void {
+    this.#setHeaders(headers);
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    this.setHeader('Content-Length', length);
+    const head = this.#headText(status, NO_HEADERS);
+    const withBody = this.request.method !== 'HEAD' && length > 0;
+    const out = Buffer.allocUnsafe(head.length + (withBody ? length : 0));
+    out.write(head, 0, 'latin1');
+    if (withBody && typeof body === 'string') out.write(body, head.length, 'utf8');
+    else if (withBody && typeof body !== 'string') out.set(body, head.length);
+    this.#transport.write(out);
     this.#isFinished = true;
     this.#producer = undefined;
     this.#onFinish();
@@ -116,7 +149,7 @@ export class HttpResponse {
   end(body?: Uint8Array | string): void {
     if (this.#isFinished) return;
     if (!this.#headersSent) {
-      this.#complete(200, {}, body === undefined ? Buffer.alloc(0) : typeof body === 'string' ? Buffer.from(body) : body);
+      this.#complete(200, {}, body ?? '');
       return;
     }
     if (body !== undefined) this.write(body);
@@ -128,7 +161,8 @@ export class HttpResponse {
 
   /** A complete response with a plain-text body. */
   send(status: number, body: string, contentType = 'text/plain; charset=utf-8', extra: Readonly<Record<string, string>> = {}): void {
-    this.#complete(status, { 'Content-Type': contentType, ...extra }, Buffer.from(body));
+    this.setHeader('Content-Type', contentType);
+    this.#complete(status, extra, body);
   }
 
   /** An error response; the connection closes after it. */
@@ -151,8 +185,9 @@ export class HttpResponse {
     if (onUpgrade === undefined) throw new Error('Cannot switch protocols: this server cannot hand the connection over');
     if (this.#headersSent) throw new Error('The response head was already sent');
     this.setHeader('Upgrade', name).setHeader('Connection', 'Upgrade');
-    const lines = [`HTTP/1.1 101 ${STATUS_TEXT[101] ?? ''}`, ...this.#headers.map(([n, v]) => `${n}: ${v}`)];
-    this.#transport.write(Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1'));
+    let head = `HTTP/1.1 101 ${STATUS_TEXT[101] ?? ''}\r\n`;
+    for (const [name, value] of this.#headers) head += `${name}: ${value}\r\n`;
+    this.#transport.write(Buffer.from(`${head}\r\n`, 'latin1'));
     this.#headersSent = true;
     this.#isFinished = true;
     this.#producer = undefined;

@@ -9,13 +9,23 @@ export type RouteHandler = (request: HttpRequest, response: HttpResponse, params
 
 interface Route {
   readonly method: string;
+  /** The path itself when it has no `:name` segment (matched by a lookup, not the pattern). */
+  readonly exactPath: string | undefined;
   readonly pattern: RegExp;
   readonly names: readonly string[];
   readonly handler: RouteHandler;
+  /** Its place among the routes: the first that matches wins. */
+  readonly index: number;
 }
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
 export class Router {
   #routes: Route[] = [];
+  /** The first exact route per `METHOD path` (GET's also under HEAD): found without a regex. */
+  readonly #exact = new Map<string, Route>();
+  /** The routes with parameters, in order: only those before an exact match can take precedence. */
+  #patterned: Route[] = [];
 
   /** Adds a route; `path` may hold `:name` segments. HEAD is served by GET routes without a body. */
   route(method: string, path: string, handler: RouteHandler): this {
@@ -28,7 +38,16 @@ export class Router {
         return '([^/]+)';
       })
       .join('/');
-    this.#routes.push({ method: method.toUpperCase(), pattern: new RegExp(`^${source}$`), names, handler });
+    const upper = method.toUpperCase();
+    const route: Route = { method: upper, exactPath: names.length === 0 ? path : undefined, pattern: new RegExp(`^${source}$`), names, handler, index: this.#routes.length };
+    this.#routes.push(route);
+    if (route.exactPath === undefined) {
+      this.#patterned.push(route);
+    } else {
+      for (const key of upper === 'GET' ? [`GET ${path}`, `HEAD ${path}`] : [`${upper} ${path}`]) {
+        if (!this.#exact.has(key)) this.#exact.set(key, route);
+      }
+    }
     return this;
   }
 
@@ -55,7 +74,14 @@ export class Router {
   }
 
   handle(request: HttpRequest, response: HttpResponse): void {
-    const path = request.target.split('?', 1)[0] ?? '/';
+    const query = request.target.indexOf('?');
+    const path = query < 0 ? request.target : request.target.slice(0, query);
+    const exact = this.#exact.get(`${request.method} ${path}`);
+    // An exact route wins unless a route with parameters added before it matches too.
+    if (exact !== undefined && !this.#patterned.some((route) => route.index < exact.index && route.pattern.test(path))) {
+      exact.handler(request, response, NO_PARAMS);
+      return;
+    }
     const allowed = new Set<string>();
     for (const route of this.#routes) {
       const match = route.pattern.exec(path);
