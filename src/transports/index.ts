@@ -19,3 +19,5 @@ export {
   type ListenOptions,
   type ConnectOptions,
 } from './endpoints.js';
+export type { StreamSocket } from './stream-socket.js';
+export * from './tls/index.js';
