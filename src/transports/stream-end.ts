@@ -1,14 +1,15 @@
 // The byte pipe under a connected Socket: node:net for TCP and Unix sockets, memory for socketpair().
 // The Socket plays the kernel (buffers, shutdown, errors); a StreamEnd only moves bytes and reports.
 import type { Socket as NetSocket } from 'node:net';
+import type { OSError } from './errors.js';
 
 /** What a StreamEnd reports to the socket that owns it. */
 export interface StreamEvents {
   data(chunk: Buffer): void;
   /** The peer shut down writing (FIN). */
   end(): void;
-  /** The connection failed or was reset; `code` as Node gives it (`'ECONNRESET'`). */
-  error(code: string): void;
+  /** The connection failed or was reset; `code` as Node gives it (`'ECONNRESET'`), `mapped` if a wrapper named it. */
+  error(code: string, mapped?: OSError): void;
   /** A connect attempt completed. */
   connect(): void;
   /** Queued bytes were handed to the kernel, so there may be room in the send buffer again. */
@@ -38,23 +39,49 @@ export interface StreamEnd {
   localEndpoint(): { host: string; port: number } | undefined;
 }
 
+/** What a wrapping stream (a tls.TLSSocket) changes: who takes RST and options, and how errors read. */
+interface Wrapping {
+  /** The node:net socket under the wrapper: RST, TCP_NODELAY and addresses go to it. */
+  readonly control: NetSocket;
+  readonly toError: (error: Error) => OSError;
+}
+
 /** A StreamEnd over a node:net socket, which must have been created with `allowHalfOpen: true`. */
 export class NodeStreamEnd implements StreamEnd {
   readonly #socket: NetSocket;
+  readonly #control: NetSocket;
   readonly #isTcp: boolean;
+  readonly #wrapping: Wrapping | undefined;
   readonly #afterWrite: (error?: Error | null) => void;
+  readonly #detach: () => void;
 
-  constructor(socket: NetSocket, events: StreamEvents, isTcp: boolean) {
+  constructor(socket: NetSocket, events: StreamEvents, isTcp: boolean, wrapping?: Wrapping) {
     this.#socket = socket;
+    this.#control = wrapping?.control ?? socket;
     this.#isTcp = isTcp;
+    this.#wrapping = wrapping;
     this.#afterWrite = (error) => {
       if (error == null) events.written();
     };
-    socket.on('data', (chunk: Buffer) => events.data(chunk));
-    socket.on('end', () => events.end());
-    socket.on('connect', () => events.connect());
+    const onData = (chunk: Buffer): void => events.data(chunk);
+    const onEnd = (): void => events.end();
+    const onConnect = (): void => events.connect();
     // Always listening for 'error': an unhandled one would end the process.
-    socket.on('error', (error: NodeJS.ErrnoException) => events.error(error.code ?? 'ECONNRESET'));
+    const onError = (error: NodeJS.ErrnoException): void => events.error(error.code ?? 'ECONNRESET', wrapping?.toError(error));
+    socket.on('data', onData).on('end', onEnd).on('connect', onConnect).on('error', onError);
+    this.#detach = () => {
+      socket.off('data', onData).off('end', onEnd).off('connect', onConnect).off('error', onError);
+    };
+  }
+
+  /**
+   * This connection with `wrap(socket)` between it and the socket's owner (a tls.TLSSocket, which
+   * then runs on the libuv handle itself); this StreamEnd stops listening. Only before any byte was read.
+   */
+  wrapped(wrap: (socket: NetSocket) => NetSocket, events: StreamEvents, toError: (error: Error) => OSError): NodeStreamEnd {
+    this.#detach();
+    const control = this.#socket;
+    return new NodeStreamEnd(wrap(control), events, this.#isTcp, { control, toError });
   }
 
   get queuedBytes(): number {
@@ -85,7 +112,8 @@ export class NodeStreamEnd implements StreamEnd {
   close(): void {
     const socket = this.#socket;
     if (socket.destroyed) return;
-    if (socket.writableLength === 0) {
+    // A wrapper may have its own goodbye to send first (TLS's close_notify, before the FIN).
+    if (socket.writableLength === 0 && this.#wrapping === undefined) {
       socket.destroy();
       return;
     }
@@ -94,10 +122,14 @@ export class NodeStreamEnd implements StreamEnd {
   }
 
   reset(): void {
-    const socket = this.#socket;
-    if (socket.destroyed) return;
+    const socket = this.#control;
+    if (socket.destroyed) {
+      this.#socket.destroy();
+      return;
+    }
     if (this.#isTcp) socket.resetAndDestroy();
     else socket.destroy();
+    this.#socket.destroy();
   }
 
   pause(): void {
@@ -109,22 +141,22 @@ export class NodeStreamEnd implements StreamEnd {
   }
 
   setNoDelay(on: boolean): void {
-    if (this.#isTcp && !this.#socket.destroyed) this.#socket.setNoDelay(on);
+    if (this.#isTcp && !this.#control.destroyed) this.#control.setNoDelay(on);
   }
 
   setKeepAlive(on: boolean): void {
-    if (this.#isTcp && !this.#socket.destroyed) this.#socket.setKeepAlive(on);
+    if (this.#isTcp && !this.#control.destroyed) this.#control.setKeepAlive(on);
   }
 
   localEndpoint(): { host: string; port: number } | undefined {
-    const { localAddress, localPort } = this.#socket;
+    const { localAddress, localPort } = this.#control;
     if (localAddress === undefined || localPort === undefined) return undefined;
     return { host: localAddress, port: localPort };
   }
 
   /** The peer as node:net saw it (server side), IPv4-mapped IPv6 unwrapped. */
   remoteEndpoint(): { host: string; port: number } | undefined {
-    const { remoteAddress, remotePort } = this.#socket;
+    const { remoteAddress, remotePort } = this.#control;
     if (remoteAddress === undefined || remotePort === undefined) return undefined;
     return { host: unmapIPv4(remoteAddress), port: remotePort };
   }

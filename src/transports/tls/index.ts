@@ -4,3 +4,4 @@ export { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, TLSContext, createDefaultConte
 export type { VerifyMode, TLSPurpose, PemInput, TLSContextOptions, TLSSettings, DefaultContextOptions } from './tls-context.js';
 export { SSLSocket, type WrapSocketOptions } from './ssl-socket.js';
 export type { PeerCertificate, CipherInfo } from './peer-info.js';
+export { listenTLS, connectTLS, serveTLSConnection, type ListenTLSOptions, type ConnectTLSOptions } from './endpoints-tls.js';
