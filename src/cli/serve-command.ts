@@ -7,6 +7,8 @@ import { type ListeningPort, listenTCP } from '../transports/endpoints.js';
 import { OSError } from '../transports/errors.js';
 import { type FlagSpec, type FlagValues, UsageError, intFlag, parseFlags, stringFlag } from './flags.js';
 import { SERVERS, type ServerKind } from './servers.js';
+import { tlsContextFromFlags } from './tls-flags.js';
+import { listenTLS } from '../transports/tls/endpoints-tls.js';
 import { isWorker, runPrimary, runWorker } from './workers.js';
 
 export const SERVE_FLAGS: FlagSpec = {
@@ -24,6 +26,8 @@ export const SERVE_FLAGS: FlagSpec = {
   'idle-timeout': 'seconds',
   'max-connections': 'int',
   'max-connections-per-peer': 'int',
+  'tls-cert': 'string',
+  'tls-key': 'string',
 };
 
 export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join('|')}> [options]
@@ -43,6 +47,8 @@ export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join
   --max-depth N          resp: array nesting
   --header-timeout S     http: seconds to send a request head (default 30)
   --idle-timeout S       seconds a connection may idle (http default 120)
+  --tls-cert FILE        serve over TLS with this certificate chain (PEM); needs --tls-key
+  --tls-key FILE         the certificate's private key (PEM); works with --workers too
 
 Prints 'listening on <address>:<port>' once connections are accepted; stops on SIGINT/SIGTERM.`;
 
@@ -69,13 +75,16 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
   const scheduler = { callLater: (seconds: number, fn: () => void) => reactor.callLater(seconds, fn), seconds: () => reactor.seconds() };
   const maxConnections = intFlag(flags, 'max-connections');
   const maxConnectionsPerPeer = intFlag(flags, 'max-connections-per-peer');
+  const context = tlsContextFromFlags(flags);
   let listening: ListeningPort;
   try {
-    listening = await listenTCP(reactor, wanted, kind.build(flags, scheduler), {
+    const factory = kind.build(flags, scheduler);
+    const options = {
       host,
       ...(maxConnections === undefined ? {} : { maxConnections }),
       ...(maxConnectionsPerPeer === undefined ? {} : { maxConnectionsPerPeer }),
-    });
+    };
+    listening = await (context === undefined ? listenTCP(reactor, wanted, factory, options) : listenTLS(reactor, wanted, factory, { ...options, context }));
   } catch (error) {
     if (error instanceof OSError && error.code === 'EADDRINUSE') throw new UsageError(`${name}: port ${wanted} on ${host} is in use`);
     if (error instanceof OSError || error instanceof TypeError || (error instanceof Error && error.name === 'ValueError')) {
@@ -115,6 +124,8 @@ export async function serveCommand(args: readonly string[], out: (line: string) 
   if (isWorker()) return runWorker(name, flags);
   const workers = intFlag(flags, 'workers') ?? 1;
   if (workers < 1 || workers > 256) throw new UsageError(`--workers takes 1 to 256, got ${workers}`);
+  // Checked here too, so a bad --tls-* pair fails before any worker starts.
+  tlsContextFromFlags(flags);
   if (workers > 1) return runPrimary(name, flags, args, workers, out);
   const reactor = createReactor(reactorName(flags));
   const server = await startServer(reactor, name, flags);
