@@ -18,9 +18,10 @@ import { type RunRecord, machineInfo, writeRecord } from './lib/results.js';
 import { markdown } from './lib/table.js';
 import { resp } from './resp.js';
 import { selector } from './selector.js';
+import { tls } from './tls.js';
 import { unix } from './unix.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [echo, http, resp, selector, idle, codec, unix];
+export const BENCHMARKS: readonly Benchmark[] = [echo, http, resp, selector, idle, codec, unix, tls];
 
 export const RUN_HELP = `usage: node dist/bench/run.js [--quick] [--cpu-prof] [name...]
 
@@ -29,7 +30,7 @@ export const RUN_HELP = `usage: node dist/bench/run.js [--quick] [--cpu-prof] [n
   --cpu-prof   write a CPU profile of every switchboard server started, to bench/results/profiles/
 
 Every figure is a ratio to a baseline measured in the same run; absolute numbers are shown beside.
-Needs: cc (gcc), taskset (util-linux), wrk (wrk), redis-benchmark (redis-tools), redis-server;
+Needs: cc (gcc), taskset (util-linux), wrk (wrk), redis-benchmark (redis-tools), redis-server, openssl (tls);
 a missing tool skips its cases and names its Debian package.`;
 
 interface Options {

@@ -7,12 +7,13 @@ import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { httpFactory } from '../src/protocols/apps/http-app.js';
 import { serveForTest } from './helpers/reactor-server.js';
+import { testCerts } from './helpers/tls-certs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const readme = readFileSync(`${ROOT}README.md`, 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
 
-for (const name of ['readme-client', 'readme-select-server', 'readme-custom-server', 'readme-json-server', 'readme-testing']) {
+for (const name of ['readme-client', 'readme-select-server', 'readme-custom-server', 'readme-json-server', 'readme-testing', 'readme-tls']) {
   test(`README shows examples/${name}.ts as it is`, (t) => {
     const source = readFileSync(`${ROOT}examples/${name}.ts`, 'utf8')
       .replace("'../src/index.js'", "'switchboard'")
@@ -111,4 +112,18 @@ test('the README length-prefixed JSON server sums numbers and refuses bad params
   const first = bytes.readUInt32BE(0);
   t.deepEqual(JSON.parse(bytes.subarray(4, 4 + first).toString()), { id: 1, result: 6.5 });
   t.deepEqual(JSON.parse(bytes.subarray(8 + first).toString()), { id: 2, error: 'params must be an array of numbers' });
+});
+
+test('the README TLS example echoes over a verified TLS connection', async (t) => {
+  const certs = testCerts();
+  const env = { ...process.env, TLS_CERT: certs.server.certFile, TLS_KEY: certs.server.keyFile, TLS_CA: certs.caFile };
+  const child = spawn(process.execPath, [`${ROOT}dist/examples/readme-tls.js`], { env });
+  t.teardown(() => child.kill('SIGKILL'));
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  t.is(code, 0);
+  t.is(out, 'TLSv1.3 hello over TLS\n');
 });

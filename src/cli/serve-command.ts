@@ -3,10 +3,12 @@
 import { createReactor, type ReactorName } from '../reactor/default-reactors.js';
 import type { Reactor } from '../reactor/reactor.js';
 import { addressText } from '../transports/address.js';
-import { type ListeningPort, listenTCP } from '../transports/endpoints.js';
+import { type ListenOptions, type ListeningPort, listenTCP } from '../transports/endpoints.js';
 import { OSError } from '../transports/errors.js';
 import { type FlagSpec, type FlagValues, UsageError, intFlag, parseFlags, stringFlag } from './flags.js';
 import { SERVERS, type ServerKind } from './servers.js';
+import { tlsContextFromFlags } from './tls-flags.js';
+import { listenTLS } from '../transports/tls/endpoints-tls.js';
 import { isWorker, runPrimary, runWorker } from './workers.js';
 
 export const SERVE_FLAGS: FlagSpec = {
@@ -27,6 +29,8 @@ export const SERVE_FLAGS: FlagSpec = {
   'read-limit': 'int',
   'write-limit': 'int',
   'accept-backoff': 'seconds',
+  'tls-cert': 'string',
+  'tls-key': 'string',
 };
 
 export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join('|')}> [options]
@@ -52,6 +56,8 @@ export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join
                          past it the reply waits for the next second, never dropped
   --accept-backoff S     seconds accepting pauses when the process runs out of file descriptors
                          (default 1); said once on stderr until accepting works again
+  --tls-cert FILE        serve over TLS with this certificate chain (PEM); needs --tls-key
+  --tls-key FILE         the certificate's private key (PEM); works with --workers too
 
 Prints 'listening on <address>:<port>' once connections are accepted; stops on SIGINT/SIGTERM.`;
 
@@ -79,15 +85,18 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
   const maxConnections = intFlag(flags, 'max-connections');
   const maxConnectionsPerPeer = intFlag(flags, 'max-connections-per-peer');
   const acceptBackoff = intFlag(flags, 'accept-backoff');
+  const context = tlsContextFromFlags(flags);
   let listening: ListeningPort;
   try {
-    listening = await listenTCP(reactor, wanted, kind.build(flags, scheduler), {
+    const factory = kind.build(flags, scheduler);
+    const options = {
       host,
       ...(maxConnections === undefined ? {} : { maxConnections }),
       ...(maxConnectionsPerPeer === undefined ? {} : { maxConnectionsPerPeer }),
       ...(acceptBackoff === undefined ? {} : { acceptBackoff }),
       onAcceptError: (error) => console.error(`switchboard serve ${name}: ${error.message} (${error.code}); accepting pauses ${acceptBackoff ?? 1} s at a time until descriptors free up`),
-    });
+    } satisfies ListenOptions;
+    listening = await (context === undefined ? listenTCP(reactor, wanted, factory, options) : listenTLS(reactor, wanted, factory, { ...options, context }));
   } catch (error) {
     if (error instanceof OSError && error.code === 'EADDRINUSE') throw new UsageError(`${name}: port ${wanted} on ${host} is in use`);
     if (error instanceof OSError || error instanceof TypeError || (error instanceof Error && error.name === 'ValueError')) {
@@ -127,6 +136,8 @@ export async function serveCommand(args: readonly string[], out: (line: string) 
   if (isWorker()) return runWorker(name, flags);
   const workers = intFlag(flags, 'workers') ?? 1;
   if (workers < 1 || workers > 256) throw new UsageError(`--workers takes 1 to 256, got ${workers}`);
+  // Checked here too, so a bad --tls-* pair fails before any worker starts.
+  tlsContextFromFlags(flags);
   if (workers > 1) return runPrimary(name, flags, args, workers, out);
   const reactor = createReactor(reactorName(flags));
   const server = await startServer(reactor, name, flags);

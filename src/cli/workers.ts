@@ -10,6 +10,8 @@ import type { SocketTransport } from '../transports/socket-transport.js';
 import { type FlagValues, UsageError, intFlag, stringFlag } from './flags.js';
 import { reactorName } from './serve-command.js';
 import { SERVERS } from './servers.js';
+import { tlsContextFromFlags } from './tls-flags.js';
+import { serveTLSConnection } from '../transports/tls/endpoints-tls.js';
 
 const WORKER_ENV = 'SWITCHBOARD_WORKER_ID';
 /** Restarts allowed per minute before the primary gives up (a worker that dies at once, forever). */
@@ -28,6 +30,8 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
   const reactor = createReactor(reactorName(flags));
   const scheduler = { callLater: (seconds: number, fn: () => void) => reactor.callLater(seconds, fn), seconds: () => reactor.seconds() };
   const factory = kind.build(flags, scheduler);
+  // The primary hands over plain TCP connections; each worker runs TLS on its own.
+  const context = tlsContextFromFlags(flags);
   const open = new Set<SocketTransport>();
   let stopping = false;
   process.on('message', (message: Message, handle: unknown) => {
@@ -36,7 +40,7 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
       handle.destroy();
       return;
     }
-    const transport = serveConnection(reactor, handle, factory);
+    const transport = context === undefined ? serveConnection(reactor, handle, factory) : serveTLSConnection(reactor, handle, factory, { context });
     open.add(transport);
   });
   process.once('SIGTERM', () => {

@@ -76,6 +76,9 @@ export interface Connector {
   stopConnecting(): void;
 }
 
+/** Runs on each new connection's socket before its protocol is built (listenTLS wraps it for TLS). */
+export type PrepareSocket = (socket: Socket) => void;
+
 const ACCEPTS_PER_DISPATCH = 64;
 const DEFAULT_CONNECT_TIMEOUT = 30;
 const DEFAULT_ACCEPT_BACKOFF = 1;
@@ -92,13 +95,15 @@ class ListeningHandler implements IOHandler, ListeningPort {
   readonly #options: ListenOptions;
   #backoff: DelayedCall | undefined;
   #isShortOfResources = false;
+  readonly #prepare: PrepareSocket | undefined;
 
-  constructor(socket: Socket, reactor: Reactor, factory: Factory, options: ListenOptions) {
+  constructor(socket: Socket, reactor: Reactor, factory: Factory, options: ListenOptions, prepare?: PrepareSocket) {
     this.selectable = socket;
     this.address = socket.getsockname();
     this.#reactor = reactor;
     this.#factory = factory;
     this.#options = options;
+    this.#prepare = prepare;
     reactor.addReader(this);
   }
 
@@ -124,6 +129,7 @@ class ListeningHandler implements IOHandler, ListeningPort {
       const [connection, peer] = accepted;
       if (connection.family !== AF_UNIX && this.#options.noDelay !== false) connection.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
       tuneBuffers(connection, this.#options);
+      this.#prepare?.(connection);
       const host = Array.isArray(peer) ? String(peer[0]) : '';
       if (this.#isOverLimit(host)) {
         // Answered in the protocol's own way (HTTP 503, RESP's "max number of clients"), then closed;
@@ -185,7 +191,12 @@ class ListeningHandler implements IOHandler, ListeningPort {
   }
 }
 
-export async function listenTCP(reactor: Reactor, port: number, factory: Factory, options: ListenOptions = {}): Promise<ListeningPort> {
+export function listenTCP(reactor: Reactor, port: number, factory: Factory, options: ListenOptions = {}): Promise<ListeningPort> {
+  return listenTCPPrepared(reactor, port, factory, options);
+}
+
+/** listenTCP with `prepare` run on each accepted socket (for listenTLS; not part of the public surface). */
+export async function listenTCPPrepared(reactor: Reactor, port: number, factory: Factory, options: ListenOptions, prepare?: PrepareSocket): Promise<ListeningPort> {
   const host = options.host ?? '127.0.0.1';
   const socket = new Socket(isIPv6(host) || host === '::' ? AF_INET6 : AF_INET);
   try {
@@ -196,7 +207,7 @@ export async function listenTCP(reactor: Reactor, port: number, factory: Factory
     socket.close();
     throw error;
   }
-  return new ListeningHandler(socket, reactor, factory, options);
+  return new ListeningHandler(socket, reactor, factory, options, prepare);
 }
 
 /**
@@ -245,10 +256,12 @@ class ConnectingHandler implements IOHandler, Connector {
   readonly #target: [string, number];
   readonly #options: SocketTransportOptions;
   readonly #timer: DelayedCall;
+  readonly #prepare: PrepareSocket | undefined;
   #isDone = false;
 
-  constructor(socket: Socket, target: [string, number], reactor: Reactor, factory: Factory, options: ConnectOptions) {
+  constructor(socket: Socket, target: [string, number], reactor: Reactor, factory: Factory, options: ConnectOptions, prepare?: PrepareSocket) {
     this.selectable = socket;
+    this.#prepare = prepare;
     this.#target = target;
     this.#reactor = reactor;
     this.#factory = factory;
@@ -281,6 +294,13 @@ class ConnectingHandler implements IOHandler, Connector {
 
   #succeed(): void {
     if (!this.#finish()) return;
+    try {
+      this.#prepare?.(this.selectable);
+    } catch (error) {
+      this.selectable.close();
+      reportFailure(this.#factory, error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
     const protocol = this.#factory.buildProtocol(this.selectable.getpeername());
     new SocketTransport(this.selectable, protocol, this.#reactor, this.#options).start();
   }
@@ -310,6 +330,11 @@ function reportFailure(factory: Factory, reason: Error): void {
 }
 
 export function connectTCP(reactor: Reactor, host: string, port: number, factory: Factory, options: ConnectOptions = {}): Connector {
+  return connectTCPPrepared(reactor, host, port, factory, options);
+}
+
+/** connectTCP with `prepare` run on the socket once connected (for connectTLS; not part of the public surface). */
+export function connectTCPPrepared(reactor: Reactor, host: string, port: number, factory: Factory, options: ConnectOptions, prepare?: PrepareSocket): Connector {
   const socket = new Socket(isIPv6(host) ? AF_INET6 : AF_INET);
   if (options.noDelay !== false) socket.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
   tuneBuffers(socket, options);
@@ -320,7 +345,7 @@ export function connectTCP(reactor: Reactor, host: string, port: number, factory
     reactor.callSoon(() => reportFailure(factory, reason));
     return { stopConnecting() {} };
   }
-  return new ConnectingHandler(socket, [host, port], reactor, factory, options);
+  return new ConnectingHandler(socket, [host, port], reactor, factory, options, prepare);
 }
 
 /** Connects to a Unix path: the outcome is known at once for a listener in this process. */
@@ -354,10 +379,11 @@ export function connectUnix(reactor: Reactor, path: string, factory: Factory, op
  * Serves one connection accepted elsewhere (a `serve --workers` primary hands each one to a worker
  * over IPC) with a protocol from `factory`, on this process's reactor.
  */
-export function serveConnection(reactor: Reactor, connection: net.Socket, factory: Factory, options: ListenOptions = {}): SocketTransport {
+export function serveConnection(reactor: Reactor, connection: net.Socket, factory: Factory, options: ListenOptions = {}, prepare?: PrepareSocket): SocketTransport {
   const socket = Socket.fromConnection(connection);
   if (options.noDelay !== false) socket.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
   tuneBuffers(socket, options);
+  prepare?.(socket);
   return new SocketTransport(socket, factory.buildProtocol(socket.getpeername()), reactor, options).start();
 }
 

@@ -8,7 +8,7 @@ export type { OptionValue } from './socket-options.js';
 export { SocketFile, ReadLimitError, type SocketFileOptions, type FileSocket } from './socket-file.js';
 export { socket, socketpair, gethostname, getaddrinfo, type AddrInfo } from './socket-module.js';
 export { type Protocol, type Transport, type Factory, TransportClosedError } from './protocol.js';
-export { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
+export { SocketTransport, type SocketTransportOptions, type StartTLSOptions } from './socket-transport.js';
 export {
   listenTCP,
   listenUnix,
@@ -19,3 +19,5 @@ export {
   type ListenOptions,
   type ConnectOptions,
 } from './endpoints.js';
+export type { StreamSocket } from './stream-socket.js';
+export * from './tls/index.js';

@@ -9,9 +9,12 @@
 import type { IOHandler, Reactor } from '../reactor/reactor.js';
 import type { Address } from './address.js';
 import { SHUT_WR, SOL_SOCKET, SO_ERROR, SO_LINGER } from './constants.js';
-import { BlockingIOError, ConnectionAbortedError, codeOf, socketError } from './errors.js';
+import { BlockingIOError, ConnectionAbortedError, ValueError, codeOf, socketError } from './errors.js';
 import { type Protocol, type Transport, TransportClosedError } from './protocol.js';
 import type { Socket } from './socket.js';
+import type { StreamSocket } from './stream-socket.js';
+import type { SSLSocket } from './tls/ssl-socket.js';
+import type { TLSContext } from './tls/tls-context.js';
 
 export interface SocketTransportOptions {
   /** The most one recv() asks for. */
@@ -29,8 +32,19 @@ const DEFAULT_HIGH_WATER = 65536;
 
 type State = 'open' | 'closing' | 'closed';
 
+export interface StartTLSOptions {
+  /** Default: the context's purpose ('server' context: the server side). */
+  readonly serverSide?: boolean;
+  /** The name a client verifies and sends as SNI. */
+  readonly serverHostname?: string;
+  /** Bytes the protocol received after its STARTTLS command and did not consume: the peer's first TLS bytes. */
+  readonly leftover?: Uint8Array;
+}
+
 export class SocketTransport implements Transport<Uint8Array>, IOHandler {
-  readonly selectable: Socket;
+  #socket: StreamSocket;
+  /** The plain socket until startTLS() puts an SSLSocket over it. */
+  #plain: Socket | null;
   readonly localAddress: Address;
   readonly peerAddress: Address;
   #protocol: Protocol<Uint8Array>;
@@ -61,7 +75,8 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     options: SocketTransportOptions = {},
     onEnd?: (transport: SocketTransport) => void,
   ) {
-    this.selectable = socket;
+    this.#socket = socket;
+    this.#plain = socket;
     this.#onEnd = onEnd;
     this.#protocol = protocol;
     this.#reactor = reactor;
@@ -71,6 +86,11 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     this.#low = options.lowWater ?? Math.floor(this.#high / 4);
     this.localAddress = socket.getsockname();
     this.peerAddress = addressOrEmpty(() => socket.getpeername());
+  }
+
+  /** What the reactor watches: the socket, or the SSLSocket over it after startTLS(). */
+  get selectable(): StreamSocket {
+    return this.#socket;
   }
 
   /** Tells the protocol the connection is made and starts reading. */
@@ -163,7 +183,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   /** Sends what fits; returns the count, or -1 once the connection was lost on the way. */
   #trySend(data: Uint8Array): number {
     try {
-      return Math.max(0, this.selectable.trySend(data, true));
+      return Math.max(0, this.#socket.trySend(data, true));
     } catch (error) {
       if (error instanceof BlockingIOError) return 0;
       this.#end(asError(error));
@@ -185,7 +205,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     this.#isEOFPending = false;
     this.#hasSentEOF = true;
     try {
-      this.selectable.shutdown(SHUT_WR);
+      this.#socket.shutdown(SHUT_WR);
     } catch (error) {
       this.#end(asError(error));
       return;
@@ -197,11 +217,13 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
 
   readReady(): void {
     // Replies written while this dispatch reads go out together (one writev), not one write each.
-    this.selectable.cork();
+    // The socket corked is the one uncorked, even if startTLS() switched sockets meanwhile.
+    const socket = this.#socket;
+    socket.cork();
     try {
       this.#readBatch();
     } finally {
-      if (this.selectable.fileno() >= 0) this.selectable.uncork();
+      if (socket.fileno() >= 0) socket.uncork();
     }
   }
 
@@ -209,7 +231,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     for (let i = 0; i < this.#readsPerDispatch && this.#isReading && this.#state === 'open'; i++) {
       let data: Buffer | null;
       try {
-        data = this.selectable.tryRecv(this.#readChunk);
+        data = this.#socket.tryRecv(this.#readChunk);
       } catch (error) {
         if (!(error instanceof BlockingIOError)) this.#end(asError(error));
         return;
@@ -229,7 +251,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
       this.readReady();
       return;
     }
-    const errno = this.selectable.getsockopt(SOL_SOCKET, SO_ERROR);
+    const errno = this.#socket.getsockopt(SOL_SOCKET, SO_ERROR);
     if (errno !== 0) this.#end(socketError(codeOf(errno), 'recv'));
   }
 
@@ -281,6 +303,34 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     }
   }
 
+  // ---- STARTTLS -------------------------------------------------------------------------------------
+
+  /**
+   * Switches this open connection to TLS in place (STARTTLS), from the protocol's dataReceived or
+   * later: from now on writes are encrypted and dataReceived gets decrypted bytes; writes made
+   * before the handshake ends wait for it. Bytes the protocol received after its command and did
+   * not consume must be passed as `leftover`: they are the peer's first TLS bytes. Throws ValueError
+   * if plain text is still queued (it must reach the peer before TLS starts) or TLS already runs.
+   * Half-close afterwards: writeEOF() sends close_notify, then a FIN.
+   */
+  startTLS(context: TLSContext, options: StartTLSOptions = {}): SSLSocket {
+    const plain = this.#plain;
+    if (plain === null) throw new ValueError('Cannot start TLS on a connection that already runs TLS');
+    if (this.#state !== 'open' || this.#hasSentEOF) throw new TransportClosedError('Cannot start TLS on a transport that is closing');
+    if (this.#queued > 0) throw new ValueError(`Cannot start TLS while ${this.#queued} bytes of plain text wait to be sent`);
+    const secure = context.wrapSocket(plain, {
+      serverSide: options.serverSide ?? context.purpose === 'server',
+      ...(options.serverHostname === undefined ? {} : { serverHostname: options.serverHostname }),
+      ...(options.leftover === undefined ? {} : { leftover: options.leftover }),
+    });
+    this.#reactor.removeAll(this);
+    this.#socket = secure;
+    this.#plain = null;
+    this.#reactor.addErrorWatcher(this);
+    if (this.#isReading) this.#reactor.addReader(this);
+    return secure;
+  }
+
   // ---- closing -------------------------------------------------------------------------------------
 
   close(): void {
@@ -294,7 +344,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     if (this.#state === 'closed') return;
     this.#queue = [];
     this.#queued = 0;
-    this.selectable.setsockopt(SOL_SOCKET, SO_LINGER, [1, 0]);
+    this.#socket.setsockopt(SOL_SOCKET, SO_LINGER, [1, 0]);
     this.#end(new ConnectionAbortedError('ECONNABORTED', 'Connection aborted by this side'));
   }
 
@@ -306,7 +356,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     this.#reactor.removeAll(this);
-    this.selectable.close();
+    this.#socket.close();
     this.#onEnd?.(this);
     // Deferred, so a protocol that closes from inside dataReceived does not see connectionLost first.
     this.#reactor.callSoon(() => this.#protocol.connectionLost(reason));

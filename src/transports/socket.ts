@@ -97,8 +97,8 @@ class SocketStreamEvents implements StreamEvents {
     deliver.end(this.#socket);
   }
 
-  error(code: string): void {
-    deliver.error(this.#socket, code);
+  error(code: string, mapped?: OSError): void {
+    deliver.error(this.#socket, code, mapped);
   }
 
   connect(): void {
@@ -168,7 +168,7 @@ export class Socket implements Selectable {
     deliver = {
       data: (socket, chunk) => socket.#onData(chunk),
       end: (socket) => socket.#onEnd(),
-      error: (socket, code) => socket.#onError(socketError(code, 'recv')),
+      error: (socket, code, mapped) => socket.#onError(mapped ?? socketError(code, 'recv')),
       connect: (socket) => socket.#onConnect(),
       written: (socket) => socket.#onWritten(),
     };
@@ -514,6 +514,21 @@ export class Socket implements Selectable {
     if (remote !== undefined) adopted.#remote = adopted.#ipAddress(remote.host, remote.port);
     adopted.#updateReading();
     return adopted;
+  }
+
+  /**
+   * Puts `wrap(connection)` between this socket and its node:net connection, keeping every other
+   * state: listenTLS and connectTLS put a tls.TLSSocket there, which then runs on the libuv handle
+   * itself, and `toError` names its failures. Only for a connected TCP or Unix socket that has
+   * received nothing yet (bytes already read could not reach the wrapper).
+   */
+  wrapConnection(wrap: (connection: net.Socket) => net.Socket, toError: (error: Error) => OSError): void {
+    const stream = this.#stream;
+    if (!(stream instanceof NodeStreamEnd) || this.#conn !== 'established' || !this.#rq.isEmpty || stream.undeliveredBytes > 0) {
+      throw new ValueError('Cannot wrap the connection of a socket that is not connected or has received data');
+    }
+    this.#stream = stream.wrapped(wrap, this.#events, toError);
+    if (this.#isReadPaused) this.#stream.pause();
   }
 
   #onAdmitted(arrival: Arrival<Socket>): void {

@@ -1,0 +1,31 @@
+// `--tls-cert FILE --tls-key FILE`: the server context `serve` uses to listen over TLS. Both flags
+// or neither; a file that cannot be read or does not hold PEM is a one-line UsageError.
+import { readFileSync } from 'node:fs';
+import { TLSContext } from '../transports/tls/tls-context.js';
+import { type FlagValues, UsageError, stringFlag } from './flags.js';
+
+/** The server context the flags ask for, or undefined for plain TCP. */
+export function tlsContextFromFlags(flags: FlagValues): TLSContext | undefined {
+  const certFile = stringFlag(flags, 'tls-cert');
+  const keyFile = stringFlag(flags, 'tls-key');
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) throw new UsageError('--tls-cert and --tls-key go together: give both, or neither for plain TCP');
+  const context = new TLSContext('server', { cert: readPem(certFile, '--tls-cert'), key: readPem(keyFile, '--tls-key') });
+  try {
+    context.secureContext();
+  } catch (error) {
+    throw new UsageError(`--tls-cert/--tls-key: cannot use ${certFile} with ${keyFile}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return context;
+}
+
+function readPem(file: string, flag: string): Buffer {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`${flag}: cannot read ${file}: ${error instanceof Error && 'code' in error ? String(error.code) : String(error)}`);
+  }
+  if (!data.includes('-----BEGIN ')) throw new UsageError(`${flag}: ${file} holds no PEM data (-----BEGIN ...)`);
+  return data;
+}

@@ -1,0 +1,88 @@
+// TLS endpoints beside listenTCP/connectTCP: the same factories and protocols, with node:tls's
+// TLSWrap put straight on each connection's libuv handle (the fast path: no JavaScript between the
+// kernel and OpenSSL). The Socket under the transport keeps its kernel semantics for the plain text.
+import type { Reactor } from '../../reactor/reactor.js';
+import {
+  type ConnectOptions,
+  type Connector,
+  type ListenOptions,
+  type ListeningPort,
+  type PrepareSocket,
+  connectTCPPrepared,
+  listenTCPPrepared,
+  serveConnection,
+} from '../endpoints.js';
+import type { Factory } from '../protocol.js';
+import type { SocketTransport } from '../socket-transport.js';
+import type * as net from 'node:net';
+import { sslErrorFrom } from './ssl-error-map.js';
+import type { TLSContext } from './tls-context.js';
+import { checkSide, openSession } from './tls-session.js';
+
+export interface ListenTLSOptions extends ListenOptions {
+  /** A server context with its certificate chain loaded. */
+  readonly context: TLSContext;
+}
+
+export interface ConnectTLSOptions extends ConnectOptions {
+  /** A client context (createDefaultContext() verifies the server and its host name). */
+  readonly context: TLSContext;
+  /** The name to verify and send as SNI; default `host`. */
+  readonly serverHostname?: string;
+}
+
+/**
+ * listenTCP over TLS. Each protocol's connectionMade comes at once, before the handshake (as
+ * Twisted's TLS does); what it writes goes out once the handshake is done. A handshake that fails
+ * ends the connection with the SSLError as connectionLost's reason.
+ *
+ * Half-close: `writeEOF()` sends TLS's close_notify and then a TCP FIN, after the queued data. The
+ * peer reads EOF (its eofReceived, or recv() giving b''), and may still send: TLS 1.3 keeps the
+ * other direction open, and so does node:tls for TLS 1.2.
+ */
+export function listenTLS(reactor: Reactor, port: number, factory: Factory, options: ListenTLSOptions): Promise<ListeningPort> {
+  // Built now, so a missing certificate fails the listen rather than every connection.
+  options.context.secureContext();
+  checkSide(options.context, { serverSide: true });
+  return listenTCPPrepared(reactor, port, factory, options, serverPreparer(options.context));
+}
+
+/** connectTCP over TLS; verification failures end the connection with SSLCertVerificationError. */
+export function connectTLS(reactor: Reactor, host: string, port: number, factory: Factory, options: ConnectTLSOptions): Connector {
+  const side = { serverSide: false, serverHostname: options.serverHostname ?? host };
+  checkSide(options.context, side);
+  let isHandshakeDone = false;
+  const prepare: PrepareSocket = (socket) => {
+    socket.wrapConnection(
+      (connection) => {
+        const session = openSession(connection, options.context, side);
+        session.once('secureConnect', () => (isHandshakeDone = true));
+        return session;
+      },
+      (error) => sslErrorFrom(error, isHandshakeDone),
+    );
+  };
+  return connectTCPPrepared(reactor, host, port, factory, options, prepare);
+}
+
+/**
+ * Serves one TLS connection accepted elsewhere (`serve --workers` hands the plain node:net
+ * connection to a worker, which runs TLS on it): serveConnection over TLS.
+ */
+export function serveTLSConnection(reactor: Reactor, connection: net.Socket, factory: Factory, options: ListenTLSOptions): SocketTransport {
+  return serveConnection(reactor, connection, factory, options, serverPreparer(options.context));
+}
+
+function serverPreparer(context: TLSContext): PrepareSocket {
+  return (socket) => {
+    let isHandshakeDone = false;
+    socket.wrapConnection(
+      (connection) => {
+        const session = openSession(connection, context, { serverSide: true });
+        session.once('secure', () => (isHandshakeDone = true));
+        return session;
+      },
+      (error) => sslErrorFrom(error, isHandshakeDone),
+    );
+  };
+}

@@ -1,0 +1,402 @@
+// A non-blocking TLS socket as Python's ssl.SSLSocket: node:tls does the cryptography over a
+// CiphertextChannel through the wrapped Socket, and this class gives it the socket contract
+// (readiness, recv/send, would-block as SSLWantReadError/SSLWantWriteError) so select() drives it.
+//
+//   phase        | readiness                        | leaves by
+//   idle         | the wrapped socket's             | doHandshake(), recv(), send() -> handshaking
+//   handshaking  | none                             | 'secure' -> open; failure -> failed
+//   open         | READ|WRITE until a call saw it   | close()
+//                | READ: a record arrived, EOF      |
+//                | WRITE: room in the send buffer   |
+// A failure is sticky: every later call throws it, and the socket is READ|WRITE|ERROR ready.
+import type * as tls from 'node:tls';
+import type { Address } from '../address.js';
+import { SHUT_RD, SHUT_RDWR, SHUT_WR, SOL_SOCKET, SO_ERROR, SO_RCVBUF, SO_SNDBUF } from '../constants.js';
+import { BrokenPipeError, OSError, ValueError } from '../errors.js';
+import type { Socket, SocketData } from '../socket.js';
+import type { OptionValue } from '../socket-options.js';
+import type { StreamSocket } from '../stream-socket.js';
+import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener } from '../../reactor/selectable.js';
+import { ReadinessListeners } from '../../reactor/readiness-listeners.js';
+import { type WaitOptions, waitReady } from '../../reactor/wait-ready.js';
+import { bufferView, copyBytes } from '../copy-bytes.js';
+import { CiphertextChannel } from './ciphertext-channel.js';
+import { SSLWantReadError, SSLWantWriteError } from './errors.js';
+import { type CipherInfo, type PeerCertificate, cipherInfo, peerCertificate, peerCertificateDER } from './peer-info.js';
+import { RecordBuffer } from './record-buffer.js';
+import { sslErrorFrom } from './ssl-error-map.js';
+import type { TLSSettings } from './tls-context.js';
+import { type SessionSide, checkSide, openSession } from './tls-session.js';
+
+export interface WrapSocketOptions extends Partial<SessionSide> {
+  /**
+   * Start the handshake now (default true), so recv/send raise SSLWantReadError until it is done.
+   * With false nothing happens until doHandshake() (or the first recv/send), as the HOWTO loop wants.
+   */
+  readonly doHandshakeOnConnect?: boolean;
+  /** Ciphertext already read from the socket by its earlier reader (STARTTLS): given to TLS first. */
+  readonly leftover?: Uint8Array;
+}
+
+type Phase = 'idle' | 'handshaking' | 'open';
+const EMPTY = Buffer.alloc(0);
+const NOTHING = -1;
+
+export class SSLSocket implements StreamSocket {
+  readonly #raw: Socket;
+  readonly #settings: TLSSettings;
+  readonly #side: SessionSide;
+  readonly #leftover: Uint8Array | undefined;
+  readonly #records = new RecordBuffer();
+  readonly #sndbuf: number;
+  readonly #rcvbuf: number;
+  #fd: number;
+  #phase: Phase = 'idle';
+  #channel: CiphertextChannel | null = null;
+  #session: tls.TLSSocket | null = null;
+  #failure: OSError | null = null;
+  #hasEOF = false;
+  #isShutRd = false;
+  #isShutWr = false;
+  #isPaused = false;
+  /** The handshake finished in the background and no call has seen it: readable, so the loop calls again. */
+  #isHandshakeUnseen = false;
+  readonly #listeners = new ReadinessListeners();
+  readonly #onRawReadiness = (): void => this.#notify();
+
+  constructor(raw: Socket, settings: TLSSettings, options: WrapSocketOptions = {}) {
+    this.#side = { serverSide: options.serverSide ?? settings.purpose === 'server', ...(options.serverHostname === undefined ? {} : { serverHostname: options.serverHostname }) };
+    checkSide(settings, this.#side);
+    this.#raw = raw;
+    this.#settings = settings;
+    this.#leftover = options.leftover;
+    this.#fd = raw.fileno();
+    if (this.#fd < 0) throw new OSError('EBADF', undefined, 'wrap_socket');
+    this.#sndbuf = raw.getsockopt(SOL_SOCKET, SO_SNDBUF);
+    this.#rcvbuf = raw.getsockopt(SOL_SOCKET, SO_RCVBUF);
+    raw.watch(this.#onRawReadiness);
+    if (options.doHandshakeOnConnect ?? true) this.#start();
+  }
+
+  /** True on the server side, as Python's `server_side`. */
+  get serverSide(): boolean {
+    return this.#side.serverSide;
+  }
+
+  get serverHostname(): string | null {
+    return this.#side.serverHostname ?? null;
+  }
+
+  // ---- Selectable ------------------------------------------------------------------------------
+
+  fileno(): number {
+    return this.#fd;
+  }
+
+  readiness(): number {
+    if (this.#fd < 0) return 0;
+    if (this.#failure !== null) return EVENT_READ | EVENT_WRITE | EVENT_ERROR;
+    switch (this.#phase) {
+      case 'idle':
+        return this.#raw.readiness() & (EVENT_READ | EVENT_WRITE);
+      case 'handshaking':
+        return 0;
+      case 'open': {
+        if (this.#isHandshakeUnseen) return EVENT_READ | EVENT_WRITE;
+        const readable = this.#records.arrivedBytes > 0 || this.#hasEOF || this.#isShutRd;
+        const writable = this.#isShutWr || this.#sendRoom() > 0;
+        return (readable ? EVENT_READ : 0) | (writable ? EVENT_WRITE : 0);
+      }
+    }
+  }
+
+  watch(listener: ReadinessListener): void {
+    this.#listeners.add(listener);
+  }
+
+  unwatch(listener: ReadinessListener): void {
+    this.#listeners.remove(listener);
+  }
+
+  #notify(): void {
+    this.#listeners.notify(this);
+  }
+
+  // ---- the handshake -----------------------------------------------------------------------------
+
+  /**
+   * Runs the handshake: returns once it is done; until then throws SSLWantReadError (or
+   * SSLWantWriteError while our handshake bytes wait for room in the socket), and the socket shows
+   * READ|WRITE readiness when it is worth calling again. A failed handshake throws its SSLError.
+   */
+  doHandshake(): void {
+    this.#checkOpen('do_handshake');
+    if (this.#failure !== null) throw this.#failure;
+    if (this.#phase === 'open') {
+      this.#isHandshakeUnseen = false;
+      return;
+    }
+    if (this.#phase === 'idle') this.#start();
+    if (this.#channel?.isWriteBlocked === true) throw new SSLWantWriteError();
+    throw new SSLWantReadError();
+  }
+
+  /** doHandshake() that waits: resolves once the handshake is done, rejects with its failure. */
+  async doHandshakeAsync(options?: WaitOptions): Promise<void> {
+    for (;;) {
+      try {
+        this.doHandshake();
+        return;
+      } catch (error) {
+        if (!(error instanceof SSLWantReadError || error instanceof SSLWantWriteError)) throw error;
+      }
+      await waitReady(this, EVENT_READ | EVENT_WRITE, null, options?.signal);
+    }
+  }
+
+  #start(): void {
+    this.#phase = 'handshaking';
+    this.#raw.unwatch(this.#onRawReadiness);
+    const channel = new CiphertextChannel(this.#raw, this.#leftover);
+    const session = openSession(channel, this.#settings, this.#side);
+    this.#channel = channel;
+    this.#session = session;
+    // The client's 'secureConnect' comes after node:tls checked the certificate; the server's
+    // 'secure' after tls-session.ts checked a client certificate.
+    session.once(this.#side.serverSide ? 'secure' : 'secureConnect', () => this.#onSecure());
+    session.on('data', (record: Buffer) => this.#onRecord(record));
+    session.on('end', () => this.#onEnd());
+    session.on('error', (error: unknown) => this.#onFailure(error));
+    session.on('close', () => this.#onEnd());
+  }
+
+  #onSecure(): void {
+    if (this.#session === null || this.#session.destroyed || this.#failure !== null) return;
+    this.#phase = 'open';
+    this.#isHandshakeUnseen = true;
+    this.#notify();
+  }
+
+  #onRecord(record: Buffer): void {
+    if (this.#fd < 0 || this.#isShutRd) return;
+    this.#records.add(record);
+    // The emulated receive buffer is full: stop node:tls, which stops reading ciphertext, which
+    // fills the wrapped socket's buffer, which pauses node:net, so TCP flow control reaches the peer.
+    if (this.#records.arrivedBytes >= this.#rcvbuf && !this.#isPaused) {
+      this.#isPaused = true;
+      this.#session?.pause();
+    }
+    this.#notify();
+  }
+
+  #onEnd(): void {
+    if (this.#hasEOF) return;
+    this.#hasEOF = true;
+    // An end before the handshake finished is the peer leaving mid-handshake: Python's SSLEOFError.
+    if (this.#phase !== 'open' && this.#failure === null) this.#failure = sslErrorFrom(Object.assign(new Error('EOF'), { code: 'ECONNRESET' }), false);
+    this.#notify();
+  }
+
+  #onFailure(error: unknown): void {
+    if (this.#failure === null) this.#failure = sslErrorFrom(error, this.#phase === 'open');
+    this.#notify();
+  }
+
+  // ---- data ----------------------------------------------------------------------------------------
+
+  /** Up to `size` decrypted bytes; an empty Buffer at EOF; SSLWantReadError when none are there yet. */
+  recv(size: number): Buffer {
+    const data = this.tryRecv(size);
+    if (data === null) throw new SSLWantReadError();
+    return data;
+  }
+
+  /** recv() with null for would-block (for hot loops, as Socket.tryRecv). */
+  tryRecv(size: number): Buffer | null {
+    if (!Number.isInteger(size) || size < 0) throw new ValueError('negative buffersize in recv');
+    if (size === 0) return EMPTY;
+    this.#checkOpen('recv');
+    this.#isHandshakeUnseen = false;
+    if (!this.#records.isEmpty && !this.#isShutRd) return this.#take(size);
+    if (this.#failure !== null) throw this.#failure;
+    // node:tls tells close_notify and a bare FIN apart for no one: both end as b'', as Python's
+    // default suppress_ragged_eofs=True returns b'' for both.
+    if (this.#hasEOF || this.#isShutRd) return EMPTY;
+    if (this.#phase === 'idle') this.#start();
+    return null;
+  }
+
+  #take(size: number): Buffer {
+    const data = this.#records.take(size);
+    if (this.#isPaused && this.#records.arrivedBytes < this.#rcvbuf) {
+      this.#isPaused = false;
+      this.#session?.resume();
+    }
+    return data;
+  }
+
+  /** The decrypted bytes already in the SSL buffer, which recv() returns without readiness showing. */
+  pending(): number {
+    return this.#records.pending;
+  }
+
+  /** Sends what fits in the send buffer; SSLWantReadError during the handshake, SSLWantWriteError when full. */
+  send(data: SocketData): number {
+    const count = this.trySend(data);
+    if (count !== NOTHING) return count;
+    throw this.#phase === 'open' ? new SSLWantWriteError() : new SSLWantReadError();
+  }
+
+  /** send() with -1 for would-block (for hot loops, as Socket.trySend). */
+  trySend(data: SocketData, isHandedOver = false): number {
+    this.#checkOpen('send');
+    this.#isHandshakeUnseen = false;
+    if (this.#failure !== null) throw this.#failure;
+    if (this.#isShutWr) throw new BrokenPipeError('EPIPE', undefined, 'send');
+    if (this.#phase === 'idle') this.#start();
+    const session = this.#session;
+    if (this.#phase !== 'open' || session === null) return NOTHING;
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    if (bytes.length === 0) return 0;
+    const room = this.#sendRoom();
+    if (room <= 0) return NOTHING;
+    const count = Math.min(room, bytes.length);
+    // Copied unless handed over: the caller may reuse its buffer while node:tls still holds ours.
+    session.write(isHandedOver ? bufferView(bytes, count) : copyBytes(bytes, 0, count), () => this.#notify());
+    return count;
+  }
+
+  /** Resolves once every byte was accepted by the send buffer. */
+  async sendall(data: SocketData, options?: WaitOptions): Promise<void> {
+    let rest = typeof data === 'string' ? Buffer.from(data) : data;
+    while (rest.length > 0) {
+      const sent = this.trySend(rest);
+      if (sent > 0) rest = rest.subarray(sent);
+      else await waitReady(this, EVENT_WRITE, null, options?.signal);
+    }
+  }
+
+  /** recv() that waits for data, EOF or a failure. */
+  async recvAsync(size: number, options?: WaitOptions): Promise<Buffer> {
+    for (;;) {
+      const data = this.tryRecv(size);
+      if (data !== null) return data;
+      await waitReady(this, EVENT_READ, null, options?.signal);
+    }
+  }
+
+  /** SO_SNDBUF of the wrapped socket bounds the plaintext node:tls holds plus its ciphertext not yet sent. */
+  #sendRoom(): number {
+    const queued = (this.#session?.writableLength ?? 0) + (this.#channel?.queuedBytes ?? 0);
+    return this.#sndbuf - queued;
+  }
+
+  cork(): void {
+    this.#session?.cork();
+  }
+
+  uncork(): void {
+    this.#session?.uncork();
+  }
+
+  // ---- the session -------------------------------------------------------------------------------
+
+  /** The negotiated version ('TLSv1.3'), or null before the handshake. */
+  version(): string | null {
+    return this.#phase === 'open' ? (this.#session?.getProtocol() ?? null) : null;
+  }
+
+  cipher(): CipherInfo | null {
+    return this.#phase === 'open' && this.#session !== null ? cipherInfo(this.#session) : null;
+  }
+
+  selectedAlpnProtocol(): string | null {
+    const protocol = this.#phase === 'open' ? this.#session?.alpnProtocol : undefined;
+    return typeof protocol === 'string' ? protocol : null;
+  }
+
+  /** The peer's certificate (the DER bytes with `binaryForm`), or null if it sent none. */
+  getpeercert(binaryForm?: false): PeerCertificate | null;
+  getpeercert(binaryForm: true): Buffer | null;
+  getpeercert(binaryForm = false): PeerCertificate | Buffer | null {
+    const session = this.#session;
+    if (this.#phase !== 'open' || session === null) throw new ValueError('handshake not done yet');
+    return binaryForm ? peerCertificateDER(session) : peerCertificate(session);
+  }
+
+  // ---- the wrapped socket --------------------------------------------------------------------------
+
+  getsockname(): Address {
+    return this.#raw.getsockname();
+  }
+
+  getpeername(): Address {
+    return this.#raw.getpeername();
+  }
+
+  getsockopt(level: number, option: number): number {
+    this.#checkOpen('getsockopt');
+    if (level === SOL_SOCKET && option === SO_ERROR && this.#failure !== null) return this.#failure.errno;
+    return this.#raw.getsockopt(level, option);
+  }
+
+  setsockopt(level: number, option: number, value: OptionValue): void {
+    this.#checkOpen('setsockopt');
+    this.#raw.setsockopt(level, option, value);
+  }
+
+  /**
+   * SHUT_WR sends close_notify and then a FIN once queued data is out (Python drops TLS and sends a
+   * bare FIN; a peer would take that for a truncation attack). The peer's recv() then gives b''
+   * and it may still send: TLS 1.3 and node:tls keep the other direction open. SHUT_RD only stops
+   * our reading, as on a plain TCP socket.
+   */
+  shutdown(how: number): void {
+    this.#checkOpen('shutdown');
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw new OSError('EINVAL', undefined, 'shutdown');
+    if (how !== SHUT_WR) {
+      this.#isShutRd = true;
+      this.#records.clear();
+    }
+    if (how !== SHUT_RD && !this.#isShutWr) {
+      this.#isShutWr = true;
+      if (this.#session !== null) this.#session.end();
+      else this.#raw.shutdown(SHUT_WR);
+    }
+    this.#notify();
+  }
+
+  /**
+   * Closes: once the handshake is done, close_notify and a FIN follow the data already sent (as
+   * node:tls's end(); Python sends no close_notify here), then the wrapped socket closes.
+   */
+  close(): void {
+    if (this.#fd < 0) return;
+    this.#fd = -1;
+    this.#records.clear();
+    this.#raw.unwatch(this.#onRawReadiness);
+    const session = this.#session;
+    const channel = this.#channel;
+    if (session === null || channel === null || this.#phase !== 'open' || this.#failure !== null || session.destroyed) {
+      session?.destroy();
+      this.#raw.close();
+    } else {
+      const closeRaw = (): void => {
+        session.destroy();
+        this.#raw.close();
+      };
+      if (channel.writableFinished) {
+        closeRaw();
+      } else {
+        channel.once('finish', closeRaw);
+        channel.once('close', closeRaw);
+        session.end();
+      }
+    }
+    this.#notify();
+  }
+
+  #checkOpen(call: string): void {
+    if (this.#fd < 0) throw new OSError('EBADF', undefined, call);
+  }
+}
