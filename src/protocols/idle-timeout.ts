@@ -114,23 +114,24 @@ export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
   }
 
   #touch(): void {
-    const clock = this.#scheduler.seconds?.bind(this.#scheduler);
-    if (clock === undefined) {
+    // Called per message: the clock is called as a method, never bound (a bound function per call).
+    const now = this.#scheduler.seconds?.();
+    if (now === undefined) {
       this.#stopTimer();
       this.#arm(this.#seconds);
       return;
     }
     // Per message only a time is noted; the one pending timer, when it fires, re-arms itself for
     // what is left (Twisted's TimeoutMixin resets a DelayedCall per message; this is cheaper still).
-    this.#lastActivity = clock();
+    this.#lastActivity = now;
     if (this.#timer === undefined) this.#arm(this.#seconds);
   }
 
   #arm(after: number): void {
     this.#timer = this.#scheduler.callLater(after, () => {
       this.#timer = undefined;
-      const clock = this.#scheduler.seconds?.bind(this.#scheduler);
-      const idleFor = clock === undefined ? this.#seconds : clock() - this.#lastActivity;
+      const now = this.#scheduler.seconds?.();
+      const idleFor = now === undefined ? this.#seconds : now - this.#lastActivity;
       if (idleFor < this.#seconds) {
         this.#arm(this.#seconds - idleFor);
         return;
