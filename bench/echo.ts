@@ -4,6 +4,7 @@
 // References beside them: Python asyncio (bench/servers/asyncio-echo.py, standard library) and
 // Twisted (bench/servers/twisted-echo.py) when `python3 -c 'import twisted'` works.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchContext, BenchmarkResult, CaseResult } from './lib/benchmark.js';
@@ -55,25 +56,33 @@ function loadCase(ctx: BenchContext, c: EchoCase): LoadCase {
   };
 }
 
-let twistedProblem: string | undefined | null = null;
-/** Why Twisted cannot run here (checked once per run), or undefined when `import twisted` works. */
-function twistedUnavailable(): string | undefined {
-  if (twistedProblem !== null) return twistedProblem;
-  const r = hasTool('python3') ? spawnSync('python3', ['-c', 'import twisted'], { timeout: 10_000 }) : undefined;
-  twistedProblem = r?.status === 0 ? undefined : "skipped: python3 -c 'import twisted' fails; install the Debian package 'python3-twisted' (apt-get install -y python3-twisted)";
-  return twistedProblem;
+/**
+ * The Python that runs the Twisted server: `python3` on PATH when it has Twisted, else the system's
+ * /usr/bin/python3 (where Debian's python3-twisted installs) when that has it; checked once per run.
+ */
+let twistedPython: { readonly python?: string; readonly problem?: string } | undefined;
+function findTwistedPython(): { readonly python?: string; readonly problem?: string } {
+  if (twistedPython !== undefined) return twistedPython;
+  const candidates = [...(hasTool('python3') ? ['python3'] : []), ...(existsSync('/usr/bin/python3') ? ['/usr/bin/python3'] : [])];
+  const python = candidates.find((command) => spawnSync(command, ['-c', 'import twisted'], { timeout: 10_000 }).status === 0);
+  twistedPython =
+    python === undefined
+      ? { problem: "skipped: python3 -c 'import twisted' fails; install the Debian package 'python3-twisted' (apt-get install -y python3-twisted)" }
+      : { python };
+  return twistedPython;
 }
 
 /** A Python echo server from bench/servers/ (run from the source tree: nothing to compile). */
-function pythonServer(name: string, script: string, unavailable: string | undefined): Contender {
+function pythonServer(name: string, script: string, unavailable: string | undefined, python = 'python3'): Contender {
   return externalServer(name, 'candidate', unavailable, async (start) => ({
-    launch: { command: 'python3', args: [join(ROOT, 'bench/servers', script), '0'], ...(start.cpu === undefined ? {} : { cpu: start.cpu }) },
+    launch: { command: python, args: [join(ROOT, 'bench/servers', script), '0'], ...(start.cpu === undefined ? {} : { cpu: start.cpu }) },
     ready: { kind: 'line' },
   }));
 }
 
 function comparison(ctx: BenchContext): Comparison {
   const python = missingTool('python3');
+  const twisted = findTwistedPython();
   return {
     bench: 'echo',
     cases: CASES.map((c) => loadCase(ctx, c)),
@@ -84,7 +93,7 @@ function comparison(ctx: BenchContext): Comparison {
       switchboard('sb-selector', 'echo', 'selector', ctx.cpuProf),
       switchboard('sb-select', 'echo', 'select', ctx.cpuProf),
       pythonServer('py-asyncio', 'asyncio-echo.py', python),
-      pythonServer('py-twisted', 'twisted-echo.py', python ?? twistedUnavailable()),
+      pythonServer('py-twisted', 'twisted-echo.py', twisted.problem, twisted.python),
     ],
     baselines: ['node-pipe', 'node-data'],
     baselineText: "raw node:net echo, the faster of pipe and on('data') in each round",
