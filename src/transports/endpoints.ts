@@ -114,17 +114,17 @@ class ListeningHandler implements IOHandler, ListeningPort {
   readReady(): void {
     // stopListening() may be called by a factory during this loop: stop accepting then.
     for (let i = 0; i < ACCEPTS_PER_DISPATCH && this.selectable.fileno() >= 0; i++) {
-      let accepted: [Socket, Address];
+      let accepted: [Socket, Address] | null;
       try {
-        accepted = this.selectable.accept();
+        accepted = this.selectable.tryAccept();
       } catch (error) {
-        if (error instanceof BlockingIOError) return;
         if (error instanceof OSError && RESOURCE_SHORTAGES.has(error.code)) {
           this.#backOff(error);
           return;
         }
         throw error;
       }
+      if (accepted === null) return;
       this.#isShortOfResources = false;
       const [connection, peer] = accepted;
       if (connection.family !== AF_UNIX && this.#options.noDelay !== false) connection.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);

@@ -423,6 +423,17 @@ export class Socket implements Selectable {
    * is waiting, OSError `EINVAL` if the socket is not listening.
    */
   accept(): [Socket, Address] {
+    const accepted = this.tryAccept();
+    if (accepted === null) throw new BlockingIOError('EAGAIN', undefined, 'accept');
+    return accepted;
+  }
+
+  /**
+   * accept() for hot loops: null instead of BlockingIOError when no connection is waiting (an
+   * accept loop ends that way every time, and an exception per readiness costs more than the accept).
+   * Every other outcome is as accept(), EMFILE included.
+   */
+  tryAccept(): [Socket, Address] | null {
     this.#checkOpen('accept');
     const listening = this.#listening;
     if (listening === null) throw new OSError('EINVAL', undefined, 'accept');
@@ -432,7 +443,8 @@ export class Socket implements Selectable {
       // descriptors in hand already, so those are handed out first and the failure is raised once after.
       const failed = listening.acceptError;
       listening.acceptError = undefined;
-      throw failed ?? new BlockingIOError('EAGAIN', undefined, 'accept');
+      if (failed !== undefined) throw failed;
+      return null;
     }
     const accepted = arrival.accepted;
     accepted.#isAccepted = true;
