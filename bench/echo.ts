@@ -92,6 +92,7 @@ function comparison(ctx: BenchContext): Comparison {
       cEchoServer('c-epoll'),
       switchboard('sb-selector', 'echo', 'selector', ctx.cpuProf),
       switchboard('sb-select', 'echo', 'select', ctx.cpuProf),
+      nodeServer('sb-howto-select', 'candidate', 'howto-select-echo'),
       pythonServer('py-asyncio', 'asyncio-echo.py', python),
       pythonServer('py-twisted', 'twisted-echo.py', twisted.problem, twisted.python),
     ],
