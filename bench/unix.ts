@@ -22,7 +22,6 @@ interface UnixCase {
 }
 
 const CASES: readonly UnixCase[] = [
-  { id: 'pp1', title: 'ping-pong, 1 connection, 64-byte messages', mode: 'pingpong', connections: 1, size: 64 },
   { id: 'pp50', title: 'ping-pong, 50 connections, 64-byte messages', mode: 'pingpong', connections: 50, size: 64 },
   { id: 'stream10', title: 'stream, 10 connections of 16 KiB writes', mode: 'stream', connections: 10, size: 16384 },
 ];

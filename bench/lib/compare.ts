@@ -21,8 +21,13 @@ export interface Contender {
   readonly role: Row['role'];
   /** Why it cannot run on this machine, or undefined when it can. */
   readonly unavailable?: string;
+  /** The ids of the cases it runs in (default: every case): keeps the full run within its time. */
+  readonly onlyCases?: readonly string[];
   start(options: StartOptions): Promise<Server>;
 }
+
+/** Whether `who` runs in case `k` (it is available and the case is among its cases). */
+const runsIn = (who: Contender, k: LoadCase): boolean => who.unavailable === undefined && (who.onlyCases === undefined || who.onlyCases.includes(k.id));
 
 export interface Metric {
   readonly id: string;
@@ -51,7 +56,7 @@ export interface Comparison {
 }
 
 export const comparisonSteps = (c: Comparison, rounds: number): number =>
-  c.cases.filter((k) => k.skipped === undefined).length * c.contenders.filter((s) => s.unavailable === undefined).length * rounds;
+  c.cases.filter((k) => k.skipped === undefined).reduce((n, k) => n + c.contenders.filter((who) => runsIn(who, k)).length, 0) * rounds;
 
 type Runs = Map<string, (Readonly<Record<string, Measurement>> | undefined)[]>;
 
@@ -74,7 +79,7 @@ export async function compare(ctx: BenchContext, c: Comparison): Promise<CaseRes
     if (k.skipped === undefined) {
       for (let round = 0; round < ctx.rounds; round++) {
         for (const who of c.contenders) {
-          if (who.unavailable !== undefined) continue;
+          if (!runsIn(who, k)) continue;
           const list = runs.get(who.name) ?? [];
           runs.set(who.name, list);
           try {
@@ -106,6 +111,7 @@ function caseResult(c: Comparison, k: LoadCase, metric: Metric, runs: Runs, erro
   const rows = c.contenders.map((who): Row => {
     const role = who.role;
     if (who.unavailable !== undefined) return { name: who.name, role, values: [], value: undefined, ratio: undefined, note: who.unavailable };
+    if (!runsIn(who, k)) return { name: who.name, role, values: [], value: undefined, ratio: undefined, note: 'not run in this case' };
     const measured = perRound(who.name);
     const values = measured.flatMap((m) => (m === undefined ? [] : [m.value]));
     const ratios = measured.flatMap((m, round) => {
