@@ -882,7 +882,11 @@ export class Socket implements Selectable {
   #updateReading(): void {
     const stream = this.#stream;
     if (stream === null || this.#isPair) return;
-    const shouldPause = !this.#isAccepted || this.#rq.bytes >= this.#options.rcvbuf;
+    // Full at SO_RCVBUF; reading resumes only once half of it is free again, as Linux reopens a
+    // window only when it can grow by a useful amount (receiver-side silly window avoidance): a
+    // resume per recv() would cost node:net a read that finds nothing (EAGAIN) each time.
+    const limit = this.#isReadPaused ? this.#options.rcvbuf / 2 : this.#options.rcvbuf;
+    const shouldPause = !this.#isAccepted || this.#rq.bytes >= limit;
     if (shouldPause === this.#isReadPaused) return;
     this.#isReadPaused = shouldPause;
     if (shouldPause) stream.pause();
