@@ -51,6 +51,15 @@ export class LineCodec implements Codec<Uint8Array> {
   readonly #onDiscard: ((error: FrameTooLongError) => void) | undefined;
   readonly #lines: DelimitedCodec;
   readonly #guard = new CodecGuard();
+  /** The feed step (an arrow field: CodecGuard runs it with no closure per chunk). */
+  readonly #decode = (chunk: Uint8Array, emit: (line: Uint8Array) => void): void => {
+    try {
+      // Only 'any' has work to do per line (a CR to strip, the exact limit): the others emit as is.
+      this.#lines.feed(chunk, this.#isAnyEnding ? (line) => this.#deliver(line, true, emit) : emit);
+    } catch (error) {
+      throw error instanceof FrameTooLongError ? this.#toLineError(error) : error;
+    }
+  };
 
   /** Throws RangeError if `maxLineLength` is not a count. */
   constructor(options: LineCodecOptions) {
@@ -71,13 +80,7 @@ export class LineCodec implements Codec<Uint8Array> {
   }
 
   feed(chunk: Uint8Array, emit: (line: Uint8Array) => void): void {
-    this.#guard.feed(() => {
-      try {
-        this.#lines.feed(chunk, (line) => this.#deliver(line, true, emit));
-      } catch (error) {
-        throw error instanceof FrameTooLongError ? this.#toLineError(error) : error;
-      }
-    });
+    this.#guard.feed(this.#decode, chunk, emit);
   }
 
   end(emit: (line: Uint8Array) => void): void {
