@@ -17,6 +17,7 @@ import { FrameSyntaxError, FrameTooLongError, type Codec } from './codec.js';
 import { dataViewOf, readLengthField, requireFieldLength, writeLengthField, type ByteOrder, type LengthFieldLength } from './length-field.js';
 import { concatBytes, requireCount, viewOf } from './support.js';
 
+// Re-exported: the options below name them.
 export type { ByteOrder, LengthFieldLength } from './length-field.js';
 
 /** Options of a LengthPrefixedCodec; the names and meanings are Netty's. */
@@ -37,8 +38,14 @@ export interface LengthPrefixedCodecOptions {
   readonly maxFrameLength: number;
 }
 
-/** The value of LengthPrefixedCodec's #frameEnd while the held bytes are short of a header. */
-const UNKNOWN = -1;
+/**
+ * Where the frame held stands: short of its header, or waiting for the rest of a frame whose end
+ * (counted from its first byte) is known. Only a frame cut across chunks has a state: the frames
+ * lying whole in a chunk never leave the hot path, so a state object is made per cut, not per frame.
+ */
+type State = { readonly phase: 'header' } | { readonly phase: 'body'; readonly frameEnd: number };
+
+const HEADER: State = { phase: 'header' };
 
 /**
  * Splits a byte stream into length-prefixed frames. Call grammar: `feed* end?`; each call emits the
@@ -67,8 +74,7 @@ export class LengthPrefixedCodec implements Codec<Uint8Array> {
   readonly #guard = new CodecGuard();
   /** The bytes of the one frame that the chunks fed so far end inside of. */
   readonly #queue = new ByteQueue();
-  /** That frame's end, counted from its first byte, once its header is in; UNKNOWN before. */
-  #frameEnd = UNKNOWN;
+  #state: State = HEADER;
   /** The feed step (an arrow field: CodecGuard runs it with no closure per chunk). */
   readonly #decode = (chunk: Uint8Array, emit: (frame: Uint8Array) => void): void => {
     const index = this.#queue.bytes > 0 ? this.#completeHeld(chunk, emit) : 0;
@@ -88,10 +94,12 @@ export class LengthPrefixedCodec implements Codec<Uint8Array> {
     this.#maxFrameLength = requireCount('maxFrameLength', options.maxFrameLength);
   }
 
+  /** Emits each frame `chunk` completes, its header stripped as configured (Codec.feed). */
   feed(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
     this.#guard.feed(this.#decode, chunk, emit);
   }
 
+  /** EOF: emits nothing; throws FrameSyntaxError inside a frame. */
   end(_emit: (frame: Uint8Array) => void): void {
     this.#guard.end(() => {
       // Only a frame the stream ended inside of is ever held.
@@ -121,18 +129,20 @@ export class LengthPrefixedCodec implements Codec<Uint8Array> {
   #completeHeld(chunk: Uint8Array, emit: (frame: Uint8Array) => void): number {
     const queue = this.#queue;
     let index = 0;
-    if (this.#frameEnd === UNKNOWN) {
+    let state = this.#state;
+    if (state.phase === 'header') {
       index = Math.min(chunk.length, this.#headerLength - queue.bytes);
       queue.push(chunk.subarray(0, index));
       if (queue.bytes < this.#headerLength) return index;
-      this.#frameEnd = this.#readHeader(dataViewOf(queue.peek(this.#headerLength)), 0);
+      state = { phase: 'body', frameEnd: this.#readHeader(dataViewOf(queue.peek(this.#headerLength)), 0) };
+      this.#state = state;
     }
-    const stop = Math.min(chunk.length, index + this.#frameEnd - queue.bytes);
+    const stop = Math.min(chunk.length, index + state.frameEnd - queue.bytes);
     queue.push(chunk.subarray(index, stop));
-    if (queue.bytes < this.#frameEnd) return stop;
+    if (queue.bytes < state.frameEnd) return stop;
     queue.drop(this.#strip);
     const frame = queue.take(queue.bytes);
-    this.#frameEnd = UNKNOWN;
+    this.#state = HEADER;
     emit(frame);
     return stop;
   }
@@ -147,7 +157,7 @@ export class LengthPrefixedCodec implements Codec<Uint8Array> {
     while (chunk.length - index >= this.#headerLength) {
       const frameEnd = this.#readHeader(view, index);
       if (chunk.length - index < frameEnd) {
-        this.#frameEnd = frameEnd;
+        this.#state = { phase: 'body', frameEnd };
         break;
       }
       const frame = viewOf(chunk, index + this.#strip, index + frameEnd);
