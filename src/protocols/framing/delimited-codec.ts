@@ -102,6 +102,7 @@ export class DelimitedCodec implements Codec<Uint8Array> {
     return this.#search.delimiter.slice();
   }
 
+  /** Emits each frame `chunk` completes (Codec.feed); a switch made from `emit` takes effect right after that frame. */
   feed(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
     this.#guard.feed(this.#decode, chunk, emit);
   }
@@ -157,6 +158,7 @@ export class DelimitedCodec implements Codec<Uint8Array> {
     return rest.length === 0 ? held : concatBytes(held, rest);
   }
 
+  /** EOF: emits held raw bytes, or the partial frame with `emitPartialAtEOF`; otherwise a partial frame is FrameSyntaxError. */
   end(emit: (frame: Uint8Array) => void): void {
     this.#guard.end(() => {
       const held = this.#queue.bytes;

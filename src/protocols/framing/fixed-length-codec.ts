@@ -37,10 +37,12 @@ export class FixedLengthCodec implements Codec<Uint8Array> {
     this.#frameLength = requireCount('frameLength', options.frameLength, 1);
   }
 
+  /** Emits each `frameLength` bytes as a frame (Codec.feed). */
   feed(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
     this.#guard.feed(this.#decode, chunk, emit);
   }
 
+  /** EOF: emits nothing; throws FrameSyntaxError after part of a frame. */
   end(_emit: (frame: Uint8Array) => void): void {
     this.#guard.end(() => {
       const held = this.#queue.bytes;

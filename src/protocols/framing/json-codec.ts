@@ -59,10 +59,12 @@ export class JsonCodec<T = unknown> implements Codec<T> {
     this.#maxDepth = maxDepth === undefined ? undefined : requireCount('maxDepth', maxDepth);
   }
 
+  /** Emits the value parsed from `frame`, one whole JSON text (Codec.feed). */
   feed(frame: Uint8Array, emit: (value: T) => void): void {
     this.#guard.feed(this.#decode, frame, emit);
   }
 
+  /** EOF: nothing is held, so nothing is emitted. */
   end(_emit: (value: T) => void): void {
     this.#guard.end(() => undefined);
   }

@@ -79,10 +79,12 @@ export class LineCodec implements Codec<Uint8Array> {
     });
   }
 
+  /** Emits each line `chunk` completes, without its ending (Codec.feed); in raw mode, the bytes as they are. */
   feed(chunk: Uint8Array, emit: (line: Uint8Array) => void): void {
     this.#guard.feed(this.#decode, chunk, emit);
   }
 
+  /** EOF: as DelimitedCodec.end, with the line limit. */
   end(emit: (line: Uint8Array) => void): void {
     // Inner errors at EOF need no translation: for 'any' the inner limit leaves room for the CR, so
     // only #deliver can find an unterminated line too long.

@@ -56,10 +56,12 @@ export class NetstringCodec implements Codec<Uint8Array> {
     this.#maxFrameLength = requireCount('maxFrameLength', options.maxFrameLength);
   }
 
+  /** Emits the payload of each netstring `chunk` completes (Codec.feed). */
   feed(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
     this.#guard.feed(this.#decode, chunk, emit);
   }
 
+  /** EOF: emits nothing; throws FrameSyntaxError inside a netstring. */
   end(_emit: (frame: Uint8Array) => void): void {
     this.#guard.end(() => {
       const state = this.#state;

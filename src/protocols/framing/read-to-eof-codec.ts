@@ -41,10 +41,12 @@ export class ReadToEofCodec implements Codec<Uint8Array> {
     this.#maxFrameLength = requireCount('maxFrameLength', options.maxFrameLength);
   }
 
+  /** Holds `chunk`, emitting nothing; throws FrameTooLongError once the stream is over the limit. */
   feed(chunk: Uint8Array, _emit: (frame: Uint8Array) => void): void {
     this.#guard.feed(this.#hold, chunk, undefined);
   }
 
+  /** EOF: emits the whole stream as one frame. */
   end(emit: (frame: Uint8Array) => void): void {
     this.#guard.end(() => emit(this.#queue.take(this.#queue.bytes)));
   }

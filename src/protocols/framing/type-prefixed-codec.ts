@@ -17,12 +17,26 @@ import { concatBytes, elementAt, requireCount, viewOf } from './support.js';
 
 /** How the payload of one message type is framed. */
 export type MessageTypeSpec =
-  | { readonly kind: 'fixed'; readonly length: number }
-  | { readonly kind: 'length-field'; readonly lengthFieldLength: LengthFieldLength; readonly byteOrder?: ByteOrder };
+  | {
+      /** Every payload of the type has the same size. */
+      readonly kind: 'fixed';
+      /** That size, in bytes (at most the codec's maxFrameLength). */
+      readonly length: number;
+    }
+  | {
+      /** A length field after the type byte gives the payload's size. */
+      readonly kind: 'length-field';
+      /** The size of that field. */
+      readonly lengthFieldLength: LengthFieldLength;
+      /** The order of its bytes; default 'big' (network order). */
+      readonly byteOrder?: ByteOrder;
+    };
 
 /** A decoded frame: its type byte and its payload. */
 export interface TypedFrame {
+  /** The type byte, 0 to 255. */
   readonly type: number;
+  /** The bytes after the type byte and any length field. */
   readonly payload: Uint8Array;
 }
 
@@ -87,10 +101,12 @@ export class TypePrefixedCodec implements Codec<TypedFrame> {
     this.#types = types;
   }
 
+  /** Emits each typed frame `chunk` completes (Codec.feed). */
   feed(chunk: Uint8Array, emit: (frame: TypedFrame) => void): void {
     this.#guard.feed(this.#decode, chunk, emit);
   }
 
+  /** EOF: emits nothing; throws FrameSyntaxError inside a frame. */
   end(_emit: (frame: TypedFrame) => void): void {
     this.#guard.end(() => {
       // In the 'type' phase the queue is empty: feed consumes every type byte it is given.

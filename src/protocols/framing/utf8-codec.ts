@@ -25,10 +25,12 @@ export class Utf8Codec implements Codec<string> {
   /** The feed step (an arrow field: CodecGuard runs it with no closure per frame). */
   readonly #decode = (frame: Uint8Array, emit: (text: string) => void): void => emit(decodeUtf8(this.#decoder, frame));
 
+  /** Emits `frame` decoded as one string (Codec.feed). */
   feed(frame: Uint8Array, emit: (text: string) => void): void {
     this.#guard.feed(this.#decode, frame, emit);
   }
 
+  /** EOF: nothing is held, so nothing is emitted. */
   end(_emit: (text: string) => void): void {
     this.#guard.end(() => undefined);
   }
