@@ -8,7 +8,7 @@
 import { CodecGuard } from './codec-guard.js';
 import { FrameTooLongError, type Codec } from './codec.js';
 import { DelimitedCodec } from './delimited-codec.js';
-import { requireCount } from './support.js';
+import { requireCount, viewOf } from './support.js';
 
 /** Which line endings a LineCodec accepts: LF only, CRLF only, or either (with the CR stripped). */
 export type LineEnding = 'lf' | 'crlf' | 'any';
@@ -132,7 +132,7 @@ export class LineCodec implements Codec<Uint8Array> {
       emit(line);
       return;
     }
-    const text = isTerminated && line[line.length - 1] === CR ? line.subarray(0, line.length - 1) : line;
+    const text = isTerminated && line[line.length - 1] === CR ? viewOf(line, 0, line.length - 1) : line;
     if (text.length <= this.#maxLineLength) {
       emit(text);
       return;
