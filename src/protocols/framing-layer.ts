@@ -56,6 +56,7 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
     if ((this.#held.length > 0 || !this.#canDeliver()) && !this.#isHandedOff) this.#stopDecoding();
   };
 
+  /** Runs `codec` between the transport below and `upper`, which it connects on connectionMade. */
   constructor(codec: Codec<Up, Down>, upper: Protocol<Up, Up> & DecodeErrorAware) {
     this.#codec = codec;
     this.#upper = upper;
@@ -63,11 +64,13 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
 
   // ---- Protocol, to the layer below --------------------------------------------------------------
 
+  /** Keeps `transport` as the layer below and connects the layer above to this layer. */
   connectionMade(transport: Transport<Down>): void {
     this.#lower = transport;
     this.#upper.connectionMade(this);
   }
 
+  /** Decodes `data`, delivering each frame as it is emitted; input waits undecoded while the layer above is paused. */
   dataReceived(data: Down): void {
     if (this.#failure !== undefined || this.#isHandedOff) return;
     if (this.#isDelivering || this.#undecoded.length > 0 || this.#held.length > 0 || !this.#canDeliver()) {
@@ -85,6 +88,7 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
     if (isFed && (this.#held.length > 0 || this.#undecoded.length > 0)) this.#resume();
   }
 
+  /** Ends the codec and passes EOF up once the input before it is delivered; keeps the connection open if the layer above does. */
   eofReceived(): boolean {
     if (this.#failure !== undefined || this.#isHandedOff) return false;
     this.#isEOFPending = true;
@@ -93,16 +97,19 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
     return answer ?? this.#failure === undefined;
   }
 
+  /** Passes the loss up, with the decoding error as the reason if one closed the connection. */
   connectionLost(reason?: Error): void {
     if (this.#isHandedOff) return;
     this.#upper.connectionLost(reason ?? this.#failure);
   }
 
+  /** Passes the pause up (and remembers it, for a protocol set later). */
   pauseWriting(): void {
     this.#isWritingPaused = true;
     this.#upper.pauseWriting?.();
   }
 
+  /** Passes the resume up. */
   resumeWriting(): void {
     this.#isWritingPaused = false;
     this.#upper.resumeWriting?.();
@@ -110,55 +117,70 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
 
   // ---- Transport, to the layer above -------------------------------------------------------------
 
+  /** Encodes `frame` and writes the result below; throws the codec's RangeError for a frame it cannot encode. */
   write(frame: Up): void {
     this.#requireLower().write(this.#codec.encode(frame));
   }
 
+  /** Shuts down writing below. */
   writeEOF(): void {
     this.#requireLower().writeEOF();
   }
 
+  /** Drops input not yet delivered and closes the transport below. */
   close(): void {
     this.#discardInput();
     this.#requireLower().close();
   }
 
+  /** Drops input not yet delivered and aborts the transport below. */
   abort(): void {
     this.#discardInput();
     this.#requireLower().abort();
   }
 
+  /** Stops delivering frames; the transport below pauses, and what is already in waits here. */
   pauseReading(): void {
     this.#isUpperReading = false;
     this.#requireLower().pauseReading();
   }
 
+  /**
+   * Reading again: frames and input held while paused are delivered first, in order, and the
+   * transport below resumes once they are all out (unless the layer above paused again meanwhile).
+   */
   resumeReading(): void {
     this.#isUpperReading = true;
     this.#resume();
     if (this.#isUpperReading && this.#held.length === 0 && this.#undecoded.length === 0) this.#requireLower().resumeReading();
   }
 
+  /** Whether the layer above reads: it has not paused, and the transport below reads. */
   get isReading(): boolean {
     return this.#isUpperReading && (this.#lower?.isReading ?? false);
   }
 
+  /** Whether the transport below is closing, or this layer handed its connection off. */
   get isClosing(): boolean {
     return this.#isHandedOff || (this.#lower?.isClosing ?? false);
   }
 
+  /** The write buffer size of the transport below (0 before connectionMade). */
   getWriteBufferSize(): number {
     return this.#lower?.getWriteBufferSize() ?? 0;
   }
 
+  /** Sets the write buffer limits of the transport below. */
   setWriteBufferLimits(high?: number, low?: number): void {
     this.#requireLower().setWriteBufferLimits(high, low);
   }
 
+  /** The transport below's local address; throws an Error before connectionMade. */
   get localAddress(): Address {
     return this.#connected().localAddress;
   }
 
+  /** The transport below's peer address; throws an Error before connectionMade. */
   get peerAddress(): Address {
     return this.#connected().peerAddress;
   }

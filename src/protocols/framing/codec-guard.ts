@@ -13,16 +13,18 @@ type Life = { readonly status: 'open' } | { readonly status: 'failed'; readonly 
 export class CodecGuard {
   #life: Life = { status: 'open' };
 
-  /** Runs one feed step. */
-  feed(step: () => void): void {
-    this.#ensureOpen('feed');
-    this.#run(step);
+  /**
+   * Runs one feed step, `step(input, emit)`. The arguments are passed through rather than captured,
+   * so that a codec's feed allocates no closure per call (it is on every chunk's path); `step` is
+   * the codec's own arrow field.
+   */
+  feed<Input, Emit>(step: (input: Input, emit: Emit) => void, input: Input, emit: Emit): void {
+    this.#run('feed', step, input, emit);
   }
 
   /** Runs the end step; afterwards the codec accepts no more calls. */
   end(step: () => void): void {
-    this.#ensureOpen('end');
-    this.#run(step);
+    this.#run('end', step, undefined, undefined);
     this.#life = { status: 'ended' };
   }
 
@@ -31,9 +33,10 @@ export class CodecGuard {
     this.#ensureOpen(call);
   }
 
-  #run(step: () => void): void {
+  #run<Input, Emit>(call: string, step: (input: Input, emit: Emit) => void, input: Input, emit: Emit): void {
+    this.#ensureOpen(call);
     try {
-      step();
+      step(input, emit);
     } catch (error) {
       this.#life = { status: 'failed', error };
       throw error;

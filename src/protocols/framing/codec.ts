@@ -7,9 +7,15 @@
  * completes. After it throws (FrameTooLongError, FrameSyntaxError) the codec stays failed.
  */
 export interface Codec<Up, Down = Uint8Array> {
+  /**
+   * Decodes `input`, the next piece of the stream, calling `emit` once per frame it completes, in
+   * order; the rest stays held for the next call. Throws as the class says, after emitting the
+   * frames completed before the bad input. Frames may be views of `input`: do not modify it later.
+   */
   feed(input: Down, emit: (frame: Up) => void): void;
   /** The stream ended (EOF): emits what EOF completes, or throws if it cuts a frame short. */
   end(emit: (frame: Up) => void): void;
+  /** The bytes (or frame below) that decoding turns back into `frame`; throws RangeError for a frame it could not. */
   encode(frame: Up): Down;
   /**
    * Optional, for protocols that switch mid-stream (raw mode, STARTTLS, a protocol handoff): removes
@@ -24,13 +30,18 @@ export interface Codec<Up, Down = Uint8Array> {
 
 /** A frame over the codec's limit, rejected as soon as that is provable, before it is buffered. */
 export class FrameTooLongError extends RangeError {
+  /** 'FrameTooLongError'. */
   override name = 'FrameTooLongError';
+  /** A stable code to test for, as Node's errors have. */
   readonly code = 'ERR_FRAME_TOO_LONG' as const;
+  /** The codec's limit that the frame exceeds, in bytes. */
   readonly limit: number;
   /** The frame's declared length, when a header said it; otherwise `atLeast`. */
   readonly length: number | undefined;
+  /** When no header said the length: how many bytes the frame surely has (more than `limit`). */
   readonly atLeast: number | undefined;
 
+  /** `size`: the frame's declared `length`, or the bytes it is known to have `atLeast`. */
   constructor(limit: number, size: { length: number } | { atLeast: number }) {
     const length = 'length' in size ? size.length : undefined;
     const atLeast = 'atLeast' in size ? size.atLeast : undefined;
@@ -47,6 +58,8 @@ export class FrameTooLongError extends RangeError {
 
 /** Input the codec cannot parse (a bad netstring length, invalid UTF-8 or JSON, EOF inside a frame). */
 export class FrameSyntaxError extends SyntaxError {
+  /** 'FrameSyntaxError'. */
   override name = 'FrameSyntaxError';
+  /** A stable code to test for, as Node's errors have. */
   readonly code = 'ERR_FRAME_SYNTAX' as const;
 }

@@ -10,7 +10,7 @@ import { ByteQueue } from './byte-queue.js';
 import { CodecGuard } from './codec-guard.js';
 import { FrameSyntaxError, FrameTooLongError, type Codec } from './codec.js';
 import { DelimiterSearch, endsAtFirstDelimiter } from './delimiter-search.js';
-import { concatBytes, requireCount } from './support.js';
+import { concatBytes, requireCount, viewOf } from './support.js';
 
 /** Options of a DelimitedCodec. */
 export interface DelimitedCodecOptions {
@@ -68,6 +68,22 @@ export class DelimitedCodec implements Codec<Uint8Array> {
   #resumeAt = 0;
   /** A switch made from `emit` replaced #input (or took it): the feed loop must look again. */
   #isRedirected = false;
+  /** The feed step (an arrow field, so that CodecGuard can run it with no closure per chunk). */
+  readonly #decode = (chunk: Uint8Array, emit: (frame: Uint8Array) => void): void => {
+    let input = chunk;
+    let index = 0;
+    this.#input = chunk;
+    while (index < input.length) {
+      index = this.#step(input, index, emit);
+      if (this.#isRedirected) {
+        this.#isRedirected = false;
+        if (this.#input === undefined) return;
+        input = this.#input;
+        index = this.#resumeAt;
+      }
+    }
+    this.#input = undefined;
+  };
 
   /** Throws RangeError for an empty delimiter or a `maxFrameLength` that is not a count. */
   constructor(options: DelimitedCodecOptions) {
@@ -86,22 +102,9 @@ export class DelimitedCodec implements Codec<Uint8Array> {
     return this.#search.delimiter.slice();
   }
 
+  /** Emits each frame `chunk` completes (Codec.feed); a switch made from `emit` takes effect right after that frame. */
   feed(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
-    this.#guard.feed(() => {
-      let input = chunk;
-      let index = 0;
-      this.#input = chunk;
-      while (index < input.length) {
-        index = this.#step(input, index, emit);
-        if (this.#isRedirected) {
-          this.#isRedirected = false;
-          if (this.#input === undefined) return;
-          input = this.#input;
-          index = this.#resumeAt;
-        }
-      }
-      this.#input = undefined;
-    });
+    this.#guard.feed(this.#decode, chunk, emit);
   }
 
   /** Whether input is passed through undecoded (after `setRawMode()`). */
@@ -155,6 +158,7 @@ export class DelimitedCodec implements Codec<Uint8Array> {
     return rest.length === 0 ? held : concatBytes(held, rest);
   }
 
+  /** EOF: emits held raw bytes, or the partial frame with `emitPartialAtEOF`; otherwise a partial frame is FrameSyntaxError. */
   end(emit: (frame: Uint8Array) => void): void {
     this.#guard.end(() => {
       const held = this.#queue.bytes;
@@ -219,10 +223,7 @@ export class DelimitedCodec implements Codec<Uint8Array> {
     const to = Math.min(chunk.length, from + allowed - this.#queue.bytes);
     const end = this.#search.next(chunk, from, to);
     if (end >= 0) {
-      this.#queue.push(chunk.subarray(from, end));
-      const held = this.#queue.bytes;
-      const frame = this.#queue.take(this.#isStripping ? held - delimiterLength : held);
-      this.#queue.clear();
+      const frame = this.#frameEndingAt(chunk, from, end);
       this.#resumeAt = end;
       emit(frame);
       return end;
@@ -234,6 +235,20 @@ export class DelimitedCodec implements Codec<Uint8Array> {
       this.#overlong(new FrameTooLongError(this.#maxFrameLength, { atLeast: allowed - this.#search.matched }));
     }
     return to;
+  }
+
+  /**
+   * The frame whose delimiter ends at `chunk[end - 1]`, `chunk[from, end)` being its last bytes. The
+   * hot path: nothing held, so the frame is one view of the chunk, with no trip through the queue.
+   */
+  #frameEndingAt(chunk: Uint8Array, from: number, end: number): Uint8Array {
+    const trimmed = this.#isStripping ? this.#search.delimiter.length : 0;
+    if (this.#queue.bytes === 0) return viewOf(chunk, from, end - trimmed);
+    // A delimiter may straddle the held bytes and the chunk, so the queue does the cutting.
+    this.#queue.push(chunk.subarray(from, end));
+    const frame = this.#queue.take(this.#queue.bytes - trimmed);
+    this.#queue.clear();
+    return frame;
   }
 
   /** Emits the rest of `chunk` as it is (a view when it is all of it), after any partial frame held. */

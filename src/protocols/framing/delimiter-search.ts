@@ -8,6 +8,7 @@ import { elementAt } from './support.js';
  * state the previous call left, and stops just after the first delimiter it completes.
  */
 export class DelimiterSearch {
+  /** The bytes searched for (not copied: the owner must not change them). */
   readonly delimiter: Uint8Array;
   readonly #first: number;
   /** `#borders[m]`: the longest proper prefix of the delimiter that ends its first m bytes. */

@@ -37,6 +37,21 @@ export class JsonCodec<T = unknown> implements Codec<T> {
   readonly #decoder = new TextDecoder('utf-8', { fatal: true });
   readonly #encoder = new TextEncoder();
   readonly #guard = new CodecGuard();
+  /** The feed step (an arrow field: CodecGuard runs it with no closure per frame). */
+  readonly #decode = (frame: Uint8Array, emit: (value: T) => void): void => {
+    const text = decodeUtf8(this.#decoder, frame);
+    if (this.#maxDepth !== undefined && exceedsDepth(text, this.#maxDepth)) {
+      throw new FrameSyntaxError(`Cannot decode frame: JSON nested deeper than ${this.#maxDepth}`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new FrameSyntaxError('Cannot decode frame: invalid JSON', { cause: error });
+    }
+    // The I/O boundary: the peer's JSON is taken to be a T, as the type parameter promises.
+    emit(value as T);
+  };
 
   /** Throws RangeError if `maxDepth` is given and is not a count. */
   constructor(options: JsonCodecOptions = {}) {
@@ -44,23 +59,12 @@ export class JsonCodec<T = unknown> implements Codec<T> {
     this.#maxDepth = maxDepth === undefined ? undefined : requireCount('maxDepth', maxDepth);
   }
 
+  /** Emits the value parsed from `frame`, one whole JSON text (Codec.feed). */
   feed(frame: Uint8Array, emit: (value: T) => void): void {
-    this.#guard.feed(() => {
-      const text = decodeUtf8(this.#decoder, frame);
-      if (this.#maxDepth !== undefined && exceedsDepth(text, this.#maxDepth)) {
-        throw new FrameSyntaxError(`Cannot decode frame: JSON nested deeper than ${this.#maxDepth}`);
-      }
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (error) {
-        throw new FrameSyntaxError('Cannot decode frame: invalid JSON', { cause: error });
-      }
-      // The I/O boundary: the peer's JSON is taken to be a T, as the type parameter promises.
-      emit(value as T);
-    });
+    this.#guard.feed(this.#decode, frame, emit);
   }
 
+  /** EOF: nothing is held, so nothing is emitted. */
   end(_emit: (value: T) => void): void {
     this.#guard.end(() => undefined);
   }

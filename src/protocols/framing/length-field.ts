@@ -9,6 +9,8 @@ export type LengthFieldLength = 1 | 2 | 4 | 8;
 /** The order of a length field's bytes: network order (big-endian, the default) or little-endian. */
 export type ByteOrder = 'big' | 'little';
 
+const LARGEST_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Returns `value` if it is a LengthFieldLength; throws RangeError otherwise (for untyped callers). */
 export function requireFieldLength(value: number): LengthFieldLength {
   switch (value) {
@@ -22,24 +24,29 @@ export function requireFieldLength(value: number): LengthFieldLength {
   }
 }
 
+/** A DataView of exactly `bytes`, for reading fields at offsets within it. */
+export function dataViewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /**
- * Reads the field at the start of `bytes` (which holds at least `fieldLength` bytes). An 8-byte value
- * over Number.MAX_SAFE_INTEGER is too long for any limit: FrameTooLongError with `limit` and
- * `atLeast` 2^53, since the exact value would not survive conversion to a number.
+ * Reads the field at `view[at]` (which holds at least `fieldLength` bytes from there). Takes a view
+ * rather than bytes so that a codec reading many headers in one chunk makes one DataView for all of
+ * them. An 8-byte value over Number.MAX_SAFE_INTEGER is too long for any limit: FrameTooLongError
+ * with `limit` and `atLeast` 2^53, since the exact value would not survive conversion to a number.
  */
-export function readLengthField(bytes: Uint8Array, fieldLength: LengthFieldLength, byteOrder: ByteOrder, limit: number): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function readLengthField(view: DataView, at: number, fieldLength: LengthFieldLength, byteOrder: ByteOrder, limit: number): number {
   const isLittle = byteOrder === 'little';
   switch (fieldLength) {
     case 1:
-      return view.getUint8(0);
+      return view.getUint8(at);
     case 2:
-      return view.getUint16(0, isLittle);
+      return view.getUint16(at, isLittle);
     case 4:
-      return view.getUint32(0, isLittle);
+      return view.getUint32(at, isLittle);
     case 8: {
-      const value = view.getBigUint64(0, isLittle);
-      if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new FrameTooLongError(limit, { atLeast: Number.MAX_SAFE_INTEGER + 1 });
+      const value = view.getBigUint64(at, isLittle);
+      if (value > LARGEST_SAFE) throw new FrameTooLongError(limit, { atLeast: Number.MAX_SAFE_INTEGER + 1 });
       return Number(value);
     }
     /* c8 ignore next 4 */

@@ -14,9 +14,10 @@
 import { ByteQueue } from './byte-queue.js';
 import { CodecGuard } from './codec-guard.js';
 import { FrameSyntaxError, FrameTooLongError, type Codec } from './codec.js';
-import { readLengthField, requireFieldLength, writeLengthField, type ByteOrder, type LengthFieldLength } from './length-field.js';
-import { concatBytes, requireCount } from './support.js';
+import { dataViewOf, readLengthField, requireFieldLength, writeLengthField, type ByteOrder, type LengthFieldLength } from './length-field.js';
+import { concatBytes, requireCount, viewOf } from './support.js';
 
+// Re-exported: the options below name them.
 export type { ByteOrder, LengthFieldLength } from './length-field.js';
 
 /** Options of a LengthPrefixedCodec; the names and meanings are Netty's. */
@@ -37,8 +38,14 @@ export interface LengthPrefixedCodecOptions {
   readonly maxFrameLength: number;
 }
 
-/** Waiting for a header, or for the body of a frame whose end (counted from its first byte) is known. */
+/**
+ * Where the frame held stands: short of its header, or waiting for the rest of a frame whose end
+ * (counted from its first byte) is known. Only a frame cut across chunks has a state: the frames
+ * lying whole in a chunk never leave the hot path, so a state object is made per cut, not per frame.
+ */
 type State = { readonly phase: 'header' } | { readonly phase: 'body'; readonly frameEnd: number };
+
+const HEADER: State = { phase: 'header' };
 
 /**
  * Splits a byte stream into length-prefixed frames. Call grammar: `feed* end?`; each call emits the
@@ -49,6 +56,9 @@ type State = { readonly phase: 'header' } | { readonly phase: 'body'; readonly f
  * that ends the frame inside its header or before `initialBytesToStrip` throws FrameSyntaxError; the
  * frames completed before are emitted first, and the codec stays failed. `end` inside a frame
  * throws FrameSyntaxError.
+ *
+ * A frame lying whole in the chunk being fed is emitted as a view of it, never queued: only the
+ * frame the chunk ends inside of is held, and completed from the start of the next chunk.
  */
 export class LengthPrefixedCodec implements Codec<Uint8Array> {
   readonly #fieldLength: LengthFieldLength;
@@ -62,8 +72,14 @@ export class LengthPrefixedCodec implements Codec<Uint8Array> {
   readonly #emittedAdjustment: number;
   readonly #maxFrameLength: number;
   readonly #guard = new CodecGuard();
+  /** The bytes of the one frame that the chunks fed so far end inside of. */
   readonly #queue = new ByteQueue();
-  #state: State = { phase: 'header' };
+  #state: State = HEADER;
+  /** The feed step (an arrow field: CodecGuard runs it with no closure per chunk). */
+  readonly #decode = (chunk: Uint8Array, emit: (frame: Uint8Array) => void): void => {
+    const index = this.#queue.bytes > 0 ? this.#completeHeld(chunk, emit) : 0;
+    if (index < chunk.length) this.#emitWhole(chunk, index, emit);
+  };
 
   /** Throws RangeError for an option out of range. */
   constructor(options: LengthPrefixedCodecOptions) {
@@ -78,15 +94,15 @@ export class LengthPrefixedCodec implements Codec<Uint8Array> {
     this.#maxFrameLength = requireCount('maxFrameLength', options.maxFrameLength);
   }
 
+  /** Emits each frame `chunk` completes, its header stripped as configured (Codec.feed). */
   feed(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
-    this.#guard.feed(() => {
-      this.#queue.push(chunk);
-      while (this.#step(emit));
-    });
+    this.#guard.feed(this.#decode, chunk, emit);
   }
 
+  /** EOF: emits nothing; throws FrameSyntaxError inside a frame. */
   end(_emit: (frame: Uint8Array) => void): void {
     this.#guard.end(() => {
+      // Only a frame the stream ended inside of is ever held.
       const held = this.#queue.bytes;
       if (held > 0) throw new FrameSyntaxError(`Cannot decode frame: the stream ended inside a frame, after ${held} of its bytes`);
     });
@@ -106,34 +122,54 @@ export class LengthPrefixedCodec implements Codec<Uint8Array> {
     return concatBytes(new Uint8Array(this.#fieldOffset), field, body);
   }
 
-  /** Advances by one header or one frame if the queue holds it; returns whether it did. */
-  #step(emit: (frame: Uint8Array) => void): boolean {
-    const state = this.#state;
-    switch (state.phase) {
-      case 'header':
-        if (this.#queue.bytes < this.#headerLength) return false;
-        this.#state = { phase: 'body', frameEnd: this.#readHeader() };
-        return true;
-      case 'body': {
-        if (this.#queue.bytes < state.frameEnd) return false;
-        this.#queue.drop(this.#strip);
-        const frame = this.#queue.take(state.frameEnd - this.#strip);
-        this.#state = { phase: 'header' };
-        emit(frame);
-        return true;
-      }
-      /* c8 ignore next 4 */
-      default: {
-        const unreachable: never = state;
-        return unreachable;
-      }
+  /**
+   * Adds the start of `chunk` to the frame held, emitting it if the chunk completes it. Returns
+   * where the rest of the chunk begins (its length if the frame took it all).
+   */
+  #completeHeld(chunk: Uint8Array, emit: (frame: Uint8Array) => void): number {
+    const queue = this.#queue;
+    let index = 0;
+    let state = this.#state;
+    if (state.phase === 'header') {
+      index = Math.min(chunk.length, this.#headerLength - queue.bytes);
+      queue.push(chunk.subarray(0, index));
+      if (queue.bytes < this.#headerLength) return index;
+      state = { phase: 'body', frameEnd: this.#readHeader(dataViewOf(queue.peek(this.#headerLength)), 0) };
+      this.#state = state;
     }
+    const stop = Math.min(chunk.length, index + state.frameEnd - queue.bytes);
+    queue.push(chunk.subarray(index, stop));
+    if (queue.bytes < state.frameEnd) return stop;
+    queue.drop(this.#strip);
+    const frame = queue.take(queue.bytes);
+    this.#state = HEADER;
+    emit(frame);
+    return stop;
   }
 
-  /** Validates the header at the front of the queue; returns the frame's end. Consumes nothing. */
-  #readHeader(): number {
-    const header = this.#queue.peek(this.#headerLength).subarray(this.#fieldOffset);
-    const value = readLengthField(header, this.#fieldLength, this.#byteOrder, this.#maxFrameLength);
+  /**
+   * The hot path, with nothing held: emits each frame lying whole in `chunk` from `from` on as a view
+   * of it, reading its header in place; the frame cut short by the chunk's end is queued.
+   */
+  #emitWhole(chunk: Uint8Array, from: number, emit: (frame: Uint8Array) => void): void {
+    const view = dataViewOf(chunk);
+    let index = from;
+    while (chunk.length - index >= this.#headerLength) {
+      const frameEnd = this.#readHeader(view, index);
+      if (chunk.length - index < frameEnd) {
+        this.#state = { phase: 'body', frameEnd };
+        break;
+      }
+      const frame = viewOf(chunk, index + this.#strip, index + frameEnd);
+      index += frameEnd;
+      emit(frame);
+    }
+    if (index < chunk.length) this.#queue.push(chunk.subarray(index));
+  }
+
+  /** Validates the header at `view[at]`; returns the frame's end, counted from `at`. */
+  #readHeader(view: DataView, at: number): number {
+    const value = readLengthField(view, at + this.#fieldOffset, this.#fieldLength, this.#byteOrder, this.#maxFrameLength);
     // Adjusted in one addition, so that a value near 2^53 is compared with the limit unrounded.
     const length = value + this.#emittedAdjustment;
     const frameEnd = length + this.#strip;

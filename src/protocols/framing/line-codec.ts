@@ -8,7 +8,7 @@
 import { CodecGuard } from './codec-guard.js';
 import { FrameTooLongError, type Codec } from './codec.js';
 import { DelimitedCodec } from './delimited-codec.js';
-import { requireCount } from './support.js';
+import { requireCount, viewOf } from './support.js';
 
 /** Which line endings a LineCodec accepts: LF only, CRLF only, or either (with the CR stripped). */
 export type LineEnding = 'lf' | 'crlf' | 'any';
@@ -51,6 +51,15 @@ export class LineCodec implements Codec<Uint8Array> {
   readonly #onDiscard: ((error: FrameTooLongError) => void) | undefined;
   readonly #lines: DelimitedCodec;
   readonly #guard = new CodecGuard();
+  /** The feed step (an arrow field: CodecGuard runs it with no closure per chunk). */
+  readonly #decode = (chunk: Uint8Array, emit: (line: Uint8Array) => void): void => {
+    try {
+      // Only 'any' has work to do per line (a CR to strip, the exact limit): the others emit as is.
+      this.#lines.feed(chunk, this.#isAnyEnding ? (line) => this.#deliver(line, true, emit) : emit);
+    } catch (error) {
+      throw error instanceof FrameTooLongError ? this.#toLineError(error) : error;
+    }
+  };
 
   /** Throws RangeError if `maxLineLength` is not a count. */
   constructor(options: LineCodecOptions) {
@@ -70,16 +79,12 @@ export class LineCodec implements Codec<Uint8Array> {
     });
   }
 
+  /** Emits each line `chunk` completes, without its ending (Codec.feed); in raw mode, the bytes as they are. */
   feed(chunk: Uint8Array, emit: (line: Uint8Array) => void): void {
-    this.#guard.feed(() => {
-      try {
-        this.#lines.feed(chunk, (line) => this.#deliver(line, true, emit));
-      } catch (error) {
-        throw error instanceof FrameTooLongError ? this.#toLineError(error) : error;
-      }
-    });
+    this.#guard.feed(this.#decode, chunk, emit);
   }
 
+  /** EOF: as DelimitedCodec.end, with the line limit. */
   end(emit: (line: Uint8Array) => void): void {
     // Inner errors at EOF need no translation: for 'any' the inner limit leaves room for the CR, so
     // only #deliver can find an unterminated line too long.
@@ -127,7 +132,7 @@ export class LineCodec implements Codec<Uint8Array> {
       emit(line);
       return;
     }
-    const text = isTerminated && line[line.length - 1] === CR ? line.subarray(0, line.length - 1) : line;
+    const text = isTerminated && line[line.length - 1] === CR ? viewOf(line, 0, line.length - 1) : line;
     if (text.length <= this.#maxLineLength) {
       emit(text);
       return;

@@ -9,7 +9,7 @@
 import { ByteQueue } from './byte-queue.js';
 import { CodecGuard } from './codec-guard.js';
 import { FrameSyntaxError, FrameTooLongError, type Codec } from './codec.js';
-import { concatBytes, requireCount } from './support.js';
+import { concatBytes, elementAt, requireCount, viewOf } from './support.js';
 
 /** Options of a NetstringCodec. */
 export interface NetstringCodecOptions {
@@ -45,19 +45,23 @@ export class NetstringCodec implements Codec<Uint8Array> {
   /** The payload (and then its comma) of the netstring being read; digits are never held. */
   readonly #queue = new ByteQueue();
   #state: State = START;
+  /** The feed step (an arrow field: CodecGuard runs it with no closure per chunk). */
+  readonly #decode = (chunk: Uint8Array, emit: (frame: Uint8Array) => void): void => {
+    let index = 0;
+    while (index < chunk.length) index = this.#step(chunk, index, emit);
+  };
 
   /** Throws RangeError if `maxFrameLength` is not a count. */
   constructor(options: NetstringCodecOptions) {
     this.#maxFrameLength = requireCount('maxFrameLength', options.maxFrameLength);
   }
 
+  /** Emits the payload of each netstring `chunk` completes (Codec.feed). */
   feed(chunk: Uint8Array, emit: (frame: Uint8Array) => void): void {
-    this.#guard.feed(() => {
-      let index = 0;
-      while (index < chunk.length) index = this.#step(chunk, index, emit);
-    });
+    this.#guard.feed(this.#decode, chunk, emit);
   }
 
+  /** EOF: emits nothing; throws FrameSyntaxError inside a netstring. */
   end(_emit: (frame: Uint8Array) => void): void {
     this.#guard.end(() => {
       const state = this.#state;
@@ -81,20 +85,10 @@ export class NetstringCodec implements Codec<Uint8Array> {
     switch (state.phase) {
       case 'length':
         return this.#readLength(state, chunk, index);
-      case 'payload': {
-        const stop = Math.min(chunk.length, index + state.length + 1 - this.#queue.bytes);
-        this.#queue.push(chunk.subarray(index, stop));
-        if (this.#queue.bytes === state.length + 1) {
-          const payload = this.#queue.take(state.length);
-          const [comma] = this.#queue.take(1);
-          if (comma !== COMMA) {
-            throw new FrameSyntaxError(`Cannot decode frame: expected "," after a ${state.length}-byte payload, got byte ${comma}`);
-          }
-          this.#state = START;
-          emit(payload);
-        }
-        return stop;
-      }
+      case 'payload':
+        return this.#queue.bytes === 0 && chunk.length - index > state.length
+          ? this.#emitInPlace(state.length, chunk, index, emit)
+          : this.#readHeldPayload(state.length, chunk, index, emit);
       /* c8 ignore next 4 */
       default: {
         const unreachable: never = state;
@@ -103,10 +97,37 @@ export class NetstringCodec implements Codec<Uint8Array> {
     }
   }
 
+  /** The hot path: the payload and its comma lie whole in `chunk` from `from` on, so the payload is a view of it. */
+  #emitInPlace(length: number, chunk: Uint8Array, from: number, emit: (frame: Uint8Array) => void): number {
+    const end = from + length;
+    this.#endPayload(length, elementAt(chunk, end));
+    emit(viewOf(chunk, from, end));
+    return end + 1;
+  }
+
+  /** Queues the payload (and its comma) as it arrives, across chunks; emits it once whole. */
+  #readHeldPayload(length: number, chunk: Uint8Array, from: number, emit: (frame: Uint8Array) => void): number {
+    const stop = Math.min(chunk.length, from + length + 1 - this.#queue.bytes);
+    this.#queue.push(chunk.subarray(from, stop));
+    if (this.#queue.bytes === length + 1) {
+      const payload = this.#queue.take(length);
+      this.#endPayload(length, elementAt(this.#queue.take(1), 0));
+      emit(payload);
+    }
+    return stop;
+  }
+
+  /** Checks the byte after a payload, which must be its comma, and starts the next netstring. */
+  #endPayload(length: number, comma: number): void {
+    if (comma !== COMMA) throw new FrameSyntaxError(`Cannot decode frame: expected "," after a ${length}-byte payload, got byte ${comma}`);
+    this.#state = START;
+  }
+
   #readLength(start: Extract<State, { phase: 'length' }>, chunk: Uint8Array, from: number): number {
     let { digits, value } = start;
     let index = from;
-    for (const byte of chunk.subarray(from)) {
+    while (index < chunk.length) {
+      const byte = elementAt(chunk, index);
       index += 1;
       if (byte === COLON) {
         if (digits === 0) throw new FrameSyntaxError('Cannot decode frame: a netstring length needs at least one digit');

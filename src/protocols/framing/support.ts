@@ -1,5 +1,5 @@
-// Small helpers shared by the codecs in this folder: option checks, byte joining, checked table
-// reads. Internal to the framing folder (not exported from its index).
+// Small helpers shared by the codecs in this folder: option checks, byte joining, frame views,
+// checked table reads. Internal to the framing folder (not exported from its index).
 
 /**
  * Returns `value` if it is a safe integer of at least `min`; otherwise throws RangeError naming the
@@ -23,6 +23,15 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
     offset += part.length;
   }
   return out;
+}
+
+/**
+ * `bytes[from, to)` as a plain Uint8Array over the same memory: the hot paths' one allocation per
+ * frame. Cheaper than `subarray` on a Buffer, which runs Buffer's own subarray in JS and then the
+ * FastBuffer subclass constructor; the frame is a Uint8Array either way, as Codec promises.
+ */
+export function viewOf(bytes: Uint8Array, from: number, to: number): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + from, to - from);
 }
 
 /**

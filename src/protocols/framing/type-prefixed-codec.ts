@@ -12,17 +12,31 @@
 import { ByteQueue } from './byte-queue.js';
 import { CodecGuard } from './codec-guard.js';
 import { FrameSyntaxError, FrameTooLongError, type Codec } from './codec.js';
-import { readLengthField, requireFieldLength, writeLengthField, type ByteOrder, type LengthFieldLength } from './length-field.js';
-import { concatBytes, requireCount } from './support.js';
+import { dataViewOf, readLengthField, requireFieldLength, writeLengthField, type ByteOrder, type LengthFieldLength } from './length-field.js';
+import { concatBytes, elementAt, requireCount, viewOf } from './support.js';
 
 /** How the payload of one message type is framed. */
 export type MessageTypeSpec =
-  | { readonly kind: 'fixed'; readonly length: number }
-  | { readonly kind: 'length-field'; readonly lengthFieldLength: LengthFieldLength; readonly byteOrder?: ByteOrder };
+  | {
+      /** Every payload of the type has the same size. */
+      readonly kind: 'fixed';
+      /** That size, in bytes (at most the codec's maxFrameLength). */
+      readonly length: number;
+    }
+  | {
+      /** A length field after the type byte gives the payload's size. */
+      readonly kind: 'length-field';
+      /** The size of that field. */
+      readonly lengthFieldLength: LengthFieldLength;
+      /** The order of its bytes; default 'big' (network order). */
+      readonly byteOrder?: ByteOrder;
+    };
 
 /** A decoded frame: its type byte and its payload. */
 export interface TypedFrame {
+  /** The type byte, 0 to 255. */
   readonly type: number;
+  /** The bytes after the type byte and any length field. */
   readonly payload: Uint8Array;
 }
 
@@ -54,14 +68,25 @@ type State =
  * An unknown type byte throws FrameSyntaxError; a length field over `maxFrameLength` throws
  * FrameTooLongError with `limit` and `length`, as soon as the field is in. Frames completed before
  * are emitted first, and the codec stays failed. `end` inside a frame throws FrameSyntaxError.
+ * A frame lying whole in the chunk being fed is emitted with a view of it as its payload, unqueued.
  */
 export class TypePrefixedCodec implements Codec<TypedFrame> {
   /** Indexed by type byte; `undefined` for an unknown type. */
   readonly #types: readonly (Spec | undefined)[];
   readonly #maxFrameLength: number;
   readonly #guard = new CodecGuard();
+  /** The bytes of the current phase of a frame that a chunk ended inside of (never a type byte). */
   readonly #queue = new ByteQueue();
   #state: State = { phase: 'type' };
+  /** The feed step (an arrow field: CodecGuard runs it with no closure per chunk). */
+  readonly #decode = (chunk: Uint8Array, emit: (frame: TypedFrame) => void): void => {
+    let index = 0;
+    while (index < chunk.length) {
+      // Between frames nothing is held, so the frames lying whole in the chunk need no queue.
+      if (this.#state.phase === 'type') index = this.#emitWhole(chunk, index, emit);
+      if (index < chunk.length) index = this.#advanceHeld(chunk, index, emit);
+    }
+  };
 
   /** Throws RangeError for a type outside 0..255, or a spec that is out of range or over the limit. */
   constructor(options: TypePrefixedCodecOptions) {
@@ -76,13 +101,12 @@ export class TypePrefixedCodec implements Codec<TypedFrame> {
     this.#types = types;
   }
 
+  /** Emits each typed frame `chunk` completes (Codec.feed). */
   feed(chunk: Uint8Array, emit: (frame: TypedFrame) => void): void {
-    this.#guard.feed(() => {
-      this.#queue.push(chunk);
-      while (this.#step(emit));
-    });
+    this.#guard.feed(this.#decode, chunk, emit);
   }
 
+  /** EOF: emits nothing; throws FrameSyntaxError inside a frame. */
   end(_emit: (frame: TypedFrame) => void): void {
     this.#guard.end(() => {
       // In the 'type' phase the queue is empty: feed consumes every type byte it is given.
@@ -120,32 +144,56 @@ export class TypePrefixedCodec implements Codec<TypedFrame> {
     }
   }
 
-  /** Advances by one phase if the queue holds what it needs; returns whether it did. */
-  #step(emit: (frame: TypedFrame) => void): boolean {
+  /**
+   * The hot path, between frames: emits each frame lying whole in `chunk` from `from` on, its
+   * payload a view of the chunk. Returns where the first frame the chunk cuts short begins.
+   */
+  #emitWhole(chunk: Uint8Array, from: number, emit: (frame: TypedFrame) => void): number {
+    let view: DataView | undefined;
+    let index = from;
+    while (index < chunk.length) {
+      const type = elementAt(chunk, index);
+      const spec = this.#specOf(type);
+      let start = index + 1;
+      let length: number;
+      if (spec.kind === 'fixed') {
+        length = spec.length;
+      } else {
+        if (chunk.length - start < spec.lengthFieldLength) return index;
+        view ??= dataViewOf(chunk);
+        length = this.#readLength(view, start, spec);
+        start += spec.lengthFieldLength;
+      }
+      if (chunk.length - start < length) return index;
+      const frame = { type, payload: viewOf(chunk, start, start + length) };
+      index = start + length;
+      emit(frame);
+    }
+    return index;
+  }
+
+  /**
+   * Queues from `chunk[index]` on what the current phase still needs, and advances a phase if that
+   * completes it. Returns where the rest of the chunk begins.
+   */
+  #advanceHeld(chunk: Uint8Array, index: number, emit: (frame: TypedFrame) => void): number {
+    const stop = Math.min(chunk.length, index + this.#phaseLength() - this.#queue.bytes);
+    this.#queue.push(chunk.subarray(index, stop));
+    // A loop, as a phase may complete with no bytes (an empty payload), which must not wait for more.
+    while (this.#queue.bytes === this.#phaseLength()) this.#completePhase(emit);
+    return stop;
+  }
+
+  /** The bytes the current phase reads: a type byte, a length field or a payload. */
+  #phaseLength(): number {
     const state = this.#state;
     switch (state.phase) {
-      case 'type': {
-        if (this.#queue.bytes < 1) return false;
-        // A type byte reads like a 1-byte field.
-        const type = readLengthField(this.#queue.take(1), 1, 'big', this.#maxFrameLength);
-        this.#state = this.#afterType(type);
-        return true;
-      }
-      case 'length': {
-        const { lengthFieldLength, byteOrder } = state.spec;
-        if (this.#queue.bytes < lengthFieldLength) return false;
-        const length = readLengthField(this.#queue.take(lengthFieldLength), lengthFieldLength, byteOrder, this.#maxFrameLength);
-        if (length > this.#maxFrameLength) throw new FrameTooLongError(this.#maxFrameLength, { length });
-        this.#state = { phase: 'payload', type: state.type, length };
-        return true;
-      }
-      case 'payload': {
-        if (this.#queue.bytes < state.length) return false;
-        const frame = { type: state.type, payload: this.#queue.take(state.length) };
-        this.#state = { phase: 'type' };
-        emit(frame);
-        return true;
-      }
+      case 'type':
+        return 1;
+      case 'length':
+        return state.spec.lengthFieldLength;
+      case 'payload':
+        return state.length;
       /* c8 ignore next 4 */
       default: {
         const unreachable: never = state;
@@ -154,9 +202,47 @@ export class TypePrefixedCodec implements Codec<TypedFrame> {
     }
   }
 
-  #afterType(type: number): State {
+  /** Moves on from the current phase, whose bytes the queue holds, all of them. */
+  #completePhase(emit: (frame: TypedFrame) => void): void {
+    const state = this.#state;
+    const bytes = this.#queue.take(this.#queue.bytes);
+    switch (state.phase) {
+      case 'type':
+        this.#state = this.#afterType(elementAt(bytes, 0));
+        return;
+      case 'length': {
+        const length = this.#readLength(dataViewOf(bytes), 0, state.spec);
+        this.#state = { phase: 'payload', type: state.type, length };
+        return;
+      }
+      case 'payload':
+        this.#state = { phase: 'type' };
+        emit({ type: state.type, payload: bytes });
+        return;
+      /* c8 ignore next 4 */
+      default: {
+        const unreachable: never = state;
+        return unreachable;
+      }
+    }
+  }
+
+  /** The spec of `type`; throws FrameSyntaxError for a type not in the table. */
+  #specOf(type: number): Spec {
     const spec = this.#types[type];
     if (spec === undefined) throw new FrameSyntaxError(`Cannot decode frame: unknown message type ${type}`);
+    return spec;
+  }
+
+  /** Reads the length field at `view[at]`; throws FrameTooLongError over the limit. */
+  #readLength(view: DataView, at: number, spec: LengthFieldSpec): number {
+    const length = readLengthField(view, at, spec.lengthFieldLength, spec.byteOrder, this.#maxFrameLength);
+    if (length > this.#maxFrameLength) throw new FrameTooLongError(this.#maxFrameLength, { length });
+    return length;
+  }
+
+  #afterType(type: number): State {
+    const spec = this.#specOf(type);
     switch (spec.kind) {
       case 'fixed':
         return { phase: 'payload', type, length: spec.length };

@@ -22,11 +22,15 @@ export class Utf8Codec implements Codec<string> {
   readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   readonly #encoder = new TextEncoder();
   readonly #guard = new CodecGuard();
+  /** The feed step (an arrow field: CodecGuard runs it with no closure per frame). */
+  readonly #decode = (frame: Uint8Array, emit: (text: string) => void): void => emit(decodeUtf8(this.#decoder, frame));
 
+  /** Emits `frame` decoded as one string (Codec.feed). */
   feed(frame: Uint8Array, emit: (text: string) => void): void {
-    this.#guard.feed(() => emit(decodeUtf8(this.#decoder, frame)));
+    this.#guard.feed(this.#decode, frame, emit);
   }
 
+  /** EOF: nothing is held, so nothing is emitted. */
   end(_emit: (text: string) => void): void {
     this.#guard.end(() => undefined);
   }

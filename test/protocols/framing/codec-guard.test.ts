@@ -2,23 +2,27 @@
 import test from 'ava';
 import { CodecGuard } from '../../../src/protocols/framing/codec-guard.js';
 import { concatBytes, requireCount } from '../../../src/protocols/framing/support.js';
-import { readLengthField, requireFieldLength, writeLengthField } from '../../../src/protocols/framing/length-field.js';
+import { dataViewOf, readLengthField, requireFieldLength, writeLengthField } from '../../../src/protocols/framing/length-field.js';
 
 test('CodecGuard runs steps until one throws, then rethrows that error', (t) => {
   const guard = new CodecGuard();
-  let runs = 0;
-  guard.feed(() => (runs += 1));
+  const seen: string[] = [];
+  const step = (input: string, emit: (item: string) => void): void => emit(input);
+  guard.feed(step, 'a', (item) => seen.push(item));
   const error = new Error('emit failed');
-  t.is(t.throws(() => guard.feed(() => { throw error; })), error);
-  t.is(t.throws(() => guard.feed(() => (runs += 1))), error);
-  t.is(t.throws(() => guard.end(() => (runs += 1))), error);
-  t.is(runs, 1);
+  const failing = (): void => {
+    throw error;
+  };
+  t.is(t.throws(() => guard.feed(step, 'b', failing)), error);
+  t.is(t.throws(() => guard.feed(step, 'c', (item) => seen.push(item))), error);
+  t.is(t.throws(() => guard.end(() => seen.push('end'))), error);
+  t.deepEqual(seen, ['a']);
 });
 
 test('CodecGuard refuses calls after end', (t) => {
   const guard = new CodecGuard();
   guard.end(() => undefined);
-  t.throws(() => guard.feed(() => t.fail()), { message: 'Cannot feed: the stream has already ended' });
+  t.throws(() => guard.feed(() => t.fail(), undefined, undefined), { message: 'Cannot feed: the stream has already ended' });
   t.throws(() => guard.end(() => t.fail()), { message: 'Cannot end: the stream has already ended' });
 });
 
@@ -36,6 +40,8 @@ test('length fields check their sizes and values', (t) => {
   t.throws(() => writeLengthField(1.5, 2, 'big'), { instanceOf: RangeError });
   t.throws(() => writeLengthField(-1, 2, 'big'), { instanceOf: RangeError });
   t.throws(() => writeLengthField(2 ** 32, 4, 'big'), { instanceOf: RangeError });
-  t.is(readLengthField(writeLengthField(2 ** 32, 8, 'little'), 8, 'little', 0), 2 ** 32);
-  t.is(readLengthField(writeLengthField(Number.MAX_SAFE_INTEGER, 8, 'big'), 8, 'big', 0), Number.MAX_SAFE_INTEGER);
+  t.is(readLengthField(dataViewOf(writeLengthField(2 ** 32, 8, 'little')), 0, 8, 'little', 0), 2 ** 32);
+  t.is(readLengthField(dataViewOf(writeLengthField(Number.MAX_SAFE_INTEGER, 8, 'big')), 0, 8, 'big', 0), Number.MAX_SAFE_INTEGER);
+  const padded = concatBytes(Uint8Array.of(9, 9), writeLengthField(0x0102, 2, 'little'));
+  t.is(readLengthField(dataViewOf(padded.subarray(1)), 1, 2, 'little', 0), 0x0102);
 });

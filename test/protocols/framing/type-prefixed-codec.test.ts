@@ -31,6 +31,17 @@ test('TypePrefixedCodec decodes fixed and length-field types however the input i
   t.deepEqual(shown(frames), ['1:hi', '2:abc', '4:', '3:z', '2:', '200:!']);
 });
 
+test('TypePrefixedCodec emits an empty payload as soon as its length field is in, at a chunk end too', (t) => {
+  const { frames, error } = checkSplits(t, codec, join([hex('02 01'), bytes('a'), hex('03 0000 02 00')]));
+  t.is(error, undefined);
+  t.deepEqual(shown(frames), ['2:a', '3:', '2:']);
+  const split = codec();
+  const seen: TypedFrame[] = [];
+  split.feed(hex('02 01 61 02'), (frame) => seen.push(frame));
+  split.feed(hex('00'), (frame) => seen.push(frame));
+  t.deepEqual(shown(seen), ['2:a', '2:']);
+});
+
 test('TypePrefixedCodec takes its types from a Map as well', (t) => {
   const fromMap = new TypePrefixedCodec({ types: new Map<number, MessageTypeSpec>([[7, { kind: 'fixed', length: 1 }]]), maxFrameLength: 4 });
   t.deepEqual(shown(decode(fromMap, [hex('07 41 07 42')]).frames), ['7:A', '7:B']);
