@@ -2,6 +2,7 @@
 // built to dist/bench/run.js). The harness lives in a clone only; the published package has none.
 import { UsageError } from './flags.js';
 
+/** What `switchboard bench --help` prints. */
 export const BENCH_HELP = `usage: switchboard bench [--quick] [--cpu-prof] [name...]
 
   name         echo, http, resp, selector, idle (default: all)
@@ -11,6 +12,10 @@ export const BENCH_HELP = `usage: switchboard bench [--quick] [--cpu-prof] [name
 Prints a Markdown table of ratios to baselines measured in the same run; writes
 bench/results/<timestamp>.json and bench/results/latest.svg. From a clone: npm run bench -- --quick`;
 
+/**
+ * Runs the benchmark harness with `args`, printing through `out`; resolves to the exit code. Throws
+ * UsageError when the harness is absent (an installed package, not a clone).
+ */
 export async function benchCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
   let harness: typeof import('../../bench/run.js');
   try {

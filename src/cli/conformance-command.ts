@@ -7,6 +7,7 @@ import { planCases, removeUnixDir, runCase, type ReactorFactory } from '../confo
 import type { FamilyName } from '../conformance/case.js';
 import { ipv6LoopbackAvailable } from '../scenarios/runner.js';
 
+/** What `switchboard conformance --help` prints. */
 export const CONFORMANCE_HELP = `usage: switchboard conformance <module> [--family tcp4,tcp6,unix,pair] [--grep TEXT]
 
 Imports <module> (a path or a package name); its default export must be a function returning a
@@ -14,6 +15,10 @@ new reactor implementing switchboard's Reactor type (it is passed { clock, onErr
 the clock, timer cases depend on it). Runs every conformance case and prints 'ok <case>' or
 'not ok <case>: <reason>' per case, then 'N passed, N failed'. Exits 1 when any case failed.`;
 
+/**
+ * Runs the conformance suite on the reactor made by the module named in `args`; resolves to 0 when
+ * every case passed, 1 when one failed, 2 for a usage mistake (said on `err`).
+ */
 export async function conformanceCommand(args: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const positional: string[] = [];
   let families: FamilyName[] = ipv6LoopbackAvailable() ? ['tcp4', 'tcp6', 'unix', 'pair'] : ['tcp4', 'unix', 'pair'];

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Scenario, ScenarioError, ipv6LoopbackAvailable, runScenario, validateScenario } from '../scenarios/runner.js';
 
+/** What `switchboard scenarios --help` prints. */
 export const SCENARIOS_HELP = `usage: switchboard scenarios <file.json>...
 
 Replays socket scenarios (the format of shared/kernel/README.md) against switchboard's own
@@ -11,6 +12,7 @@ sockets and select(), printing one JSON trace per line on stdout, as oracle.py d
 real kernel. Exits 0 when every scenario ran, whatever the traces say; 2 for a file that
 cannot be read or parsed.`;
 
+/** Replays each scenario file, one JSON trace line per scenario on `out`; resolves to the exit code. */
 export async function scenariosCommand(files: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   if (files.length === 0) {
     err('switchboard scenarios: give at least one scenario file (see --help)');

@@ -11,6 +11,7 @@ import { tlsContextFromFlags } from './tls-flags.js';
 import { listenTLS } from '../transports/tls/endpoints-tls.js';
 import { isWorker, runPrimary, runWorker } from './workers.js';
 
+/** The flags `serve` (and `start`, in part) accept, with their kinds; SERVE_HELP explains each. */
 export const SERVE_FLAGS: FlagSpec = {
   host: 'string',
   port: 'int',
@@ -33,6 +34,7 @@ export const SERVE_FLAGS: FlagSpec = {
   'tls-key': 'string',
 };
 
+/** What `switchboard serve --help` prints. */
 export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join('|')}> [options]
 
   --host ADDR            address to listen on (default 127.0.0.1; IPv6 as ::1)
@@ -61,14 +63,21 @@ export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join
 
 Prints 'listening on <address>:<port>' once connections are accepted; stops on SIGINT/SIGTERM.`;
 
+/** A server startServer() has started. */
 export interface RunningServer {
+  /** Its name on the command line (`echo`, `http`...). */
   readonly name: string;
+  /** What it is: default port, description, how to try it. */
   readonly kind: ServerKind;
+  /** Its listening endpoint, to stop it. */
   readonly port: ListeningPort;
+  /** The numeric address it is bound to. */
   readonly host: string;
+  /** The port it is bound to (the one picked, for `--port 0`). */
   readonly portNumber: number;
 }
 
+/** The `--reactor` flag's value (default `selector`); throws UsageError for another name. */
 export function reactorName(flags: FlagValues): ReactorName {
   const name = stringFlag(flags, 'reactor') ?? 'selector';
   if (name !== 'select' && name !== 'selector') throw new UsageError(`--reactor takes select or selector, got '${name}'`);
@@ -129,6 +138,10 @@ export function stopOnSignals(reactor: Reactor, servers: readonly RunningServer[
   process.once('SIGTERM', stop);
 }
 
+/**
+ * `switchboard serve <name> [flags]`: runs one server (or its workers) until SIGINT/SIGTERM; resolves
+ * to 0 after a clean stop. Throws UsageError for a bad name, flag, or a port in use.
+ */
 export async function serveCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
   const { positional, flags } = parseFlags(args, SERVE_FLAGS);
   const [name] = positional;

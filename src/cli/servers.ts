@@ -10,11 +10,15 @@ import { respFactory } from '../protocols/resp/resp-server.js';
 import { throttled } from '../protocols/throttle.js';
 import { type FlagValues, intFlag } from './flags.js';
 
+/** One server the CLI can run. */
 export interface ServerKind {
+  /** The port it listens on without `--port`. */
   readonly defaultPort: number;
+  /** One line saying what it does. */
   readonly describe: string;
   /** A command a person can paste to try it, given the address it listens on. */
   tryIt(host: string, port: number): string;
+  /** Its factory, with the limits the flags set and timers on `scheduler`. */
   build(flags: FlagValues, scheduler: Scheduler): Factory;
 }
 
@@ -36,6 +40,7 @@ function idle(factory: Factory, after: number, scheduler: Scheduler): Factory {
 
 const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
+/** The servers by name: echo, discard, chat, http, resp. */
 export const SERVERS: Readonly<Record<string, ServerKind>> = throttleEach({
   echo: {
     defaultPort: 9007,

@@ -6,11 +6,16 @@ import { UsageError, parseFlags } from './flags.js';
 import { type RunningServer, reactorName, startServer, stopOnSignals } from './serve-command.js';
 import { SERVERS } from './servers.js';
 
+/** What `switchboard start --help` prints. */
 export const START_HELP = `usage: switchboard start [--ephemeral] [--reactor select|selector]
 
 Starts the example servers on 127.0.0.1 (${['http', 'echo', 'chat'].filter((n) => n in SERVERS).join(', ')}) on their default
 ports, prints how to try each, and stops cleanly on Ctrl-C. --ephemeral picks free ports instead.`;
 
+/**
+ * `switchboard start` (`npm start`): the example servers on loopback, one line each with a command
+ * to try it, until SIGINT/SIGTERM; resolves to 0 after a clean stop.
+ */
 export async function startCommand(args: readonly string[], out: (line: string) => void): Promise<number> {
   const { positional, flags } = parseFlags(args, { ephemeral: 'boolean', reactor: 'string' });
   if (positional.length > 0) throw new UsageError(`start takes no arguments (got '${positional.join(' ')}')`);

@@ -17,6 +17,7 @@ const WORKER_ENV = 'SWITCHBOARD_WORKER_ID';
 /** Restarts allowed per minute before the primary gives up (a worker that dies at once, forever). */
 const MAX_RESTARTS_PER_MINUTE = 10;
 
+/** True in a worker process that `serve --workers` started (it serves what the primary hands it). */
 export const isWorker = (): boolean => process.env[WORKER_ENV] !== undefined;
 
 interface Message {

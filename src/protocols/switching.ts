@@ -5,7 +5,9 @@ import type { Protocol, Transport } from '../transports/protocol.js';
 
 /** A switch that cannot be made: the transport cannot switch, or the codec cannot give bytes back. */
 export class ProtocolSwitchError extends TypeError {
+  /** The class name, kept when the code is minified. */
   override name = 'ProtocolSwitchError';
+  /** Node-style code to `switch` on, as a literal type. */
   readonly code = 'ERR_PROTOCOL_SWITCH' as const;
 }
 

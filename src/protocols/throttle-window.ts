@@ -4,7 +4,10 @@
 import type { Cancellable, Scheduler } from './scheduler.js';
 
 /** A Scheduler that can tell the time: throttling needs `seconds()` to place its windows. */
-export type ClockedScheduler = Scheduler & { seconds(): number };
+export type ClockedScheduler = Scheduler & {
+  /** The clock's time in seconds: required here, optional in Scheduler. */
+  seconds(): number
+};
 
 // A clock reading an ulp short of a boundary still counts as the new window.
 const EPSILON = 1e-9;

@@ -19,6 +19,7 @@ import { type ClockedScheduler, HeldBytes, WindowBudget, WindowClock, budgetFor,
 
 export type { ClockedScheduler } from './throttle-window.js';
 
+/** Rates and clock of a Throttle; leave a direction's rate undefined to leave it unthrottled. */
 export interface ThrottleOptions {
   /** Bytes per second handed to the protocol's dataReceived; undefined: reads are not throttled. */
   readonly readBytesPerSecond?: number | undefined;
@@ -30,6 +31,11 @@ export interface ThrottleOptions {
   readonly windowSeconds?: number;
 }
 
+/**
+ * Throttles one connection (see the top of this file): a Protocol to the transport below and the
+ * Transport of the byte protocol it wraps, so the wrapped protocol is unchanged. Use throttled() to
+ * throttle every connection of a factory.
+ */
 export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
   readonly #inner: Protocol<Uint8Array>;
   readonly #scheduler: ClockedScheduler;

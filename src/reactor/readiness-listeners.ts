@@ -1,6 +1,7 @@
 // The listener list behind Selectable.watch/unwatch, for Selectables built on other Selectables.
 import type { ReadinessListener, Selectable } from './selectable.js';
 
+/** The listeners of one Selectable's watch()/unwatch(), told in order when its readiness may have changed. */
 export class ReadinessListeners {
   #listeners: readonly ReadinessListener[] = [];
 

@@ -9,6 +9,10 @@ interface Pending {
   isActive: boolean;
 }
 
+/**
+ * A Scheduler whose time moves only when the test calls advance() (Twisted's `task.Clock`): give it
+ * to a protocol's factory in place of the reactor. Time starts at 0 seconds.
+ */
 export class ManualScheduler implements Scheduler {
   #now = 0;
   #sequence = 0;
@@ -30,7 +34,10 @@ export class ManualScheduler implements Scheduler {
   }
 
   /** The calls still waiting, soonest first. */
-  get pendingCalls(): readonly { at: number }[] {
+  get pendingCalls(): readonly {
+    /** When the call is due, in this scheduler's seconds. */
+    at: number
+  }[] {
     return this.#due(Number.POSITIVE_INFINITY);
   }
 

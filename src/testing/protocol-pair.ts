@@ -11,6 +11,7 @@ export class PumpedTransport extends RecordingTransport<Uint8Array> {
     this.localAddress = local;
     this.peerAddress = peer;
   }
+  /** Bytes written and not yet pumped to the peer, oldest first (copies of what was written). */
   get outbox(): Uint8Array[] {
     return this.written;
   }
@@ -27,9 +28,16 @@ export class PumpedTransport extends RecordingTransport<Uint8Array> {
   }
 }
 
+/**
+ * A server and a client protocol connected in memory (Twisted's `iosim.connect`): each gets
+ * connectionMade() at once; then bytes, EOFs and closes move only when the test calls pump().
+ * Made by connectProtocols().
+ */
 export class ProtocolPair {
   readonly #initial: { readonly server: Protocol; readonly client: Protocol };
+  /** The client's transport: what the client writes waits in its outbox. */
   readonly clientTransport: PumpedTransport;
+  /** The server's transport: what the server writes waits in its outbox. */
   readonly serverTransport: PumpedTransport;
   #eofDelivered = { toServer: false, toClient: false };
   #isLost = false;

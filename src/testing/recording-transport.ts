@@ -3,18 +3,26 @@
 import type { Address } from '../transports/address.js';
 import { type Protocol, type Transport, TransportClosedError } from '../transports/protocol.js';
 
+/**
+ * A Transport that records what its protocol does instead of sending it (Twisted's
+ * `StringTransport`): writes go to `written`, and the flags show close, abort, EOF and paused reading.
+ * Feed the protocol with receive(); make one with connectRecording(). Every field is public so a
+ * test can read it or set it (addresses, write buffer size) to put the protocol in a state.
+ */
 export class RecordingTransport<Out = Uint8Array> implements Transport<Out> {
   /** Everything written, in order. */
   readonly written: Out[] = [];
   isClosing = false;
   /** True after abort(); isClosing is true too. */
   isAborted = false;
+  /** True after writeEOF(); write() throws TransportClosedError from then on. */
   hasWrittenEOF = false;
   isReading = true;
   localAddress: Address = ['127.0.0.1', 1];
   peerAddress: Address = ['127.0.0.1', 2];
   /** What getWriteBufferSize() reports: set it to drive a protocol's flow control. */
   writeBufferSize = 0;
+  /** The marks last given to setWriteBufferLimits(), in bytes (recorded only: nothing pauses here). */
   writeBufferLimits: [high: number, low: number] = [65536, 16384];
   /** Set it while the test has told the protocol pauseWriting(): setProtocol() tells the next one too. */
   isWritingPaused = false;

@@ -25,6 +25,7 @@ function tuneBuffers(socket: Socket, options: BufferOptions): void {
   socket.setsockopt(SOL_SOCKET, SO_RCVBUF, options.receiveBufferBytes ?? CONNECTION_BUFFER_BYTES);
 }
 
+/** The emulated kernel buffers of each connection an endpoint makes, in bytes. */
 export interface BufferOptions {
   /** SO_SNDBUF of each connection (default CONNECTION_BUFFER_BYTES). */
   readonly sendBufferBytes?: number;
@@ -32,14 +33,17 @@ export interface BufferOptions {
   readonly receiveBufferBytes?: number;
 }
 
+/** The TCP options of each connection an endpoint makes (ignored for Unix paths). */
 export interface NoDelayOption extends BufferOptions {
   /** TCP_NODELAY on each connection (default true: a reply is sent now, not after a delayed ACK). */
   readonly noDelay?: boolean;
 }
 
+/** Options of listenTCP() and listenUnix(): where to bind, limits, and each connection's transport options. */
 export interface ListenOptions extends SocketTransportOptions, NoDelayOption {
   /** The address to bind; default 127.0.0.1 (loopback only: pass '::' or '0.0.0.0' to listen wider). */
   readonly host?: string;
+  /** listen()'s backlog: connections the kernel queues before they are accepted (default 511, as Node's). */
   readonly backlog?: number;
   /** Connections open at once; past it a new one gets the factory's refusal and is closed. */
   readonly maxConnections?: number;
@@ -54,6 +58,7 @@ export interface ListenOptions extends SocketTransportOptions, NoDelayOption {
   readonly onAcceptError?: (error: OSError, address: Address) => void;
 }
 
+/** Options of connectTCP(): the attempt's timeout, and the connection's socket and transport options. */
 export interface ConnectOptions extends SocketTransportOptions, NoDelayOption {
   /** Seconds before the attempt fails with TimeoutError (default 30). */
   readonly timeout?: number;
@@ -61,6 +66,7 @@ export interface ConnectOptions extends SocketTransportOptions, NoDelayOption {
 
 /** A listening endpoint: where it is bound, how many connections it has open, how to stop it. */
 export interface ListeningPort {
+  /** The address bound, as getsockname() gives it: with `port` 0, the port the system picked. */
   readonly address: Address;
   /** Connections accepted here that are still open. */
   readonly connectionCount: number;
@@ -191,6 +197,12 @@ class ListeningHandler implements IOHandler, ListeningPort {
   }
 }
 
+/**
+ * Listens for TCP connections on `options.host` (default 127.0.0.1; IPv6 for an IPv6 address or
+ * `'::'`) and `port` (0: a free one, read it from the result's `address`), with SO_REUSEADDR, and
+ * serves each accepted connection with a protocol from `factory` on `reactor` (Twisted's
+ * `reactor.listenTCP`). Rejects with an OSError when the address cannot be bound (`EADDRINUSE`...).
+ */
 export function listenTCP(reactor: Reactor, port: number, factory: Factory, options: ListenOptions = {}): Promise<ListeningPort> {
   return listenTCPPrepared(reactor, port, factory, options);
 }
@@ -329,6 +341,13 @@ function reportFailure(factory: Factory, reason: Error): void {
   else console.error('switchboard: connection failed and the factory has no connectionFailed():', reason);
 }
 
+/**
+ * Starts a TCP connection to `host` (a numeric address or a name, resolved in the background) and
+ * `port` (Twisted's `reactor.connectTCP`). On success `factory` builds the protocol and it gets
+ * connectionMade(); on failure (refused, unreachable, `options.timeout` seconds passed, default 30)
+ * `factory.connectionFailed(reason)` is called instead, on a later turn: it never throws for a
+ * connection error. Returns a Connector to give up early.
+ */
 export function connectTCP(reactor: Reactor, host: string, port: number, factory: Factory, options: ConnectOptions = {}): Connector {
   return connectTCPPrepared(reactor, host, port, factory, options);
 }

@@ -27,6 +27,12 @@ export interface Protocol<In = Uint8Array, Out = In> {
   resumeWriting?(): void;
 }
 
+/**
+ * What a Protocol writes through: one connection's outgoing side and its controls (asyncio's
+ * `Transport`, Twisted's `ITransport`, Netty's `Channel`). Implemented by SocketTransport over a
+ * socket, by every FramingLayer for the layer above it, and by the testing kit's fakes, so a handler
+ * cannot tell which one it has. `Out` is what write() takes: bytes at the bottom, frames above a codec.
+ */
 export interface Transport<Out = Uint8Array> {
   /**
    * Queues `data`; never blocks, never drops, never reorders. Throws TransportClosedError after close.
@@ -42,7 +48,9 @@ export interface Transport<Out = Uint8Array> {
   abort(): void;
   /** Stops delivering dataReceived (the peer then feels TCP flow control). */
   pauseReading(): void;
+  /** Undoes pauseReading(): dataReceived is delivered again. Does nothing when reading is not paused. */
   resumeReading(): void;
+  /** False after pauseReading() until resumeReading(), and (over a socket) once EOF arrived or closing began. */
   readonly isReading: boolean;
   /** True once close() or abort() was called, or the connection was lost. */
   readonly isClosing: boolean;
@@ -50,7 +58,9 @@ export interface Transport<Out = Uint8Array> {
   getWriteBufferSize(): number;
   /** pauseWriting() when the buffer goes over `high`; resumeWriting() when it drains to `low`. */
   setWriteBufferLimits(high?: number, low?: number): void;
+  /** This end's address, as getsockname() gives it: `[host, port]` for TCP, a path for Unix. */
   readonly localAddress: Address;
+  /** The other end's address, as getpeername() gives it; `''` when it has none (an unnamed Unix client). */
   readonly peerAddress: Address;
   /**
    * Hands the connection to `next` (asyncio's set_protocol, with Twisted's leftover; HTTP Upgrade,
@@ -70,6 +80,11 @@ export interface Transport<Out = Uint8Array> {
 
 /** Builds one Protocol per connection. */
 export interface Factory<In = Uint8Array, Out = In> {
+  /**
+   * Called for each new connection, before connectionMade(); returns that connection's own Protocol
+   * (Twisted's `Factory.buildProtocol(addr)`, asyncio's `protocol_factory`). `peerAddress` is the
+   * connecting client's address for a listener, the server's for an outgoing connection.
+   */
   buildProtocol(peerAddress: Address): Protocol<In, Out>;
   /** An outgoing connection failed before a protocol was built (refused, timed out, not found). */
   connectionFailed?(reason: Error): void;
@@ -79,6 +94,8 @@ export interface Factory<In = Uint8Array, Out = In> {
 
 /** Thrown by write() or writeEOF() on a transport that is closing or closed. */
 export class TransportClosedError extends Error {
+  /** The class name, kept when the code is minified. */
   override name = 'TransportClosedError';
+  /** Node-style code to `switch` on, as a literal type. */
   readonly code = 'ERR_TRANSPORT_CLOSED' as const;
 }

@@ -16,13 +16,18 @@ import type { StreamSocket } from './stream-socket.js';
 import type { SSLSocket } from './tls/ssl-socket.js';
 import type { TLSContext } from './tls/tls-context.js';
 
+/** How a SocketTransport reads and when it tells its protocol to pause writing; every field optional. */
 export interface SocketTransportOptions {
-  /** The most one recv() asks for. */
+  /** The most one recv() asks for, in bytes (default 65536). */
   readonly readChunk?: number;
-  /** recv() calls per readiness dispatch before the next connection gets its turn. */
+  /** recv() calls per readiness dispatch before the next connection gets its turn (default 16). */
   readonly readsPerDispatch?: number;
-  /** Write-buffer marks for pauseWriting/resumeWriting (asyncio's defaults: 64 KiB and a quarter). */
+  /**
+   * Write-buffer high-water mark in bytes: pauseWriting() once more than this is queued (default
+   * 65536, asyncio's 64 KiB).
+   */
   readonly highWater?: number;
+  /** Write-buffer low-water mark in bytes: resumeWriting() once the queue drains to it (default highWater / 4). */
   readonly lowWater?: number;
 }
 
@@ -32,6 +37,7 @@ const DEFAULT_HIGH_WATER = 65536;
 
 type State = 'open' | 'closing' | 'closed';
 
+/** How SocketTransport.startTLS() wraps the connection (Python's `wrap_socket` arguments); all optional. */
 export interface StartTLSOptions {
   /** Default: the context's purpose ('server' context: the server side). */
   readonly serverSide?: boolean;
@@ -41,6 +47,12 @@ export interface StartTLSOptions {
   readonly leftover?: Uint8Array;
 }
 
+/**
+ * The byte Transport of one connection over a non-blocking Socket driven by a Reactor (asyncio's
+ * `_SelectorSocketTransport`, Twisted's `tcp.Connection`): writes are sent at once when they fit and
+ * queued otherwise, reads are dispatched by the reactor, close() flushes first. Endpoints make these;
+ * build one yourself only to serve a socket you connected or accepted, then call start().
+ */
 export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   #socket: StreamSocket;
   /** The plain socket until startTLS() puts an SSLSocket over it. */

@@ -67,14 +67,6 @@ interface Listening {
   acceptError: OSError | undefined;
 }
 
-/**
- * Python's `socket.socket` after `setblocking(False)`, with Linux's semantics: TCP over IPv4 or IPv6,
- * or a Unix stream socket. Every method is synchronous and never blocks; one that would block throws
- * BlockingIOError (`EAGAIN`, or `EINPROGRESS` for a TCP connect); on a closed socket the system
- * calls throw OSError `EBADF` (except `recv(0)`, which returns an empty Buffer, as CPython's). The
- * awaitable forms (`sendall`, `recvAsync`, `acceptAsync`, `connectAsync`) wait, bounded by
- * `settimeout`. Watch it with select(), a Selector or a Reactor. Create one with `socket()`.
- */
 /** Socket's private handlers of its stream's events, shared by every socket (set in its static block). */
 let deliver: { readonly [K in keyof StreamEvents]: (socket: Socket, ...args: Parameters<StreamEvents[K]>) => void };
 
@@ -110,6 +102,14 @@ class SocketStreamEvents implements StreamEvents {
   }
 }
 
+/**
+ * Python's `socket.socket` after `setblocking(False)`, with Linux's semantics: TCP over IPv4 or IPv6,
+ * or a Unix stream socket. Every method is synchronous and never blocks; one that would block throws
+ * BlockingIOError (`EAGAIN`, or `EINPROGRESS` for a TCP connect); on a closed socket the system
+ * calls throw OSError `EBADF` (except `recv(0)`, which returns an empty Buffer, as CPython's). The
+ * awaitable forms (`sendall`, `recvAsync`, `acceptAsync`, `connectAsync`) wait, bounded by
+ * `settimeout`. Watch it with select(), a Selector or a Reactor. Create one with `socket()`.
+ */
 export class Socket implements Selectable {
   /** AF_INET, AF_INET6 or AF_UNIX, as created. */
   readonly family: AddressFamily;

@@ -16,6 +16,7 @@ export interface StreamEvents {
   written(): void;
 }
 
+/** The byte pipe under a connected Socket: node:net for TCP and Unix, memory for socketpair(). */
 export interface StreamEnd {
   /** Bytes accepted by send() that the kernel has not taken yet (the SO_SNDBUF accounting). */
   readonly queuedBytes: number;
@@ -191,6 +192,7 @@ export class NodeStreamEnd implements StreamEnd {
   }
 }
 
+/** `::ffff:1.2.3.4` as `1.2.3.4`: node:net reports IPv4 peers of a dual-stack socket that way. */
 export function unmapIPv4(host: string): string {
   return host.startsWith('::ffff:') && host.includes('.') ? host.slice(7) : host;
 }

@@ -3,6 +3,10 @@
 // read its echoes is slowed down by TCP, not buffered without bound.
 import type { Factory, Protocol, Transport } from '../../transports/protocol.js';
 
+/**
+ * Echo (RFC 862), Twisted's `Echo` with backpressure: writes back what arrives, stops reading while
+ * its write buffer is over the high-water mark, and half-closes at the client's EOF once all is sent.
+ */
 export class EchoProtocol implements Protocol {
   #transport: Transport | undefined;
 
@@ -39,5 +43,7 @@ export class DiscardProtocol implements Protocol {
   connectionLost(): void {}
 }
 
+/** A factory of one EchoProtocol per connection: what `switchboard serve echo` listens with. */
 export const echoFactory = (): Factory => ({ buildProtocol: () => new EchoProtocol() });
+/** A factory of one DiscardProtocol per connection: what `switchboard serve discard` listens with. */
 export const discardFactory = (): Factory => ({ buildProtocol: () => new DiscardProtocol() });

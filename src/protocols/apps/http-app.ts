@@ -18,7 +18,10 @@ function patternChunk(offset: number, size: number): Buffer {
   return out;
 }
 
-/** `servedBy` (a worker's id under `serve --workers`) is sent as X-Served-By, to see the spread. */
+/**
+ * The routes of the demo server (see the top of this file). `servedBy` (a worker's id under
+ * `serve --workers`) is sent as X-Served-By on `GET /`, to see the spread.
+ */
 export function demoRouter(servedBy?: string): Router {
   const extra: Record<string, string> = servedBy === undefined ? {} : { 'X-Served-By': servedBy };
   return new Router()
@@ -48,6 +51,11 @@ export function demoRouter(servedBy?: string): Router {
     });
 }
 
+/**
+ * The factory of `switchboard serve http`: one HttpServerProtocol per connection over `router`
+ * (default: demoRouter()), with `options` (limits, scheduler for timeouts). A connection refused for
+ * the listener's connection limit is answered `503 Service Unavailable` before it is closed.
+ */
 export function httpFactory(options: HttpServerOptions = {}, router: Router = demoRouter()): Factory {
   return {
     buildProtocol: () => new HttpServerProtocol(router, options),

@@ -9,12 +9,18 @@ import { DEFAULT_HTTP_LIMITS, HttpError, type HttpLimits, type HttpRequest, Http
 import { HttpResponse, STATUS_TEXT } from './response.js';
 import type { Router } from './router.js';
 
+/** Options of HttpServerProtocol and httpFactory(): parser limits and the two timeouts. */
 export interface HttpServerOptions {
+  /** Overrides of DEFAULT_HTTP_LIMITS; a request past one is answered 4xx and the connection closes. */
   readonly limits?: Partial<HttpLimits>;
   /** Seconds a client may take to send a request's head (slow-loris guard); 0 turns it off. */
   readonly headerTimeout?: number;
   /** Seconds a keep-alive connection may sit idle between requests; 0 turns it off. */
   readonly idleTimeout?: number;
+  /**
+   * The timer for headerTimeout and idleTimeout (the reactor, or a ManualScheduler in tests). Without
+   * one, neither timeout runs, whatever their values.
+   */
   readonly scheduler?: Scheduler;
 }
 

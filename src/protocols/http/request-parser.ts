@@ -9,24 +9,30 @@
 //                               server switches, takeBuffered, or declines, declineUpgrade)
 import { upgradeOffer } from './upgrade.js';
 
+/** What the parser accepts before it fails with HttpError; see DEFAULT_HTTP_LIMITS for the defaults. */
 export interface HttpLimits {
   /** Request line plus headers, in bytes (node:http's default: 16 KiB). */
   readonly maxHeaderBytes: number;
   /** Header lines (node:http's default: 2000). */
   readonly maxHeaders: number;
-  /** A request body, in bytes. */
+  /** A request body, in bytes (default 16 MiB); past it, 413. */
   readonly maxBodyBytes: number;
 }
 
+/** The limits used when none are given: 16 KiB of head, 2000 header lines, a 16 MiB body. */
 export const DEFAULT_HTTP_LIMITS: HttpLimits = { maxHeaderBytes: 16 * 1024, maxHeaders: 2000, maxBodyBytes: 16 * 1024 * 1024 };
 
+/** One complete request, body included, as the parser emits it and a route handler receives it. */
 export interface HttpRequest {
+  /** The method token as sent, case kept (`GET`, `POST`...). */
   readonly method: string;
+  /** The request-target as sent, not decoded: usually a path with its query (`/search?q=a%20b`). */
   readonly target: string;
   /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
   readonly minorVersion: 0 | 1;
   /** Names lower-cased, in arrival order, repeated names kept. */
   readonly headers: readonly (readonly [name: string, value: string])[];
+  /** The body, whole (chunked coding removed); empty when the request has none. */
   readonly body: Buffer;
   /** First value of a header (names are case-insensitive). */
   header(name: string): string | undefined;
@@ -37,9 +43,16 @@ export interface HttpRequest {
   readonly upgrade?: readonly string[];
 }
 
+/**
+ * A request the parser rejects: malformed, over a limit, or using what is not supported. The server
+ * answers it with `status` and closes the connection, as the request stream cannot be trusted after it.
+ */
 export class HttpError extends Error {
+  /** The class name, kept when the code is minified. */
   override name = 'HttpError';
+  /** Node-style code to `switch` on, as a literal type. */
   readonly code = 'ERR_HTTP_REQUEST' as const;
+  /** The response status the error calls for: 400, 413, 431, 501 or 505. */
   readonly status: number;
 
   constructor(status: number, message: string) {
@@ -98,12 +111,19 @@ const CRLF = Buffer.from('\r\n');
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const MAX_CHUNK_SIZE_LINE = 1024;
 
+/** What HttpRequestParser.feed() calls as it parses. */
 export interface ParserEvents {
   /** A request's head is complete and its body is about to be read (for Expect: 100-continue). */
   head?(method: string, minorVersion: 0 | 1, header: (name: string) => string | undefined, bodyLength: number | 'chunked'): void;
+  /** A request is complete, body included; called once per request, in arrival order (pipelining). */
   request(request: HttpRequest): void;
 }
 
+/**
+ * An incremental HTTP/1.1 request parser (RFC 9112; the role of node:http's llhttp): feed it any split
+ * of the byte stream and it reports each complete request. Pure: no I/O, no timers. After it throws,
+ * it stays failed and ignores further input.
+ */
 export class HttpRequestParser {
   readonly #limits: HttpLimits;
   #buffer: Buffer = Buffer.alloc(0);
@@ -135,6 +155,11 @@ export class HttpRequestParser {
     return this.#phase.kind === 'upgrade';
   }
 
+  /**
+   * Parses `chunk` after what came before, calling `events` for each head and request it completes.
+   * Throws HttpError at the first violation (limits are checked before bytes are buffered); after a
+   * request that asks to upgrade, holds what follows unparsed until takeBuffered() or declineUpgrade().
+   */
   feed(chunk: Uint8Array, events: ParserEvents): void {
     if (this.#phase.kind === 'failed') return;
     this.#buffer = this.#buffer.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#buffer, chunk]);

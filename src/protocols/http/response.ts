@@ -5,6 +5,7 @@ import type { Protocol, Transport } from '../../transports/protocol.js';
 import type { HttpRequest } from './request-parser.js';
 import { offersUpgrade } from './upgrade.js';
 
+/** The reason phrase of each status the server sends (RFC 9110); others are sent as `Unknown`. */
 export const STATUS_TEXT: Readonly<Record<number, string>> = {
   100: 'Continue',
   101: 'Switching Protocols',
@@ -33,8 +34,20 @@ function hasLineBreak(text: string): boolean {
 /** Pulls the next chunk of a streamed body; undefined when the body is complete. */
 export type BodyProducer = () => Uint8Array | undefined;
 
+/**
+ * The answer to one request, given to its route handler (node:http's `ServerResponse`, smaller):
+ * either send()/end() a whole body at once, or writeHead() then write()/produce() and end(). A body
+ * without a Content-Length is sent chunked to an HTTP/1.1 client and ended by closing for HTTP/1.0;
+ * a HEAD request gets the head only. Pipelined requests are answered in order, one at a time.
+ */
 export class HttpResponse {
+  /** The request this answers. */
   readonly request: HttpRequest;
+  /**
+   * Whether the connection stays open for another request after this response; starts from the
+   * request's Connection header and version. Set it false before the head is sent to close after
+   * this response (`Connection: close` is then sent).
+   */
   keepAlive: boolean;
   #transport: Transport;
   #onFinish: () => void;
@@ -56,14 +69,20 @@ export class HttpResponse {
     this.#onUpgrade = onUpgrade;
   }
 
+  /** True once the status line and headers were written: setHeader() and writeHead() can no longer change them. */
   get headersSent(): boolean {
     return this.#headersSent;
   }
 
+  /** True once the response was ended (or the connection went away): further writes are ignored. */
   get isFinished(): boolean {
     return this.#isFinished;
   }
 
+  /**
+   * Sets a header for the head not yet sent, replacing one of the same name (case-insensitive).
+   * Throws TypeError if `name` or `value` contains CR or LF (response splitting).
+   */
   setHeader(name: string, value: string | number): this {
     const text = String(value);
     if (hasLineBreak(name) || hasLineBreak(text)) throw new TypeError('Header names and values cannot contain CR or LF');
@@ -201,10 +220,12 @@ export class HttpResponse {
     this.#pull();
   }
 
+  /** Stops pulling the producer: called by the server when the transport's write buffer is over its high-water mark. */
   pause(): void {
     this.#isPaused = true;
   }
 
+  /** Pulls the producer again: called by the server when the write buffer drained to its low-water mark. */
   resume(): void {
     this.#isPaused = false;
     this.#pull();

@@ -5,6 +5,11 @@ import type { HttpRequest } from './request-parser.js';
 import type { HttpResponse } from './response.js';
 import { offersUpgrade } from './upgrade.js';
 
+/**
+ * Answers one request through `response`, synchronously or later. `params` holds the route's
+ * `:name` segments, percent-decoded. A throw before the head is sent becomes a 500; after it, the
+ * connection is aborted.
+ */
 export type RouteHandler = (request: HttpRequest, response: HttpResponse, params: Readonly<Record<string, string>>) => void;
 
 interface Route {
@@ -20,6 +25,11 @@ interface Route {
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
+/**
+ * Maps method and path to a RouteHandler (a tiny Express-style router, without middleware). Paths
+ * are matched without the query string; the first route added that matches wins. Another method on a
+ * known path gets 405 with `Allow`, an unknown path 404. Give it to httpFactory() or HttpServerProtocol.
+ */
 export class Router {
   #routes: Route[] = [];
   /** The first exact route per `METHOD path` (GET's also under HEAD): found without a regex. */
@@ -51,10 +61,12 @@ export class Router {
     return this;
   }
 
+  /** Adds a GET route (which also serves HEAD, without the body); route('GET', path, handler). */
   get(path: string, handler: RouteHandler): this {
     return this.route('GET', path, handler);
   }
 
+  /** Adds a POST route; route('POST', path, handler). */
   post(path: string, handler: RouteHandler): this {
     return this.route('POST', path, handler);
   }
@@ -73,6 +85,7 @@ export class Router {
     });
   }
 
+  /** Calls the handler of the first matching route, or answers 405 or 404 itself: what the server calls per request. */
   handle(request: HttpRequest, response: HttpResponse): void {
     const query = request.target.indexOf('?');
     const path = query < 0 ? request.target : request.target.slice(0, query);
