@@ -200,3 +200,23 @@ for (const workers of ['1', '2']) {
     t.is(code, 0);
   });
 }
+
+test('under npm, a terminal\'s Ctrl-C (SIGINT to the whole process group, forwarded once more by npm) ends start with 0', async (t) => {
+  const parent = fileURLToPath(new URL('fixtures/npm-like-parent.js', import.meta.url));
+  // Its own process group, as a terminal's foreground job: a signal to the group reaches both.
+  const child = spawn(process.execPath, [parent, CLI, 'start', '--ephemeral'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  t.teardown(() => {
+    if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  });
+  while (!(await nextLine(lines)).startsWith('Ctrl-C')) {
+    // the servers' lines come first
+  }
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  if (child.pid === undefined) throw new Error('no pid');
+  process.kill(-child.pid, 'SIGINT');
+  t.is(await exited, 0, stderr);
+  t.is(stderr, '');
+});

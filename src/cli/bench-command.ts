@@ -5,7 +5,7 @@ import { UsageError } from './flags.js';
 /** What `switchboard bench --help` prints. */
 export const BENCH_HELP = `usage: switchboard bench [--quick] [--cpu-prof] [name...]
 
-  name         echo, http, resp, selector, idle (default: all)
+  name         echo, http, resp, selector, idle, codec, unix, tls (default: all)
   --quick      each case once for a few seconds (default: 3 rounds, median with min and max)
   --cpu-prof   write a CPU profile of every switchboard server started, to bench/results/profiles/
 

@@ -10,6 +10,7 @@ import { SERVERS, type ServerKind } from './servers.js';
 import { tlsContextFromFlags } from './tls-flags.js';
 import { listenTLS } from '../transports/tls/endpoints-tls.js';
 import { isWorker, runPrimary, runWorker } from './workers.js';
+import { type StopSignals, onStopSignal } from './stop-signals.js';
 
 /** The flags `serve` (and `start`, in part) accept, with their kinds; SERVE_HELP explains each. */
 export const SERVE_FLAGS: FlagSpec = {
@@ -119,7 +120,7 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
 }
 
 /** Stops on SIGINT/SIGTERM: stop listening, close connections after flushing, stop the reactor. */
-export function stopOnSignals(reactor: Reactor, servers: readonly RunningServer[]): void {
+export function stopOnSignals(reactor: Reactor, servers: readonly RunningServer[]): StopSignals {
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -134,8 +135,7 @@ export function stopOnSignals(reactor: Reactor, servers: readonly RunningServer[
     };
     reactor.callSoon(check);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return onStopSignal(stop);
 }
 
 /**
@@ -154,8 +154,9 @@ export async function serveCommand(args: readonly string[], out: (line: string) 
   if (workers > 1) return runPrimary(name, flags, args, workers, out);
   const reactor = createReactor(reactorName(flags));
   const server = await startServer(reactor, name, flags);
-  stopOnSignals(reactor, [server]);
+  const signals = stopOnSignals(reactor, [server]);
   out(`listening on ${addressText([server.host, server.portNumber])}`);
   await reactor.run();
+  await signals.whenSettled();
   return 0;
 }

@@ -7,9 +7,12 @@ import { type RunningServer, reactorName, startServer, stopOnSignals } from './s
 import { SERVERS } from './servers.js';
 
 /** What `switchboard start --help` prints. */
+/** What `start` runs, in the order it prints them. */
+const EXAMPLE_SERVERS = ['http', 'echo', 'chat', 'resp'];
+
 export const START_HELP = `usage: switchboard start [--ephemeral] [--reactor select|selector]
 
-Starts the example servers on 127.0.0.1 (${['http', 'echo', 'chat'].filter((n) => n in SERVERS).join(', ')}) on their default
+Starts the example servers on 127.0.0.1 (${EXAMPLE_SERVERS.filter((n) => n in SERVERS).join(', ')}) on their default
 ports, prints how to try each, and stops cleanly on Ctrl-C. --ephemeral picks free ports instead.`;
 
 /**
@@ -21,15 +24,16 @@ export async function startCommand(args: readonly string[], out: (line: string) 
   if (positional.length > 0) throw new UsageError(`start takes no arguments (got '${positional.join(' ')}')`);
   const reactor = createReactor(reactorName(flags));
   const servers: RunningServer[] = [];
-  for (const name of ['http', 'echo', 'chat', 'resp']) {
+  for (const name of EXAMPLE_SERVERS) {
     if (!(name in SERVERS)) continue;
     servers.push(await startServer(reactor, name, flags, flags['ephemeral'] === true ? 0 : undefined));
   }
-  stopOnSignals(reactor, servers);
+  const signals = stopOnSignals(reactor, servers);
   for (const s of servers) {
     out(`${s.name.padEnd(5)} listening on ${addressText([s.host, s.portNumber])}  try: ${s.kind.tryIt(s.host, s.portNumber)}`);
   }
   out('Ctrl-C stops them.');
   await reactor.run();
+  await signals.whenSettled();
   return 0;
 }

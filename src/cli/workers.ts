@@ -11,6 +11,7 @@ import { type FlagValues, UsageError, intFlag, stringFlag } from './flags.js';
 import { reactorName } from './serve-command.js';
 import { SERVERS } from './servers.js';
 import { tlsContextFromFlags } from './tls-flags.js';
+import { onStopSignal } from './stop-signals.js';
 import { serveTLSConnection } from '../transports/tls/endpoints-tls.js';
 
 const WORKER_ENV = 'SWITCHBOARD_WORKER_ID';
@@ -44,7 +45,8 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
     const transport = context === undefined ? serveConnection(reactor, handle, factory) : serveTLSConnection(reactor, handle, factory, { context });
     open.add(transport);
   });
-  process.once('SIGTERM', () => {
+  // SIGTERM from the primary, or the terminal's SIGINT the whole process group hears: either stops it.
+  const signals = onStopSignal(() => {
     stopping = true;
     for (const transport of open) transport.close();
     const check = (): void => {
@@ -56,6 +58,7 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
   });
   process.send?.({ type: 'ready' } satisfies Message);
   await reactor.run();
+  await signals.whenSettled();
   process.disconnect?.();
   return 0;
 }
@@ -135,10 +138,11 @@ export async function runPrimary(name: string, flags: FlagValues, args: readonly
     server.close();
     for (const w of Object.values(cluster.workers ?? {})) w?.kill('SIGTERM');
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const signals = onStopSignal(stop);
   for (let i = 0; i < count; i++) fork();
-  return done;
+  const code = await done;
+  await signals.whenSettled();
+  return code;
 }
 
 function isWorkersFlag(args: readonly string[], i: number): boolean {

@@ -7,7 +7,7 @@ import { isIPv6 } from 'node:net';
 import type { IOHandler, Reactor } from '../reactor/reactor.js';
 import type { DelayedCall } from '../reactor/delayed-call.js';
 import { type Address, addressText } from './address.js';
-import { AF_INET, AF_INET6, AF_UNIX, IPPROTO_TCP, SOL_SOCKET, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_NODELAY } from './constants.js';
+import { AF_INET, AF_INET6, AF_UNIX, IPPROTO_TCP, SOL_SOCKET, SO_LINGER, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_NODELAY } from './constants.js';
 import { BlockingIOError, OSError, TimeoutError, codeOf, socketError } from './errors.js';
 import type { Factory, Protocol } from './protocol.js';
 import { Socket } from './socket.js';
@@ -143,7 +143,17 @@ class ListeningHandler implements IOHandler, ListeningPort {
         new SocketTransport(connection, refusal(this.#factory.refusal?.()), this.#reactor, this.#options).start();
         continue;
       }
-      const protocol = this.#factory.buildProtocol(peer);
+      let protocol: Protocol;
+      try {
+        protocol = this.#factory.buildProtocol(peer);
+      } catch (error) {
+        // A factory that fails for one peer costs that peer its connection (reset, as Twisted
+        // drops it), not the listener, and the connection is not left open.
+        connection.setsockopt(SOL_SOCKET, SO_LINGER, [1, 0]);
+        connection.close();
+        this.handlerFailed(error);
+        continue;
+      }
       this.#perPeer.set(host, (this.#perPeer.get(host) ?? 0) + 1);
       const transport = new SocketTransport(connection, protocol, this.#reactor, this.#options, (t) => {
         this.#open.delete(t);
@@ -180,9 +190,9 @@ class ListeningHandler implements IOHandler, ListeningPort {
     });
   }
 
-  /** accept() failed in some other way: keep listening, report it. */
+  /** accept() or the factory failed in some other way: keep listening, report it. */
   handlerFailed(error: unknown): void {
-    console.error(`switchboard: accept on ${addressText(this.address)} failed:`, error);
+    console.error(`switchboard: accepting a connection on ${addressText(this.address)} failed:`, error);
   }
 
   stopListening(): void {

@@ -3,6 +3,7 @@
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import * as net from 'node:net';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,4 +110,43 @@ test('a listening port over maxConnections closes the extra connection at once',
   port.closeConnections();
   await runUntil(reactor, kept.lost);
   t.is(port.connectionCount, 0);
+});
+
+test('a factory that throws for one connection resets that connection and the listener serves the next', async (t) => {
+  const reactor = new SelectorReactor();
+  let builds = 0;
+  const reported: unknown[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => reported.push(args);
+  t.teardown(() => {
+    console.error = original;
+  });
+  const echo = { connectionMade() {}, dataReceived() {}, connectionLost() {} };
+  const port = await listenTCP(reactor, 0, {
+    buildProtocol: () => {
+      builds += 1;
+      if (builds === 1) throw new TypeError('no protocol for this one');
+      return echo;
+    },
+  });
+  t.teardown(() => port.stopListening());
+  const address = port.address;
+  if (!Array.isArray(address)) throw new TypeError('expected a TCP address');
+  const connectAndWaitForEnd = (): Promise<string> =>
+    new Promise((resolve) => {
+      const client = net.connect(Number(address[1]), '127.0.0.1');
+      client.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      client.on('end', () => resolve('end'));
+      client.on('connect', () => resolve('connected'));
+    });
+  const first = new Promise<string>((resolve) => {
+    const client = net.connect(Number(address[1]), '127.0.0.1');
+    client.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    client.on('close', () => resolve('closed'));
+  });
+  t.is(await runUntil(reactor, first), 'ECONNRESET');
+  t.is(reported.filter((args) => String(args).includes('no protocol for this one')).length, 1, 'the failure was reported once');
+  t.is(await runUntil(reactor, connectAndWaitForEnd()), 'connected');
+  t.is(port.connectionCount, 1);
+  t.is(builds, 2);
 });
