@@ -72,10 +72,12 @@ function start(): void {
   for (const socket of sockets) drive(socket);
   setTimeout(() => {
     isMeasuring = true;
+    process.stderr.write('measuring\n');
     const began = performance.now();
     setTimeout(() => {
       const elapsed = (performance.now() - began) / 1000;
       isDone = true;
+      process.stderr.write('measured\n');
       process.stdout.write(`${JSON.stringify({ opsPerSec: ops / elapsed, mbPerSec: bytes / elapsed / 1e6 })}\n`);
       for (const socket of sockets) socket.destroy();
     }, Number(seconds) * 1000);

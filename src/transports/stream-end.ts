@@ -82,6 +82,14 @@ export class NodeStreamEnd implements StreamEnd {
   readonly #isTcp: boolean;
   readonly #wrapping: Wrapping | undefined;
   readonly #afterWrite: (error?: Error | null) => void;
+  /** cork() calls not yet matched by uncork(). */
+  #corks = 0;
+  /**
+   * The one write made while corked, held here rather than in node:net's corked queue: a dispatch
+   * usually writes one reply, and node:net's cork costs an entry object, a fresh queue array and a
+   * second pass per write (some 250 bytes of garbage a message). A second write corks node:net.
+   */
+  #held: Buffer | null = null;
 
   constructor(socket: NetSocket, events: StreamEvents, isTcp: boolean, wrapping?: Wrapping) {
     this.#socket = socket;
@@ -115,7 +123,7 @@ export class NodeStreamEnd implements StreamEnd {
   }
 
   get queuedBytes(): number {
-    return this.#socket.writableLength;
+    return this.#socket.writableLength + (this.#held?.length ?? 0);
   }
 
   get undeliveredBytes(): number {
@@ -124,22 +132,44 @@ export class NodeStreamEnd implements StreamEnd {
 
   write(chunk: Buffer): void {
     if (this.#socket.destroyed) return;
+    if (this.#corks > 0 && !this.#socket.writableCorked) {
+      if (this.#held === null) {
+        this.#held = chunk;
+        return;
+      }
+      this.#socket.cork();
+      this.#release();
+    }
     this.#socket.write(chunk, this.#afterWrite);
   }
 
   cork(): void {
-    this.#socket.cork();
+    this.#corks += 1;
   }
 
   uncork(): void {
-    this.#socket.uncork();
+    if (this.#corks === 0) return;
+    this.#corks -= 1;
+    if (this.#corks > 0) return;
+    if (this.#socket.writableCorked) this.#socket.uncork();
+    else this.#release();
+  }
+
+  /** Hands the held write to node:net, ahead of anything written after it. */
+  #release(): void {
+    const held = this.#held;
+    if (held === null) return;
+    this.#held = null;
+    if (!this.#socket.destroyed) this.#socket.write(held, this.#afterWrite);
   }
 
   end(): void {
+    this.#release();
     if (!this.#socket.destroyed) this.#socket.end();
   }
 
   close(): void {
+    this.#release();
     const socket = this.#socket;
     if (socket.destroyed) return;
     // A wrapper may have its own goodbye to send first (TLS's close_notify, before the FIN).
@@ -152,6 +182,7 @@ export class NodeStreamEnd implements StreamEnd {
   }
 
   reset(): void {
+    this.#held = null;
     const socket = this.#control;
     if (socket.destroyed) {
       this.#socket.destroy();

@@ -14,6 +14,11 @@ interface PendingWrite {
   readonly done: (error?: Error | null) => void;
 }
 
+/**
+ * The Duplex node:tls reads and writes ciphertext through: reads are tryRecv() calls on the wrapped
+ * Socket when it is readable (the leftover first), writes trySend() what fits and wait for
+ * writability for the rest; end() is a SHUT_WR after the queued bytes.
+ */
 export class CiphertextChannel extends Duplex {
   readonly #socket: Socket;
   #wantsData = false;
@@ -23,6 +28,7 @@ export class CiphertextChannel extends Duplex {
   readonly #onReadiness = (): void => this.#schedule();
 
   /** `leftover`: ciphertext already taken from `socket` by its previous reader, delivered first. */
+  /** Over `socket`, which it watches for readiness; `leftover` is read first. */
   constructor(socket: Socket, leftover?: Uint8Array) {
     super({ allowHalfOpen: true });
     this.#socket = socket;

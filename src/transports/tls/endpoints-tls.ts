@@ -19,11 +19,13 @@ import { sslErrorFrom } from './ssl-error-map.js';
 import type { TLSContext } from './tls-context.js';
 import { checkSide, openSession } from './tls-session.js';
 
+/** listenTCP's options and the server context to serve TLS with. */
 export interface ListenTLSOptions extends ListenOptions {
   /** A server context with its certificate chain loaded. */
   readonly context: TLSContext;
 }
 
+/** connectTCP's options, the client context and the name to verify. */
 export interface ConnectTLSOptions extends ConnectOptions {
   /** A client context (createDefaultContext() verifies the server and its host name). */
   readonly context: TLSContext;

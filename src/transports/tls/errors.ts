@@ -3,11 +3,16 @@
 // (that is ssl-error-map.ts).
 import { BlockingIOError, OSError } from '../errors.js';
 
-/** Python's `ssl.SSL_ERROR_*` numbers, kept in `sslErrno` (errno stays the OSError errno of the code). */
+// Python's `ssl.SSL_ERROR_*` numbers, kept in `sslErrno` (errno stays the OSError errno of the code).
+/** `ssl.SSL_ERROR_SSL`: the TLS layer itself failed (a protocol or verification error). */
 export const SSL_ERROR_SSL = 1;
+/** `ssl.SSL_ERROR_WANT_READ`: the operation needs bytes from the peer first (SSLWantReadError). */
 export const SSL_ERROR_WANT_READ = 2;
+/** `ssl.SSL_ERROR_WANT_WRITE`: the operation must wait for room to send (SSLWantWriteError). */
 export const SSL_ERROR_WANT_WRITE = 3;
+/** `ssl.SSL_ERROR_ZERO_RETURN`: the peer sent close_notify (SSLZeroReturnError). */
 export const SSL_ERROR_ZERO_RETURN = 6;
+/** `ssl.SSL_ERROR_EOF`: the connection ended without close_notify (SSLEOFError). */
 export const SSL_ERROR_EOF = 8;
 
 /** What each TLS error carries besides the OSError fields. */
@@ -36,8 +41,11 @@ function brand(error: Error, details: SSLErrorDetails): void {
  */
 export class SSLError extends OSError {
   override name = 'SSLError';
+  /** OpenSSL's reason, upper snake case as Python shows it (`'CERTIFICATE_VERIFY_FAILED'`). */
   declare readonly reason: string;
+  /** The part that failed (`'SSL'`, `'X509'`), as Python's `library`. */
   declare readonly library: string;
+  /** Python's SSL_ERROR_* number: SSL_ERROR_SSL unless a subclass says otherwise. */
   declare readonly sslErrno: number;
 
   constructor(code: string, message: string, details: SSLErrorDetails) {
@@ -45,6 +53,7 @@ export class SSLError extends OSError {
     brand(this, details);
   }
 
+  /** True for an SSLError of any subclass, SSLWantReadError and SSLWantWriteError included (the brand). */
   static override [Symbol.hasInstance](value: unknown): boolean {
     // Subclasses keep the ordinary prototype test; only SSLError itself accepts the brand.
     if (this !== SSLError) return Function.prototype[Symbol.hasInstance].call(this, value);
@@ -88,8 +97,11 @@ export class SSLCertVerificationError extends SSLError {
 /** Base of the two want errors: a BlockingIOError (the socket contract's would-block) branded as an SSLError. */
 export class SSLWantError extends BlockingIOError {
   override name = 'SSLWantError';
+  /** OpenSSL's reason, upper snake case as Python shows it (`'CERTIFICATE_VERIFY_FAILED'`). */
   declare readonly reason: string;
+  /** The part that failed (`'SSL'`, `'X509'`), as Python's `library`. */
   declare readonly library: string;
+  /** Python's SSL_ERROR_* number: SSL_ERROR_SSL unless a subclass says otherwise. */
   declare readonly sslErrno: number;
 
   constructor(message: string, details: SSLErrorDetails) {

@@ -4,11 +4,15 @@ import type * as tls from 'node:tls';
 
 /** The peer's certificate as Python's getpeercert() shows it (the fields it prints, Node's values). */
 export interface PeerCertificate {
+  /** The subject's name fields (`{ CN: 'localhost' }`). */
   readonly subject: Readonly<Record<string, string | string[] | undefined>>;
+  /** The issuer's name fields. */
   readonly issuer: Readonly<Record<string, string | string[] | undefined>>;
+  /** The serial number in hexadecimal, as Node gives it. */
   readonly serialNumber: string;
   /** As OpenSSL prints it: `'Jan  1 00:00:00 2030 GMT'`. */
   readonly notBefore: string;
+  /** The end of validity, printed as notBefore. */
   readonly notAfter: string;
   /** `[['DNS', 'localhost'], ['IP Address', '127.0.0.1']]`, as Python's subjectAltName. */
   readonly subjectAltName: readonly (readonly [string, string])[];
@@ -17,6 +21,7 @@ export interface PeerCertificate {
 /** Python's cipher(): the cipher's name, the protocol version, and the secret key's bits. */
 export type CipherInfo = readonly [name: string, protocol: string, secretBits: number];
 
+/** The peer's certificate of `session` in getpeercert()'s shape, or null when the peer sent none. */
 export function peerCertificate(session: tls.TLSSocket): PeerCertificate | null {
   const cert = session.getPeerCertificate();
   if (Object.keys(cert).length === 0) return null;
@@ -36,6 +41,7 @@ export function peerCertificateDER(session: tls.TLSSocket): Buffer | null {
   return Object.keys(cert).length === 0 ? null : cert.raw;
 }
 
+/** cipher() for `session`, or null before the handshake has chosen one. */
 export function cipherInfo(session: tls.TLSSocket): CipherInfo | null {
   const cipher = session.getCipher();
   const protocol = session.getProtocol();

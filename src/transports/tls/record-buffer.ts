@@ -5,6 +5,7 @@
 //   node:tls 'data' (one record) -> arrived -> recv(): whole record -> ssl buffer -> up to n bytes out
 import { ReceiveQueue } from '../receive-queue.js';
 
+/** Decrypted records in the two places the table above names: arrived, then the SSL buffer. */
 export class RecordBuffer {
   readonly #arrived: Buffer[] = [];
   #arrivedHead = 0;
@@ -21,6 +22,7 @@ export class RecordBuffer {
     return this.#ssl.bytes;
   }
 
+  /** True when no decrypted byte waits anywhere. */
   get isEmpty(): boolean {
     return this.#arrivedBytes === 0 && this.#ssl.isEmpty;
   }
@@ -52,6 +54,7 @@ export class RecordBuffer {
     return this.#ssl.take(n);
   }
 
+  /** Drops every decrypted byte (SHUT_RD, close). */
   clear(): void {
     this.#arrived.length = 0;
     this.#arrivedHead = 0;

@@ -28,6 +28,7 @@ import { sslErrorFrom } from './ssl-error-map.js';
 import type { TLSSettings } from './tls-context.js';
 import { type SessionSide, checkSide, openSession } from './tls-session.js';
 
+/** How TLSContext#wrapSocket wraps a socket: the side, the host name, when the handshake starts. */
 export interface WrapSocketOptions extends Partial<SessionSide> {
   /**
    * Start the handshake now (default true), so recv/send raise SSLWantReadError until it is done.
@@ -42,6 +43,11 @@ type Phase = 'idle' | 'handshaking' | 'open';
 const EMPTY = Buffer.alloc(0);
 const NOTHING = -1;
 
+/**
+ * Python's `ssl.SSLSocket`, non-blocking: the socket contract (readiness, recv/send, shutdown,
+ * close) over a wrapped Socket, with would-block as SSLWantReadError/SSLWantWriteError, so that
+ * select(), a Selector or a SocketTransport drives it. Made by TLSContext#wrapSocket.
+ */
 export class SSLSocket implements StreamSocket {
   readonly #raw: Socket;
   readonly #settings: TLSSettings;
@@ -83,16 +89,19 @@ export class SSLSocket implements StreamSocket {
     return this.#side.serverSide;
   }
 
+  /** The host name a client verifies and sends as SNI, as Python's `server_hostname`; null if none. */
   get serverHostname(): string | null {
     return this.#side.serverHostname ?? null;
   }
 
   // ---- Selectable ------------------------------------------------------------------------------
 
+  /** The wrapped socket's descriptor number; -1 once closed. */
   fileno(): number {
     return this.#fd;
   }
 
+  /** EVENT_READ/EVENT_WRITE/EVENT_ERROR as the table at the top of this file gives them per phase. */
   readiness(): number {
     if (this.#fd < 0) return 0;
     if (this.#failure !== null) return EVENT_READ | EVENT_WRITE | EVENT_ERROR;
@@ -110,10 +119,12 @@ export class SSLSocket implements StreamSocket {
     }
   }
 
+  /** Calls `listener` whenever the readiness may have changed. */
   watch(listener: ReadinessListener): void {
     this.#listeners.add(listener);
   }
 
+  /** Stops calling a listener given to watch(). */
   unwatch(listener: ReadinessListener): void {
     this.#listeners.remove(listener);
   }
@@ -291,10 +302,12 @@ export class SSLSocket implements StreamSocket {
     return this.#sndbuf - queued;
   }
 
+  /** Holds what send() accepts until uncork(), so that several sends become one TLS record. */
   cork(): void {
     this.#session?.cork();
   }
 
+  /** Encrypts and sends what send() accepted since cork(). */
   uncork(): void {
     this.#session?.uncork();
   }
@@ -306,10 +319,12 @@ export class SSLSocket implements StreamSocket {
     return this.#phase === 'open' ? (this.#session?.getProtocol() ?? null) : null;
   }
 
+  /** Python's cipher(): (name, protocol, secret bits), or null before the handshake. */
   cipher(): CipherInfo | null {
     return this.#phase === 'open' && this.#session !== null ? cipherInfo(this.#session) : null;
   }
 
+  /** Python's selected_alpn_protocol(): the protocol ALPN agreed on, or null (none, or before the handshake). */
   selectedAlpnProtocol(): string | null {
     const protocol = this.#phase === 'open' ? this.#session?.alpnProtocol : undefined;
     return typeof protocol === 'string' ? protocol : null;
@@ -326,20 +341,24 @@ export class SSLSocket implements StreamSocket {
 
   // ---- the wrapped socket --------------------------------------------------------------------------
 
+  /** The wrapped socket's local address. */
   getsockname(): Address {
     return this.#raw.getsockname();
   }
 
+  /** The wrapped socket's peer address. */
   getpeername(): Address {
     return this.#raw.getpeername();
   }
 
+  /** The wrapped socket's option; SO_ERROR also reports a TLS failure (its errno). */
   getsockopt(level: number, option: number): number {
     this.#checkOpen('getsockopt');
     if (level === SOL_SOCKET && option === SO_ERROR && this.#failure !== null) return this.#failure.errno;
     return this.#raw.getsockopt(level, option);
   }
 
+  /** Sets an option of the wrapped socket. */
   setsockopt(level: number, option: number, value: OptionValue): void {
     this.#checkOpen('setsockopt');
     this.#raw.setsockopt(level, option, value);

@@ -13,6 +13,7 @@ export const CERT_NONE = 0;
 export const CERT_OPTIONAL = 1;
 /** Python's `ssl.CERT_REQUIRED`: the peer must present a certificate that verifies. */
 export const CERT_REQUIRED = 2;
+/** How the peer's certificate is asked for and checked: CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED. */
 export type VerifyMode = typeof CERT_NONE | typeof CERT_OPTIONAL | typeof CERT_REQUIRED;
 
 /** The side a context is for: Python's PROTOCOL_TLS_CLIENT and PROTOCOL_TLS_SERVER. */
@@ -21,6 +22,7 @@ export type TLSPurpose = 'client' | 'server';
 /** PEM text or bytes, as node:tls takes them. */
 export type PemInput = string | Buffer;
 
+/** What `new TLSContext(purpose, options)` may set at once; each has a method or setter for later. */
 export interface TLSContextOptions {
   /** The certificate chain (PEM), leaf first; a server needs one. */
   readonly cert?: PemInput;
@@ -40,14 +42,25 @@ export interface TLSContextOptions {
 
 /** What a connection needs from its context: node:tls's options for one side. */
 export interface TLSSettings {
+  /** The side the settings are for. */
   readonly purpose: TLSPurpose;
+  /** How the peer's certificate is asked for and checked. */
   readonly verifyMode: VerifyMode;
+  /** Whether a client matches the server's certificate against the host name it connected to. */
   readonly checkHostname: boolean;
+  /** ALPN protocol names in order of preference; empty: no ALPN. */
   readonly alpnProtocols: readonly string[];
+  /** node:tls's SecureContext with the certificate chain and trusted CAs. */
   secureContext(): tls.SecureContext;
 }
 
+/**
+ * Python's `ssl.SSLContext` for one side: the certificate chain, the CAs to trust, how the peer is
+ * verified and ALPN, shared by every connection it wraps (`wrapSocket`, listenTLS, connectTLS,
+ * startTLS). Changing a setting affects connections wrapped afterwards.
+ */
 export class TLSContext implements TLSSettings {
+  /** The side it is for, fixed at construction: 'client' or 'server'. */
   readonly purpose: TLSPurpose;
   #verifyMode: VerifyMode;
   #checkHostname: boolean;
@@ -70,6 +83,7 @@ export class TLSContext implements TLSSettings {
     if (options.alpnProtocols !== undefined) this.setAlpnProtocols(options.alpnProtocols);
   }
 
+  /** How the peer's certificate is asked for and checked (default CERT_REQUIRED for a client, CERT_NONE for a server). */
   get verifyMode(): VerifyMode {
     return this.#verifyMode;
   }
@@ -82,6 +96,7 @@ export class TLSContext implements TLSSettings {
     this.#secure = null;
   }
 
+  /** Whether a client matches the server's certificate against the host name (default true for a client). */
   get checkHostname(): boolean {
     return this.#checkHostname;
   }
@@ -92,6 +107,7 @@ export class TLSContext implements TLSSettings {
     if (on && this.#verifyMode === CERT_NONE) this.#verifyMode = CERT_REQUIRED;
   }
 
+  /** The ALPN protocol names offered (client) or accepted (server), in order of preference. */
   get alpnProtocols(): readonly string[] {
     return this.#alpn;
   }
@@ -120,6 +136,7 @@ export class TLSContext implements TLSSettings {
     this.#secure = null;
   }
 
+  /** Python's set_alpn_protocols; ValueError for a name that is empty or longer than 255 bytes. */
   setAlpnProtocols(protocols: readonly string[]): void {
     for (const name of protocols) {
       if (name.length === 0 || Buffer.byteLength(name) > 255) throw new ValueError(`Invalid ALPN protocol name '${name}': 1 to 255 bytes`);
@@ -149,6 +166,7 @@ export class TLSContext implements TLSSettings {
   }
 }
 
+/** The options of createDefaultContext. */
 export interface DefaultContextOptions {
   /** 'client' (default, Python's Purpose.SERVER_AUTH) or 'server' (Purpose.CLIENT_AUTH). */
   readonly purpose?: TLSPurpose;

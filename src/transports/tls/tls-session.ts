@@ -9,6 +9,7 @@ import { CERT_NONE, CERT_REQUIRED, type TLSSettings } from './tls-context.js';
 
 /** The side of a connection and, for a client, the name it expects the server to prove. */
 export interface SessionSide {
+  /** True for the server's end of the connection (it answers the ClientHello). */
   readonly serverSide: boolean;
   /** The host name to send (SNI) and, with checkHostname, to match; required then, as Python's. */
   readonly serverHostname?: string;
