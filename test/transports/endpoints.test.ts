@@ -129,18 +129,25 @@ test('a factory that throws for one connection resets that connection and the li
       return echo;
     },
   });
-  t.teardown(() => port.stopListening());
+  const clients: net.Socket[] = [];
+  t.teardown(() => {
+    for (const client of clients) client.destroy();
+    port.closeConnections();
+    port.stopListening();
+  });
   const address = port.address;
   if (!Array.isArray(address)) throw new TypeError('expected a TCP address');
   const connectAndWaitForEnd = (): Promise<string> =>
     new Promise((resolve) => {
       const client = net.connect(Number(address[1]), '127.0.0.1');
+      clients.push(client);
       client.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
       client.on('end', () => resolve('end'));
       client.on('connect', () => resolve('connected'));
     });
   const first = new Promise<string>((resolve) => {
     const client = net.connect(Number(address[1]), '127.0.0.1');
+    clients.push(client);
     client.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
     client.on('close', () => resolve('closed'));
   });
