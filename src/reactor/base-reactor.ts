@@ -101,10 +101,11 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
   /** Sorts handlers into the order they were added (a Set's own order), for a deterministic dispatch. */
   protected inAddedOrder(handlers: IOHandler[], set: ReadonlySet<IOHandler>): IOHandler[] {
     const addedAt = this.#addedAt.get(set);
-    if (handlers.length > 1 && addedAt !== undefined) {
-      handlers.sort((a, b) => (addedAt.get(a) ?? 0) - (addedAt.get(b) ?? 0));
-    }
-    return handlers;
+    if (handlers.length <= 1 || addedAt === undefined) return handlers;
+    // Each handler's place looked up once (not twice per comparison), then sorted as numbers.
+    const places = handlers.map((handler, i) => ({ at: addedAt.get(handler) ?? 0, i }));
+    places.sort((a, b) => a.at - b.at);
+    return places.map((place) => handlers[place.i]).filter((handler): handler is IOHandler => handler !== undefined);
   }
 
   #remove(set: Set<IOHandler>, handler: IOHandler): void {
@@ -242,7 +243,11 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
       if (!set.has(handler)) continue;
       count += 1;
       try {
-        handler[method]?.();
+        // Called by name, not handler[method]: a keyed property load here is megamorphic (every
+        // handler class is another shape), and it ran once per ready handler.
+        if (method === 'readReady') handler.readReady?.();
+        else if (method === 'writeReady') handler.writeReady?.();
+        else handler.errorReady?.();
       } catch (error) {
         this.#handlerFailed(handler, error);
       }
