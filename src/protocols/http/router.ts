@@ -103,9 +103,16 @@ export class Router {
       if (route.method === 'GET') allowed.add('HEAD');
       if (route.method !== request.method && !(route.method === 'GET' && request.method === 'HEAD')) continue;
       const params: Record<string, string> = {};
-      route.names.forEach((name, i) => {
-        params[name] = decodeURIComponent(match[i + 1] ?? '');
-      });
+      try {
+        route.names.forEach((name, i) => {
+          params[name] = decodeURIComponent(match[i + 1] ?? '');
+        });
+      } catch (error) {
+        // A malformed %-escape is the client's mistake (RFC 3986 2.1): 400, not the 500 of a handler bug.
+        if (!(error instanceof URIError)) throw error;
+        response.sendError(400, 'Malformed percent-encoding in the path');
+        return;
+      }
       route.handler(request, response, params);
       return;
     }

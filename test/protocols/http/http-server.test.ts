@@ -150,3 +150,10 @@ test('HTTP server works with curl', async (t) => {
   const echoed = await execFileAsync('curl', ['-s', '--max-time', '10', '--data-binary', 'posted by curl', `http://127.0.0.1:${port}/echo`]);
   t.is(echoed.stdout, 'posted by curl');
 });
+
+test('HTTP server answers a malformed %-escape in a path parameter with 400, not 500', async (t) => {
+  const { port } = await server(t);
+  const answer = await raw(port, 'GET /bytes/%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n');
+  t.regex(answer, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  t.regex(answer, /Malformed percent-encoding/);
+});
