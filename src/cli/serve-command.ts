@@ -24,6 +24,7 @@ export const SERVE_FLAGS: FlagSpec = {
   'max-body-bytes': 'int',
   'max-bulk-bytes': 'int',
   'max-depth': 'int',
+  'max-query-bytes': 'int',
   'header-timeout': 'seconds',
   'idle-timeout': 'seconds',
   'max-connections': 'int',
@@ -51,6 +52,7 @@ export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join
   --max-body-bytes N     http: request body (default 16777216)
   --max-bulk-bytes N     resp: bulk string (default 536870912)
   --max-depth N          resp: array nesting
+  --max-query-bytes N    resp: bytes held for one command being read (default 1073741824)
   --header-timeout S     http: seconds to send a request head (default 30)
   --idle-timeout S       seconds a connection may idle (http default 120)
   --read-limit N         bytes per second read from each connection (default 0: unlimited);

@@ -84,7 +84,7 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = throttleEach({
       idle(
         respFactory({
           scheduler,
-          limits: defined({ maxBulkBytes: intFlag(flags, 'max-bulk-bytes'), maxDepth: intFlag(flags, 'max-depth') }),
+          limits: defined({ maxBulkBytes: intFlag(flags, 'max-bulk-bytes'), maxDepth: intFlag(flags, 'max-depth'), maxQueryBytes: intFlag(flags, 'max-query-bytes') }),
         }),
         seconds(flags, 'idle-timeout') ?? 0,
         scheduler,

@@ -11,6 +11,11 @@ export interface RespLimits {
   readonly maxInlineBytes: number;
   /** Array nesting: 1 (flat, all redis-server accepts) up to MAX_RESP_DEPTH. */
   readonly maxDepth: number;
+  /**
+   * Bytes held for the one command being read (redis's client-query-buffer-limit: 1 GiB): what
+   * bounds a command of many large bulk strings, which the other limits allow one by one.
+   */
+  readonly maxQueryBytes: number;
 }
 
 /** redis-server's own limits, and a flat command array of up to 2^20 elements. */
@@ -19,6 +24,7 @@ export const DEFAULT_RESP_LIMITS: RespLimits = {
   maxArrayLength: 1024 * 1024,
   maxInlineBytes: 64 * 1024,
   maxDepth: 1,
+  maxQueryBytes: 1024 * 1024 * 1024,
 };
 
 /** The deepest maxDepth allowed, so code that walks a request recursively stays bounded. */
@@ -33,6 +39,7 @@ export function resolveRespLimits(limits: Partial<RespLimits> = {}): RespLimits 
   checkLimit('maxArrayLength', resolved.maxArrayLength, MAX_ARRAY_LENGTH);
   checkLimit('maxInlineBytes', resolved.maxInlineBytes, Number.MAX_SAFE_INTEGER);
   checkLimit('maxDepth', resolved.maxDepth, MAX_RESP_DEPTH);
+  checkLimit('maxQueryBytes', resolved.maxQueryBytes, Number.MAX_SAFE_INTEGER);
   return resolved;
 }
 

@@ -34,11 +34,17 @@ export class RespProtocolError extends SyntaxError {
   readonly limit: number | undefined;
   /** The declared or seen length that passed it; else undefined. */
   readonly length: number | undefined;
+  /**
+   * True when redis-server closes without a word (a query buffer over client-query-buffer-limit,
+   * which it only logs); false when it answers `-ERR <message>` first.
+   */
+  readonly closesSilently: boolean;
 
-  constructor(message: string, size?: { limit: number; length: number }) {
+  constructor(message: string, size?: { limit: number; length: number }, closesSilently = false) {
     super(message);
     this.limit = size?.limit;
     this.length = size?.length;
+    this.closesSilently = closesSilently;
   }
 }
 
@@ -142,6 +148,11 @@ export class RespParser {
       while (pos < data.length) {
         const next = this.#phase === START ? this.#readWholeCommand(data, pos, emit) : NOT_WHOLE;
         pos = next === NOT_WHOLE ? this.#step(data, pos, emit) : next;
+      }
+      // Checked once per chunk: what a command holds grows by at most one chunk past the limit.
+      const held = this.bufferedBytes;
+      if (held > this.#limits.maxQueryBytes) {
+        throw new RespProtocolError('Closing client that reached max query buffer length', { limit: this.#limits.maxQueryBytes, length: held }, true);
       }
     } catch (error) {
       this.#phase = FAILED;

@@ -42,6 +42,7 @@ export const RESP_COMMANDS: CommandTable = new Map(
 /** Replies are batched up to this many bytes per write; a bigger reply is written as it is, uncopied. */
 const FLUSH_BYTES = 64 * 1024;
 
+const NO_REPLY = Buffer.alloc(0);
 const NESTED_ARGUMENT = encodeError('ERR Protocol error: nested arrays are not valid command arguments');
 
 function isCommandArgs(command: RespCommand): command is CommandArgs {
@@ -151,7 +152,7 @@ export class RespServerProtocol implements Protocol {
   #run(item: RespCommand | RespProtocolError): Buffer {
     if (item instanceof RespProtocolError) {
       this.#isClosingAfterReply = true;
-      return encodeError(`ERR ${item.message}`);
+      return item.closesSilently ? NO_REPLY : encodeError(`ERR ${item.message}`);
     }
     return isCommandArgs(item) ? dispatch(RESP_COMMANDS, item, this.#context) : NESTED_ARGUMENT;
   }

@@ -184,11 +184,12 @@ test('RespParser is idle only between commands', (t) => {
 
 test('resolveRespLimits fills in defaults and refuses limits out of range', (t) => {
   t.deepEqual(resolveRespLimits(), DEFAULT_RESP_LIMITS);
-  t.deepEqual(DEFAULT_RESP_LIMITS, { maxBulkBytes: 536870912, maxArrayLength: 1048576, maxInlineBytes: 65536, maxDepth: 1 });
+  t.deepEqual(DEFAULT_RESP_LIMITS, { maxBulkBytes: 536870912, maxArrayLength: 1048576, maxInlineBytes: 65536, maxDepth: 1, maxQueryBytes: 1073741824 });
   t.is(resolveRespLimits({ maxDepth: 32 }).maxDepth, 32);
   t.throws(() => new RespParser({ maxDepth: 33 }), { instanceOf: RangeError, message: 'maxDepth must be an integer from 1 to 32, not 33' });
   t.throws(() => new RespParser({ maxDepth: 0 }), { instanceOf: RangeError });
   t.throws(() => new RespParser({ maxBulkBytes: 1.5 }), { instanceOf: RangeError });
   t.throws(() => new RespParser({ maxArrayLength: 2 ** 31 }), { instanceOf: RangeError });
   t.throws(() => new RespParser({ maxInlineBytes: -1 }), { instanceOf: RangeError });
+  t.throws(() => new RespParser({ maxQueryBytes: 0 }), { instanceOf: RangeError });
 });
