@@ -3,6 +3,7 @@
 import type { Address } from '../transports/address.js';
 import type { Protocol, Transport } from '../transports/protocol.js';
 import { NotConnectedError } from './not-connected-error.js';
+import { switchProtocol } from './switching.js';
 import type { Cancellable, Scheduler } from './scheduler.js';
 
 /** The reason a connection closed by the idle timeout reports in connectionLost. */
@@ -139,6 +140,19 @@ export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
       this.#timedOut = true;
       this.#lower?.abort();
     });
+  }
+
+  /**
+   * Hands the connection to `next` (Transport.setProtocol), which keeps the same idle timeout: a
+   * new IdleTimeout around `next` becomes the protocol of the transport below, and this one stops
+   * (its timer cancelled; its protocol hears nothing more, as the contract says). Throws
+   * ProtocolSwitchError (from switchProtocol) when the transport below cannot switch.
+   */
+  setProtocol(next: Protocol<Out, Out>, leftover: readonly Out[] = []): void {
+    const lower = this.#need('setProtocol');
+    this.#stopTimer();
+    this.#lower = undefined;
+    switchProtocol(lower, new IdleTimeout(next, this.#seconds, this.#scheduler), leftover);
   }
 
   #need(operation: string): Transport<Out> {

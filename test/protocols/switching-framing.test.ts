@@ -259,11 +259,29 @@ test('switchProtocol hands a switching transport over and refuses one that canno
   switchProtocol(wire, next, [bytes('left')]);
   t.is(wire.protocol, next);
   t.is(latin1(wire.bytes()), 'left');
-  // An idle-timeout wrapper is a transport that does not forward a switch.
+  // A transport without setProtocol cannot switch.
+  const fixed: Transport<Uint8Array> = {
+    write: () => {},
+    writeEOF: () => {},
+    close: () => {},
+    abort: () => {},
+    pauseReading: () => {},
+    resumeReading: () => {},
+    isReading: true,
+    isClosing: false,
+    getWriteBufferSize: () => 0,
+    setWriteBufferLimits: () => {},
+    localAddress: '',
+    peerAddress: '',
+  };
+  t.throws(() => switchProtocol(fixed, next), { instanceOf: ProtocolSwitchError, code: 'ERR_PROTOCOL_SWITCH' });
+  // An idle-timeout wrapper forwards the switch, itself around the next protocol.
   let wrapper: Transport<Uint8Array> | undefined;
   const inner: Protocol<Uint8Array> = { connectionMade: (transport) => (wrapper = transport), dataReceived: () => {}, connectionLost: () => {} };
-  connectRecording<Uint8Array>(withIdleTimeout(inner, 60, new ManualScheduler()));
-  t.throws(() => wrapper !== undefined && switchProtocol(wrapper, next), { instanceOf: ProtocolSwitchError, code: 'ERR_PROTOCOL_SWITCH' });
+  const idleWire = connectRecording<Uint8Array>(withIdleTimeout(inner, 60, new ManualScheduler()));
+  if (wrapper === undefined) throw new Error('the inner protocol was not connected');
+  switchProtocol(wrapper, new EchoProtocol(), [bytes('again')]);
+  t.is(latin1(idleWire.bytes()), 'again');
 });
 
 test('an error thrown by the layer above goes on up to the transport below, not reported as bad input', (t) => {

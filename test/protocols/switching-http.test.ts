@@ -104,11 +104,17 @@ test('an upgrade waiting behind an unfinished response holds the bytes after it,
   t.true(wire.isReading);
 });
 
-test('a route cannot switch on a transport that cannot (an idle-timeout wrapper): the client gets a 500', (t) => {
-  const wrapped = withIdleTimeout(new HttpServerProtocol(demoRouter()), 60, new ManualScheduler());
+test('a route switches under an idle-timeout wrapper too, and the timeout goes on timing the new protocol', (t) => {
+  const scheduler = new ManualScheduler();
+  const wrapped = withIdleTimeout(new HttpServerProtocol(demoRouter()), 60, scheduler);
   const wire = connectRecording<Uint8Array>(wrapped);
   wire.receive(bytes(`${UPGRADE}ping`));
-  t.regex(latin1(wire.bytes()), /^HTTP\/1\.1 500 Internal Server Error\r\n[\s\S]*cannot hand the connection over/);
+  t.is(latin1(wire.bytes()), `${SWITCHED}ping`);
+  wire.receive(bytes(' pong'));
+  t.is(latin1(wire.bytes()), `${SWITCHED}ping pong`);
+  t.false(wire.isClosing);
+  scheduler.advance(61);
+  t.true(wire.isAborted, 'silence past the idle timeout still ends the upgraded connection');
 });
 
 test('switchProtocols refuses a protocol the request did not offer, and a response already started', (t) => {
