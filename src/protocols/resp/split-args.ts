@@ -33,8 +33,42 @@ const ESCAPES: ReadonlyMap<number, number> = new Map([
   [0x61, 0x07], // \a
 ]);
 
-/** The arguments of `line` (without its line ending), or undefined for unbalanced quotes. */
+/**
+ * The arguments of a line with no quote and no NUL (PING, GET k, SET k v as typed into nc or
+ * redis-benchmark's inline tests): blanks skipped, each argument a run up to a byte that ends a
+ * plain one, as sdssplitargs reads them. Views of `line`, uncopied; undefined when the line needs
+ * the full reading.
+ */
+function splitPlainArgs(line: Uint8Array): Buffer[] | undefined {
+  const bytes = Buffer.isBuffer(line) ? line : Buffer.from(line.buffer, line.byteOffset, line.byteLength);
+  const args: Buffer[] = [];
+  let p = 0;
+  while (p < bytes.length) {
+    const byte = Number(bytes[p]);
+    if (byte === DOUBLE_QUOTE || byte === SINGLE_QUOTE || byte === NUL) return undefined;
+    if (isBlank(byte)) {
+      p++;
+      continue;
+    }
+    let end = p + 1;
+    while (end < bytes.length && !endsPlain(Number(bytes[end]))) {
+      const inner = bytes[end];
+      if (inner === DOUBLE_QUOTE || inner === SINGLE_QUOTE) return undefined;
+      end++;
+    }
+    args.push(bytes.subarray(p, end));
+    p = end;
+  }
+  return args;
+}
+
+/**
+ * The arguments of `line` (without its line ending), or undefined for unbalanced quotes. They may
+ * be views of `line` (a plain line is split in place), as the parser's multibulk arguments are.
+ */
 export function splitArgs(line: Uint8Array): Buffer[] | undefined {
+  const plain = splitPlainArgs(line);
+  if (plain !== undefined) return plain;
   // sdssplitargs reads a C string: a NUL ends the line. Four NULs of padding let every look-ahead
   // below read a byte, as C reads the terminator, instead of checking bounds at each step.
   const nul = line.indexOf(NUL);
