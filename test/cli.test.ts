@@ -3,7 +3,9 @@
 import test from 'ava';
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -195,6 +197,34 @@ for (const workers of ['1', '2']) {
       throw error;
     }
     t.regex(stdout, /^hello from switchboard/);
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    t.is(code, 0);
+  });
+}
+
+for (const [server, send, reply] of [
+  ['echo', 'hello over TLS', 'hello over TLS'],
+  ['resp', 'PING\r\n', '+PONG\r\n'],
+] as const) {
+  test(`switchboard serve ${server} --tls-cert --tls-key answers a verifying node:tls client`, async (t) => {
+    const certs = testCerts();
+    const { child, lines } = launch('serve', server, '--port', '0', '--tls-cert', certs.server.certFile, '--tls-key', certs.server.keyFile);
+    t.teardown(() => child.kill('SIGKILL'));
+    const port = Number((await nextLine(lines)).split(':').at(-1));
+    const got = await new Promise<string>((resolve, reject) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca: readFileSync(certs.caFile) }, () => socket.write(send));
+      let text = '';
+      socket.on('error', reject);
+      socket.on('data', (d: Buffer) => {
+        text += d.toString('latin1');
+        if (text.length >= reply.length) {
+          socket.end();
+          resolve(text);
+        }
+      });
+    });
+    t.is(got, reply);
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];
     t.is(code, 0);

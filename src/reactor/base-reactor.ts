@@ -103,9 +103,9 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
     const addedAt = this.#addedAt.get(set);
     if (handlers.length <= 1 || addedAt === undefined) return handlers;
     // Each handler's place looked up once (not twice per comparison), then sorted as numbers.
-    const places = handlers.map((handler, i) => ({ at: addedAt.get(handler) ?? 0, i }));
+    const places = handlers.map((handler) => ({ at: addedAt.get(handler) ?? 0, handler }));
     places.sort((a, b) => a.at - b.at);
-    return places.map((place) => handlers[place.i]).filter((handler): handler is IOHandler => handler !== undefined);
+    return places.map((place) => place.handler);
   }
 
   #remove(set: Set<IOHandler>, handler: IOHandler): void {

@@ -210,11 +210,12 @@ export class HttpServerProtocol implements Protocol {
     if (scheduler === undefined || seconds === undefined || seconds <= 0) return;
     const now = scheduler.seconds?.();
     this.#timerKind = kind;
+    // Without a clock the deadline is always passed: the timer that fires expires the timeout.
     this.#deadline = now === undefined ? Number.NEGATIVE_INFINITY : now + seconds;
     // A pending timer due no later than the new deadline will find it and re-arm for the rest.
     if (now !== undefined && this.#timer !== undefined && this.#timerDue <= this.#deadline) return;
     this.#stopTimer();
-    this.#schedule(scheduler, seconds, now === undefined ? Number.NEGATIVE_INFINITY : now + seconds);
+    this.#schedule(scheduler, seconds, this.#deadline);
   }
 
   #schedule(scheduler: Scheduler, after: number, due: number): void {

@@ -368,7 +368,7 @@ export function copyCommand(command: RespCommand): RespCommand {
 
 /** What #readWholeCommand returns when the state machine must read the command instead. */
 const NOT_WHOLE = -1;
-/** Digits a fast-path header may have: any count or length a client sends, far below 2^31. */
+/** Digits a fast-path header may have: every count or length a client sends is far below 2^31. */
 const SHORT_HEADER_DIGITS = 9;
 
 /** The number on a `*` or `$` line (prefix already read), which must end in CRLF; else undefined. */
