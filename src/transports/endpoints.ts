@@ -239,7 +239,7 @@ export async function listenTCPPrepared(reactor: Reactor, port: number, factory:
 export async function listenUnix(reactor: Reactor, path: string, factory: Factory, options: ListenOptions = {}): Promise<ListeningPort> {
   if (existsSync(path)) {
     const state = await probeUnixPath(path);
-    if (state === 'live') throw new OSError('EADDRINUSE', `${path} has a live listener`, 'bind');
+    if (state === 'live') throw socketError('EADDRINUSE', 'bind', `${path} has a live listener`);
     if (state === 'stale') {
       unlinkSync(path);
       console.error(`switchboard: replaced stale Unix socket ${path} (a connect to it was refused)`);
@@ -289,7 +289,7 @@ class ConnectingHandler implements IOHandler, Connector {
     this.#factory = factory;
     this.#options = options;
     this.#timer = reactor.callLater(options.timeout ?? DEFAULT_CONNECT_TIMEOUT, () =>
-      this.#fail(new TimeoutError('ETIMEDOUT', `Connecting to ${addressText(target)} timed out`, 'connect')),
+      this.#fail(socketError('ETIMEDOUT', 'connect', `Connecting to ${addressText(target)} timed out`)),
     );
     reactor.addWriter(this);
     reactor.addErrorWatcher(this);
@@ -311,7 +311,7 @@ class ConnectingHandler implements IOHandler, Connector {
   }
 
   stopConnecting(): void {
-    this.#fail(new OSError('ECANCELED', 'Connecting was cancelled', 'connect'));
+    this.#fail(socketError('ECANCELED', 'connect', 'Connecting was cancelled'));
   }
 
   #succeed(): void {
@@ -398,7 +398,7 @@ export function connectUnix(reactor: Reactor, path: string, factory: Factory, op
       if (isStarted) return;
       isStarted = true;
       socket.close();
-      reportFailure(factory, new OSError('ECANCELED', 'Connecting was cancelled', 'connect'));
+      reportFailure(factory, socketError('ECANCELED', 'connect', 'Connecting was cancelled'));
     },
   };
 }

@@ -9,7 +9,7 @@
 import type { IOHandler, Reactor } from '../reactor/reactor.js';
 import type { Address } from './address.js';
 import { SHUT_WR, SOL_SOCKET, SO_ERROR, SO_LINGER } from './constants.js';
-import { BlockingIOError, ConnectionAbortedError, ValueError, codeOf, socketError } from './errors.js';
+import { BlockingIOError, ValueError, codeOf, socketError } from './errors.js';
 import { type Protocol, type Transport, TransportClosedError } from './protocol.js';
 import type { Socket } from './socket.js';
 import type { StreamSocket } from './stream-socket.js';
@@ -357,7 +357,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     this.#queue = [];
     this.#queued = 0;
     this.#socket.setsockopt(SOL_SOCKET, SO_LINGER, [1, 0]);
-    this.#end(new ConnectionAbortedError('ECONNABORTED', 'Connection aborted by this side'));
+    this.#end(socketError('ECONNABORTED', undefined, 'Connection aborted by this side'));
   }
 
   handlerFailed(error: unknown): void {
