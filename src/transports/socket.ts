@@ -36,6 +36,7 @@ import { DeadlineExceeded, type WaitOptions, waitReady } from '../reactor/wait-r
 import { SocketFile, type SocketFileOptions } from './socket-file.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { bufferView, copyBytes } from './copy-bytes.js';
+import { type SocketData, bytesOf } from './bytes-like.js';
 import { AcceptQueue, type Arrival } from './accept-queue.js';
 import * as registry from './kernel-registry.js';
 import { descriptorShortage } from './descriptor-probe.js';
@@ -47,13 +48,14 @@ import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Sele
 
 type ConnState = 'none' | 'connecting' | 'established' | 'done';
 type BsdState = 'unconnected' | 'connecting' | 'connected';
-/** What `send`, `sendall` and `SocketFile.write` take: bytes, or a string sent as its UTF-8 encoding. */
-export type SocketData = Uint8Array | string;
+export type { SocketData } from './bytes-like.js';
 export type { LingerValue } from './socket-options.js';
 
 /** Python's default for `listen()` without an argument: min(SOMAXCONN, 128). */
 const DEFAULT_BACKLOG = 128;
 const EMPTY = Buffer.alloc(0);
+/** The longest delay setTimeout holds (2^31-1 ms, about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 let nextFileno = 3;
 
 interface Listening {
@@ -752,8 +754,8 @@ export class Socket implements Selectable {
    * node:net's and Netty's; a copy of every send costs 15% of a streaming echo's CPU).
    */
   trySend(data: SocketData, isHandedOver = false): number {
+    const bytes = bytesOf(data, 'send');
     this.#checkOpen('send');
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const stream = this.#checkCanSend();
     // An empty send copies nothing and returns 0 once the state checks passed, even with no room
     // (send-empty-payload [11], [28]).
@@ -1244,7 +1246,7 @@ export class Socket implements Selectable {
 
   /** Resolves once every byte was accepted by the send buffer (the timeout bounds the whole call). */
   async sendall(data: SocketData, options?: WaitOptions): Promise<void> {
-    let rest = typeof data === 'string' ? Buffer.from(data) : data;
+    let rest = bytesOf(data, 'sendall');
     const deadline = this.#deadline();
     while (rest.length > 0) {
       const sent = await this.#retry('send', EVENT_WRITE, deadline, options, () => this.send(rest));
@@ -1302,10 +1304,12 @@ export class Socket implements Selectable {
         if (!(error instanceof BlockingIOError) || this.#timeout === 0) throw error;
       }
       try {
-        await waitReady(this, events, deadline, options?.signal);
+        await waitReady(this, events, deadline === null ? null : Math.min(deadline, performance.now() + MAX_TIMER_MS), options?.signal);
       } catch (error) {
-        if (error instanceof DeadlineExceeded) throw timedOut(syscall);
-        throw error;
+        if (!(error instanceof DeadlineExceeded)) throw error;
+        // A leg of a timeout longer than one timer can hold ended: wait again, up to the real deadline.
+        if (deadline !== null && performance.now() < deadline) continue;
+        throw timedOut(syscall);
       }
     }
   }

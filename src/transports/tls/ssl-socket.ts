@@ -13,7 +13,8 @@ import type * as tls from 'node:tls';
 import type { Address } from '../address.js';
 import { SHUT_RD, SHUT_RDWR, SHUT_WR, SOL_SOCKET, SO_ERROR, SO_RCVBUF, SO_SNDBUF } from '../constants.js';
 import { OSError, ValueError, raisedBy, socketError } from '../errors.js';
-import type { Socket, SocketData } from '../socket.js';
+import type { Socket } from '../socket.js';
+import { type SocketData, bytesOf } from '../bytes-like.js';
 import type { OptionValue } from '../socket-options.js';
 import type { StreamSocket } from '../stream-socket.js';
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener } from '../../reactor/selectable.js';
@@ -260,6 +261,7 @@ export class SSLSocket implements StreamSocket {
 
   /** send() with -1 for would-block (for hot loops, as Socket.trySend). */
   trySend(data: SocketData, isHandedOver = false): number {
+    const bytes = bytesOf(data, 'send');
     this.#checkOpen('send');
     this.#isHandshakeUnseen = false;
     if (this.#failure !== null) throw raisedBy(this.#failure, 'send');
@@ -267,7 +269,6 @@ export class SSLSocket implements StreamSocket {
     if (this.#phase === 'idle') this.#start();
     const session = this.#session;
     if (this.#phase !== 'open' || session === null) return NOTHING;
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (bytes.length === 0) return 0;
     const room = this.#sendRoom();
     if (room <= 0) return NOTHING;
@@ -279,7 +280,7 @@ export class SSLSocket implements StreamSocket {
 
   /** Resolves once every byte was accepted by the send buffer. */
   async sendall(data: SocketData, options?: WaitOptions): Promise<void> {
-    let rest = typeof data === 'string' ? Buffer.from(data) : data;
+    let rest = bytesOf(data, 'sendall');
     while (rest.length > 0) {
       const sent = this.trySend(rest);
       if (sent > 0) rest = rest.subarray(sent);
