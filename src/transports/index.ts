@@ -4,7 +4,7 @@ export * from './constants.js';
 export * from './errors.js';
 export type { Address, AddressInput, IPv4Address, IPv6Address } from './address.js';
 export { Socket, type SocketData, type LingerValue } from './socket.js';
-export type { OptionValue } from './socket-options.js';
+export type { OptionValue } from './kernel/socket-options.js';
 export { SocketFile, ReadLimitError, type SocketFileOptions, type FileSocket } from './socket-file.js';
 export { socket, socketpair, gethostname, getaddrinfo, type AddrInfo } from './socket-module.js';
 export { type Protocol, type Transport, type Factory, TransportClosedError } from './protocol.js';

@@ -15,12 +15,12 @@ import { SHUT_RD, SHUT_RDWR, SHUT_WR, SOL_SOCKET, SO_ERROR, SO_RCVBUF, SO_SNDBUF
 import { OSError, ValueError, raisedBy, socketError } from '../errors.js';
 import type { Socket } from '../socket.js';
 import { type SocketData, bytesOf } from '../bytes-like.js';
-import type { OptionValue } from '../socket-options.js';
+import type { OptionValue } from '../kernel/socket-options.js';
 import type { StreamSocket } from '../stream-socket.js';
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener } from '../../reactor/selectable.js';
 import { ReadinessListeners } from '../../reactor/readiness-listeners.js';
 import { type WaitOptions, waitReady } from '../../reactor/wait-ready.js';
-import { bufferView, copyBytes } from '../copy-bytes.js';
+import { bufferView, copyBytes } from '../kernel/copy-bytes.js';
 import { CiphertextChannel } from './ciphertext-channel.js';
 import { SSLWantReadError, SSLWantWriteError } from './errors.js';
 import { type CipherInfo, type PeerCertificate, cipherInfo, peerCertificate, peerCertificateDER } from './peer-info.js';

@@ -17,8 +17,8 @@ import {
   SO_SNDBUF,
   SO_TYPE,
   TCP_NODELAY,
-} from './constants.js';
-import { socketError } from './errors.js';
+} from '../constants.js';
+import { socketError } from '../errors.js';
 
 /** `SO_LINGER` as Python packs it: `[onoff, seconds]`, or the packed `struct linger` bytes. */
 export type LingerValue = readonly [number, number] | Uint8Array;
