@@ -12,7 +12,7 @@ import { type SocketData, bytesOf } from './bytes-like.js';
 import { NodeStreamEnd } from './kernel/stream-end.js';
 import type { OptionValue } from './kernel/socket-options.js';
 import { EVENT_READ, EVENT_WRITE, type ReadinessListener, type Selectable } from '../reactor/selectable.js';
-import { type AwaitedCall, type Timeout, checkedTimeout, deadlineAfter, retry } from './socket/awaitables.js';
+import { AwaitableCalls, checkedTimeout, retry } from './socket/awaitables.js';
 import { SocketCore } from './socket/core.js';
 import { rulesFor } from './socket/families.js';
 import { linkPair } from './socket/peer-link.js';
@@ -42,7 +42,7 @@ export class Socket implements Selectable {
   /** Always SOCK_STREAM. */
   readonly type = SOCK_STREAM;
   readonly #core: SocketCore;
-  #timeout: Timeout = null;
+  readonly #calls = new AwaitableCalls(this);
 
   constructor(family: AddressFamily = AF_INET, type: number = SOCK_STREAM) {
     const core = adopting ?? newCore(family, type);
@@ -338,7 +338,7 @@ export class Socket implements Selectable {
   /** `false` is Python's non-blocking mode (timeout 0); `true` waits forever (timeout null). */
   setblocking(flag: boolean): void {
     this.#open('setblocking');
-    this.#timeout = flag ? null : 0;
+    this.#calls.timeout = flag ? null : 0;
   }
 
   /**
@@ -350,40 +350,35 @@ export class Socket implements Selectable {
   settimeout(seconds: number | null): void {
     const checked = checkedTimeout(seconds);
     this.#open('settimeout');
-    this.#timeout = checked;
+    this.#calls.timeout = checked;
   }
 
   /** The timeout set by settimeout() or setblocking(), in seconds (null: none). */
   gettimeout(): number | null {
-    return this.#timeout;
+    return this.#calls.timeout;
   }
 
   // ---- the awaitable forms of the blocking calls ---------------------------------------------------
 
   /** Resolves once every byte was accepted by the send buffer (the timeout bounds the whole call). */
-  async sendall(data: SocketData, options?: WaitOptions): Promise<void> {
-    let rest = bytesOf(data, 'sendall');
-    const call = this.#call('send', EVENT_WRITE, options);
-    while (rest.length > 0) {
-      const sent = await retry(this, call, () => this.send(rest));
-      rest = rest.subarray(sent);
-    }
+  sendall(data: SocketData, options?: WaitOptions): Promise<void> {
+    return this.#calls.sendall(data, options);
   }
 
   /** recv() that waits for data, EOF or an error. */
   recvAsync(size: number, options?: WaitOptions): Promise<Buffer> {
-    return retry(this, this.#call('recv', EVENT_READ, options), () => this.recv(size));
+    return this.#calls.recvAsync(size, options);
   }
 
   /** accept() that waits for a connection. */
   acceptAsync(options?: WaitOptions): Promise<[Socket, Address]> {
-    return retry(this, this.#call('accept', EVENT_READ, options), () => {
+    return this.#calls.wait('accept', EVENT_READ, options, () => {
       try {
         return this.accept();
       } catch (error) {
         // A blocking accept on a Unix listener that shut down reading, with nothing queued, fails
         // with EINVAL (unix_accept); it is readable, so waiting would never end (unix-listener-shut-rd).
-        if (error instanceof BlockingIOError && this.#timeout !== 0 && this.#core.shutRd) throw socketError('EINVAL', 'accept');
+        if (error instanceof BlockingIOError && this.#calls.timeout !== 0 && this.#core.shutRd) throw socketError('EINVAL', 'accept');
         throw error;
       }
     });
@@ -391,12 +386,12 @@ export class Socket implements Selectable {
 
   /** connect() that waits for the outcome: resolves when connected, rejects with the failure. */
   async connectAsync(address: AddressInput, options?: WaitOptions): Promise<void> {
-    const call = this.#call('connect', EVENT_WRITE, options);
+    const call = this.#calls.call('connect', EVENT_WRITE, options);
     try {
       this.connect(address);
       return;
     } catch (error) {
-      if (!(error instanceof BlockingIOError) || this.#timeout === 0) throw error;
+      if (!(error instanceof BlockingIOError) || call.timeout === 0) throw error;
     }
     await retry(this, call, () => this.connect(address));
   }
@@ -404,10 +399,6 @@ export class Socket implements Selectable {
   /** A buffered file over this socket, as Python's makefile(): writes wait for flush() or a full buffer. */
   makefile(options?: SocketFileOptions): SocketFile {
     return new SocketFile(this, options);
-  }
-
-  #call(syscall: string, events: number, options: WaitOptions | undefined): AwaitedCall {
-    return { syscall, events, timeout: this.#timeout, deadline: deadlineAfter(this.#timeout), options };
   }
 
   /** The core, once `syscall` may run on it: OSError `EBADF` on a closed socket. */

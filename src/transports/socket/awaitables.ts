@@ -2,8 +2,9 @@
 // call, and while it would block (BlockingIOError, SSLWantReadError ...) wait for readiness, bounded
 // by the socket's timeout (Python's settimeout) and an AbortSignal. A timeout longer than one
 // setTimeout can hold (2^31-1 ms) is waited in legs, so it never fires at once.
-import { type Selectable } from '../../reactor/selectable.js';
+import { EVENT_READ, EVENT_WRITE, type Selectable } from '../../reactor/selectable.js';
 import { DeadlineExceeded, type WaitOptions, waitReady } from '../../reactor/wait-ready.js';
+import { type SocketData, bytesOf } from '../bytes-like.js';
 import { BlockingIOError, ValueError, timedOut } from '../errors.js';
 
 /** The longest delay setTimeout holds (2^31-1 ms, about 24.8 days); a longer one fires at once. */
@@ -55,5 +56,55 @@ export async function retry<T>(target: Selectable, call: AwaitedCall, attempt: (
       if (deadline !== null && performance.now() < deadline) continue;
       throw timedOut(call.syscall);
     }
+  }
+}
+
+/** What the awaitable calls drive: a socket's non-blocking send and recv (Socket, SSLSocket). */
+export interface BlockingTarget extends Selectable {
+  /** Bytes accepted; throws BlockingIOError (or an SSLWant*Error) when none fit now. */
+  send(data: Uint8Array): number;
+  /** Up to `size` bytes, empty at EOF; throws BlockingIOError when nothing is there yet. */
+  recv(size: number): Buffer;
+}
+
+/**
+ * A socket's timeout and the awaitable calls it bounds, one per socket: Socket and SSLSocket both
+ * keep one, so settimeout() means the same for a TLS socket as for a plain one.
+ */
+export class AwaitableCalls {
+  readonly #target: BlockingTarget;
+  /** settimeout()'s value: null waits forever, 0 never waits. */
+  timeout: Timeout;
+
+  constructor(target: BlockingTarget, timeout: Timeout = null) {
+    this.#target = target;
+    this.timeout = timeout;
+  }
+
+  /** One call's bounds, its deadline taken now (so a whole sendall shares one). */
+  call(syscall: string, events: number, options: WaitOptions | undefined): AwaitedCall {
+    return { syscall, events, timeout: this.timeout, deadline: deadlineAfter(this.timeout), options };
+  }
+
+  /** `attempt()` until it does not would-block, waiting for `events` in between (see retry). */
+  wait<T>(syscall: string, events: number, options: WaitOptions | undefined, attempt: () => T): Promise<T> {
+    return retry(this.#target, this.call(syscall, events, options), attempt);
+  }
+
+  /** sendall(): every byte accepted by the send buffer; the timeout bounds the whole call. */
+  async sendall(data: SocketData, options: WaitOptions | undefined): Promise<void> {
+    const target = this.#target;
+    let rest = bytesOf(data, 'sendall');
+    const call = this.call('send', EVENT_WRITE, options);
+    while (rest.length > 0) {
+      const sent = await retry(target, call, () => target.send(rest));
+      rest = rest.subarray(sent);
+    }
+  }
+
+  /** recvAsync(): recv() that waits for data, EOF or an error. */
+  recvAsync(size: number, options: WaitOptions | undefined): Promise<Buffer> {
+    const target = this.#target;
+    return retry(target, this.call('recv', EVENT_READ, options), () => target.recv(size));
   }
 }
