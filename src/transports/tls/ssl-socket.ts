@@ -28,7 +28,7 @@ import { type CipherInfo, type PeerCertificate, cipherInfo, peerCertificate, pee
 import { RecordBuffer } from './record-buffer.js';
 import { sslErrorFrom } from './ssl-error-map.js';
 import type { TLSSettings } from './tls-context.js';
-import { type SessionSide, checkSide, openSession } from './tls-session.js';
+import { type SessionSide, checkSide, endSession, openSession } from './tls-session.js';
 
 /** How TLSContext#wrapSocket wraps a socket: the side, the host name, when the handshake starts. */
 export interface WrapSocketOptions extends Partial<SessionSide> {
@@ -404,24 +404,9 @@ export class SSLSocket implements StreamSocket {
     this.#fd = -1;
     this.#records.clear();
     this.#raw.unwatch(this.#onRawReadiness);
-    const session = this.#session;
-    const channel = this.#channel;
-    if (session === null || channel === null || this.#phase !== 'open' || this.#failure !== null || session.destroyed) {
-      session?.destroy();
-      this.#raw.close();
-    } else {
-      const closeRaw = (): void => {
-        session.destroy();
-        this.#raw.close();
-      };
-      if (channel.writableFinished) {
-        closeRaw();
-      } else {
-        channel.once('finish', closeRaw);
-        channel.once('close', closeRaw);
-        session.end();
-      }
-    }
+    const raw = this.#raw;
+    const isGraceful = this.#phase === 'open' && this.#failure === null;
+    endSession(this.#session, this.#channel, isGraceful, () => raw.close());
     this.#notify();
   }
 
