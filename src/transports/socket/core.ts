@@ -79,7 +79,7 @@ export class SocketCore implements StreamEvents {
   constructor(family: AddressFamily, rules: FamilyRules) {
     this.family = family;
     this.rules = rules;
-    this.options = new SocketOptions(family);
+    this.options = new SocketOptions(rules.isTcp);
   }
 
   fileno(): number {
