@@ -1,6 +1,6 @@
 // The servers `switchboard serve` and `npm start` run, with their default ports and the flags that
 // set their limits (docs/limits.md lists every default).
-import type { Factory } from '../transports/protocol.js';
+import type { Factory } from '../contract/index.js';
 import type { Scheduler } from '../protocols/scheduler.js';
 import { discardFactory, echoFactory } from '../protocols/apps/echo.js';
 import { demoRouter, httpFactory } from '../protocols/apps/http-app.js';

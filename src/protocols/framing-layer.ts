@@ -6,8 +6,7 @@
 //   input --feed--> codec --emit--> layer above      (reading, nothing waiting: the hot path)
 //   input --------> #undecoded                       (paused, or input already waiting)
 //   codec --emit--> #held frames                     (paused, from a codec without takeBuffered)
-import type { Address } from '../transports/address.js';
-import type { Protocol, Transport } from '../transports/protocol.js';
+import type { Address, Protocol, Transport } from '../contract/index.js';
 import type { Codec } from './framing/codec.js';
 import { ProtocolSwitchError, switchProtocol } from './switching.js';
 

@@ -1,8 +1,6 @@
 // Closes a connection that has been silent both ways for too long: the dead-peer guard for a peer
 // that vanished without a FIN (or a slow-loris that sends nothing). Wraps any byte protocol.
-import type { Address } from '../transports/address.js';
-import type { Protocol, Transport } from '../transports/protocol.js';
-import { NotConnectedError } from './not-connected-error.js';
+import { type Address, NotConnectedError, type Protocol, type Transport } from '../contract/index.js';
 import { switchProtocol } from './switching.js';
 import type { Cancellable, Scheduler } from './scheduler.js';
 

@@ -14,7 +14,6 @@ export { Router, type RouteHandler } from './http/router.js';
 export { offersUpgrade, upgradeOffer } from './http/upgrade.js';
 export { demoRouter, httpFactory } from './apps/http-app.js';
 export { IdleTimeout, IdleTimeoutError, withIdleTimeout } from './idle-timeout.js';
-export { NotConnectedError } from './not-connected-error.js';
 export { Throttle, throttled, type ThrottleOptions, type ClockedScheduler } from './throttle.js';
 export { respFactory, RespServerProtocol, type RespFactoryOptions, type RespFactory, type RespServerOptions } from './resp/resp-server.js';
 export { RespStore, type StoreOptions } from './resp/store.js';

@@ -13,8 +13,7 @@
 // Unlike Twisted, which lets a window overshoot and then pauses for the excess, no window ever
 // carries more than its budget. Held or queued bytes still here when the connection is lost are
 // dropped with it.
-import type { Address } from '../transports/address.js';
-import type { Factory, Protocol, Transport } from '../transports/protocol.js';
+import { type Address, type Factory, type Protocol, type Transport, TransportClosedError } from '../contract/index.js';
 import { type ClockedScheduler, HeldBytes, WindowBudget, WindowClock, budgetFor, checkWindow } from './throttle-window.js';
 
 export type { ClockedScheduler } from './throttle-window.js';
@@ -118,7 +117,7 @@ export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
   // ---- the protocol above sees ---------------------------------------------------------------------
 
   write(data: Uint8Array): void {
-    if (this.#isClosing || this.#pendingEnd !== undefined) throw new WriteAfterCloseError('Cannot write to a throttled transport that is closing');
+    if (this.#isClosing || this.#pendingEnd !== undefined) throw new TransportClosedError('Cannot write to a throttled transport that is closing');
     const budget = this.#write;
     const lower = this.#need();
     if (budget === undefined) {
@@ -301,13 +300,4 @@ export function throttled(factory: Factory, options: ThrottleOptions): Factory {
     ...(refusal === undefined ? {} : { refusal }),
     ...(connectionFailed === undefined ? {} : { connectionFailed }),
   };
-}
-
-/**
- * What write() throws after close() or writeEOF(): TransportClosedError's name and code (this layer
- * sees the transports contract as types only, so it cannot throw that class itself).
- */
-export class WriteAfterCloseError extends Error {
-  override name = 'TransportClosedError';
-  readonly code = 'ERR_TRANSPORT_CLOSED' as const;
 }

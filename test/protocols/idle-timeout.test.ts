@@ -3,7 +3,7 @@
 import test from 'ava';
 import { EchoProtocol } from '../../src/protocols/apps/echo.js';
 import { IdleTimeout } from '../../src/protocols/idle-timeout.js';
-import { NotConnectedError } from '../../src/protocols/not-connected-error.js';
+import { NotConnectedError } from '../../src/contract/index.js';
 import { ManualScheduler, RecordingTransport } from '../../src/testing/index.js';
 
 function unconnected(): IdleTimeout<Uint8Array, Uint8Array> {

@@ -10,7 +10,7 @@ import { LineCodec } from '../../src/protocols/framing/line-codec.js';
 import { withIdleTimeout } from '../../src/protocols/idle-timeout.js';
 import { ProtocolSwitchError, switchProtocol } from '../../src/protocols/switching.js';
 import { ManualScheduler, connectRecording, type RecordingTransport } from '../../src/testing/index.js';
-import type { Protocol, Transport } from '../../src/transports/protocol.js';
+import type { Protocol, Transport } from '../../src/contract/index.js';
 import { bytes, splits } from '../helpers/splits.js';
 
 const latin1 = (frame: Uint8Array): string => Buffer.from(frame).toString('latin1');
