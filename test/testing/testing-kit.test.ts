@@ -81,7 +81,7 @@ test('an idle timeout closes a silent connection with IdleTimeoutError, and traf
   const clock = new ManualScheduler();
   let lost: Error | undefined;
   let inner: Transport | undefined;
-  const protocol = withIdleTimeout<Uint8Array, Uint8Array>(
+  const protocol = withIdleTimeout<Uint8Array>(
     {
       connectionMade: (transport) => {
         inner = transport;
