@@ -6,6 +6,7 @@ import { CONFORMANCE_HELP, conformanceCommand } from './cli/conformance-command.
 import { SERVE_HELP, serveCommand } from './cli/serve-command.js';
 import { START_HELP, startCommand } from './cli/start-command.js';
 import { UsageError } from './cli/flags.js';
+import { readFileSync } from 'node:fs';
 import { BENCH_HELP, benchCommand } from './cli/bench-command.js';
 
 const HELP = `usage: switchboard <command> [options]
@@ -17,7 +18,7 @@ commands:
   conformance <module>       run the reactor conformance suite on a reactor module
   bench [name...]            the benchmarks, beside node:net in the same run (from a clone)
 
-Run 'switchboard <command> --help' for a command's options.`;
+Run 'switchboard <command> --help' for a command's options; 'switchboard --version' prints the version.`;
 
 interface Command {
   readonly help: string;
@@ -39,11 +40,22 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   bench: { help: BENCH_HELP, run: (args) => benchCommand(args, out) },
 };
 
+/** The package's version, from the package.json beside dist/ (in a clone and in an installed package). */
+function version(): string {
+  const manifest: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const value = typeof manifest === 'object' && manifest !== null && 'version' in manifest ? manifest.version : undefined;
+  return `switchboard ${typeof value === 'string' ? value : 'unknown'}`;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out(HELP);
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    out(version());
+    return 0;
   }
   const command = COMMANDS[name];
   if (command === undefined) {
