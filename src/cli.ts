@@ -16,7 +16,8 @@ commands:
   serve <server>             run one server: echo, discard, chat, http, resp
   scenarios <file.json>...   replay kernel socket scenarios, print traces as oracle.py does
   conformance <module>       run the reactor conformance suite on a reactor module
-  bench [name...]            the benchmarks, beside node:net in the same run (from a clone)
+  bench [name...]            the benchmarks, beside node:net in the same run (a clone only;
+                             exits 69 in an installed package)
 
 Run 'switchboard <command> --help' for a command's options; 'switchboard --version' prints the version.`;
 
@@ -37,7 +38,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   conformance: { help: CONFORMANCE_HELP, run: (args) => conformanceCommand(args, out, err) },
   serve: { help: SERVE_HELP, run: (args) => serveCommand(args, out) },
   start: { help: START_HELP, run: (args) => startCommand(args, out) },
-  bench: { help: BENCH_HELP, run: (args) => benchCommand(args, out) },
+  bench: { help: BENCH_HELP, run: (args) => benchCommand(args, out, err) },
 };
 
 /** The package's version, from the package.json beside dist/ (in a clone and in an installed package). */
