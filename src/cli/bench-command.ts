@@ -8,14 +8,16 @@
 export const BENCH_UNAVAILABLE = 69;
 
 /** What `switchboard bench --help` prints. */
-export const BENCH_HELP = `usage: switchboard bench [--quick] [--cpu-prof] [name...]
+export const BENCH_HELP = `usage: switchboard bench [--quick] [--cpu-prof] [--publish] [name...]
 
   name         echo, http, resp, selector, idle, codec, unix, tls (default: all)
   --quick      each case once for a few seconds (default: 3 rounds, median with min and max)
-  --cpu-prof   write a CPU profile of every switchboard server started, to bench/results/profiles/
+  --cpu-prof   write a CPU profile of every switchboard server started, to bench/results/runs/profiles/
+  --publish    a full run only (no --quick, no names): also rewrite the committed
+               bench/results/latest.json, latest.md and latest.svg, if every benchmark ran
 
-Prints a Markdown table of ratios to baselines measured in the same run; writes
-bench/results/<timestamp>.json and bench/results/latest.svg. From a clone: npm run bench -- --quick
+Prints a Markdown table of ratios to baselines measured in the same run; writes the run's
+bench/results/runs/<time>.json, .md and .svg (git ignores them). From a clone: npm run bench -- --quick
 The harness lives in a clone of the repository only: in an installed package, bench says so and
 exits ${BENCH_UNAVAILABLE} (EX_UNAVAILABLE).`;
 
