@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The switchboard command line (DESIGN.md section 6): subcommands, each with --help; a user mistake
+// The switchboard command line (a contract scripts rely on): subcommands, each with --help; a user mistake
 // gets one clear line on stderr and a non-zero exit, never a stack trace.
 import { SCENARIOS_HELP, scenariosCommand } from './cli/scenarios-command.js';
 import { CONFORMANCE_HELP, conformanceCommand } from './cli/conformance-command.js';
@@ -14,7 +14,7 @@ const HELP = `usage: switchboard <command> [options]
 commands:
   start                      the example servers on loopback (what npm start runs)
   serve <server>             run one server: echo, discard, chat, http, resp
-  scenarios <file.json>...   replay kernel socket scenarios, print traces as oracle.py does
+  scenarios <file.json>...   replay kernel socket scenarios, print traces as the kernel oracle does
   conformance <module>       run the reactor conformance suite on a reactor module
   bench [name...]            the benchmarks, beside node:net in the same run (a clone only;
                              exits 69 in an installed package)

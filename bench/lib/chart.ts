@@ -116,7 +116,7 @@ export async function renderChart(record: RunRecord): Promise<string | undefined
   }
 }
 
-// As a command: node dist/bench/lib/chart.js bench/results/<run>.json > chart.svg (re-draws a run).
+// As a command, to redraw a run: node dist/bench/lib/chart.js bench/results/latest.json > bench/results/latest.svg
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const file of process.argv.slice(2)) {
     // A results file this harness wrote: its shape is RunRecord.

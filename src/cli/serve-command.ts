@@ -1,5 +1,5 @@
 // `switchboard serve <name>`: runs one server until SIGINT/SIGTERM, then stops listening, closes
-// connections once their queued data is out, and exits 0 (DESIGN.md section 6).
+// connections once their queued data is out, and exits 0.
 import { createReactor, type ReactorName } from '../reactor/default-reactors.js';
 import type { Reactor } from '../reactor/reactor.js';
 import { addressText } from '../transports/address.js';

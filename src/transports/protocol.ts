@@ -1,4 +1,4 @@
-// The contract between layers (DESIGN.md section 4): a Protocol receives events, a Transport carries
+// The contract between layers (README, "API map by layer"): a Protocol receives events, a Transport carries
 // its writes, a Factory builds one Protocol per connection. Generic in the message type, so framing
 // codecs stack: a codec is a Protocol of bytes below and a Transport of frames above.
 // This file imports nothing at run time; protocols depend on it with `import type` only.
