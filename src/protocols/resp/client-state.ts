@@ -36,7 +36,8 @@ export class ClientState implements KeyWatcher {
   transaction: Transaction | undefined;
   /** A watched key changed since WATCH: the next EXEC fails. */
   isWatchTouched = false;
-  readonly #watched = new Map<RespStore, Set<string>>();
+  /** Watched keys by database index: a watch stays with the index through SWAPDB, as in redis. */
+  readonly #watched = new Map<number, Set<string>>();
   #watchedCount = 0;
 
   constructor(server: RespServerState) {
@@ -56,21 +57,20 @@ export class ClientState implements KeyWatcher {
 
   /** WATCH `key` in the selected database. */
   watch(key: string): void {
-    const store = this.store;
-    let keys = this.#watched.get(store);
+    let keys = this.#watched.get(this.db);
     if (keys === undefined) {
       keys = new Set();
-      this.#watched.set(store, keys);
+      this.#watched.set(this.db, keys);
     }
     if (keys.has(key)) return;
     keys.add(key);
     this.#watchedCount += 1;
-    store.watch(key, this);
+    this.store.watch(key, this);
   }
 
   /** UNWATCH, and what EXEC and DISCARD do after them. */
   unwatchAll(): void {
-    for (const [store, keys] of this.#watched) for (const key of keys) store.unwatch(key, this);
+    for (const [db, keys] of this.#watched) for (const key of keys) this.#server.database(db).unwatch(key, this);
     this.#watched.clear();
     this.#watchedCount = 0;
     this.isWatchTouched = false;

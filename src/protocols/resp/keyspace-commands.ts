@@ -80,11 +80,13 @@ const INVALID_CURSOR = encodeError('ERR invalid cursor');
 const UINT64_MAX = 18446744073709551615n;
 
 /**
- * A SCAN cursor as redis's parseScanCursorOrReply reads it (strtoull): decimal, within 64 bits
- * unsigned; a '-' wraps around as in C, which for our cursors means "past the end".
+ * A SCAN cursor as redis's parseScanCursorOrReply reads it with strtoul: the C string up to a NUL
+ * (so "" is 0), not starting with a space, an optional sign and digits within 64 bits unsigned;
+ * a '-' wraps around as in C, which for our cursors means "past the end".
  */
 function parseCursor(arg: Buffer): bigint | undefined {
-  const digits = text(arg);
+  const digits = cString(arg);
+  if (digits === '') return 0n;
   if (!/^[-+]?[0-9]+$/.test(digits)) return undefined;
   const value = BigInt(digits);
   if (value > UINT64_MAX || value < -UINT64_MAX) return undefined;

@@ -51,13 +51,15 @@ export class RespServerState {
 
   /**
    * SWAPDB: the two databases trade contents; a client that selected one sees the other's keys
-   * from now on. Watchers of a key that exists in either are told (redis's touchAllWatchedKeysInDb).
+   * from now on. Watchers of a key that exists in either are told (redis's touchAllWatchedKeysInDb),
+   * and watches stay with the index, as in redis.
    */
   swap(a: number, b: number): void {
     const first = this.database(a);
     const second = this.database(b);
     first.touchWatched(second);
     second.touchWatched(first);
+    first.tradeWatchers(second);
     this.#databases[a] = second;
     this.#databases[b] = first;
   }

@@ -58,7 +58,7 @@ export class RespStore {
   /** The keys in insertion order, for SCAN's cursor. */
   readonly #order = new ScanOrder();
   /** Who watches which key (WATCH): empty unless a transaction is being prepared. */
-  readonly #watchers = new Map<string, Set<KeyWatcher>>();
+  #watchers = new Map<string, Set<KeyWatcher>>();
   readonly #scheduler: Scheduler | undefined;
   readonly #sweepInterval: number;
   readonly #sweepBatch: number;
@@ -150,6 +150,16 @@ export class RespStore {
   unwatch(key: string, watcher: KeyWatcher): void {
     const set = this.#watchers.get(key);
     if (set?.delete(watcher) === true && set.size === 0) this.#watchers.delete(key);
+  }
+
+  /**
+   * SWAPDB: redis keeps watched keys with the database index, not its contents, so the two stores
+   * trade their watchers when they trade places.
+   */
+  tradeWatchers(other: RespStore): void {
+    const mine = this.#watchers;
+    this.#watchers = other.#watchers;
+    other.#watchers = mine;
   }
 
   /** Tells the watchers of every watched key that exists here or in `other` (FLUSHDB, SWAPDB). */
