@@ -4,7 +4,9 @@
 import type { ExecutionContext } from 'ava';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
-import { respFactory } from '../../../src/protocols/resp/resp-server.js';
+import { SelectorReactor } from '../../../src/reactor/selector-reactor.js';
+import { type RespFactory, respFactory } from '../../../src/protocols/resp/resp-server.js';
+import { type ListeningPort, listenTCP } from '../../../src/transports/endpoints.js';
 import { serveForTest } from '../../helpers/reactor-server.js';
 
 /** A free TCP port on 127.0.0.1 (bound then released: the caller binds it right away). */
@@ -67,6 +69,58 @@ export async function startSwitchboardResp(t: ExecutionContext): Promise<number>
     await server.stop();
   });
   return server.port;
+}
+
+/**
+ * Our server on one port that can be restarted as a process restart would: stop() closes the
+ * listener and every connection and forgets the keys; start() listens on the same port again with
+ * an empty keyspace. Stopped for good at the end of the test.
+ */
+export class RestartableResp {
+  readonly #reactor = new SelectorReactor();
+  readonly #running: Promise<void>;
+  #listening: ListeningPort | undefined;
+  #factory: RespFactory | undefined;
+  #port = 0;
+
+  private constructor(t: ExecutionContext) {
+    this.#running = this.#reactor.run();
+    t.teardown(async () => {
+      this.stop();
+      this.#reactor.stop();
+      await this.#running;
+    });
+  }
+
+  /** Starts it on a free port. */
+  static async start(t: ExecutionContext): Promise<RestartableResp> {
+    const server = new RestartableResp(t);
+    await server.start();
+    return server;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Listens on the same port as before (the first time: a free one) with a fresh keyspace. */
+  async start(): Promise<void> {
+    const factory = respFactory({ scheduler: { callLater: (seconds, fn) => this.#reactor.callLater(seconds, fn) } });
+    this.#factory = factory;
+    this.#listening = await listenTCP(this.#reactor, this.#port, factory, { host: '127.0.0.1' });
+    const address = this.#listening.address;
+    if (typeof address === 'string') throw new TypeError(`Expected a TCP address, got ${address}`);
+    this.#port = address[1];
+  }
+
+  /** Closes the listener and every connection, as a server that exits. */
+  stop(): void {
+    this.#listening?.stopListening();
+    this.#listening?.closeConnections();
+    this.#listening = undefined;
+    this.#factory?.server.close();
+    this.#factory = undefined;
+  }
 }
 
 /** `*n $len arg ...` for one command. */
