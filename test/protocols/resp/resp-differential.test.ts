@@ -13,10 +13,12 @@
 // - SET with an expiry already past is not sent: redis keeps such a key until its next expiry
 //   cycle, so DBSIZE right after it depends on timing in redis itself.
 import test, { type ExecutionContext } from 'ava';
+import { seededRandom } from '../../helpers/splits.js';
 import { RawConnection, encodeCommand, startRedisServer, startSwitchboardResp } from './redis-peer.js';
 
 /** Commands sent per run (the issue asks for at least 20,000). */
 const COMMANDS = 30_000;
+/** A failure is replayed with RESP_DIFF_SEED=<the seed it logs>. */
 const SEED = Number(process.env['RESP_DIFF_SEED'] ?? 20_261_206);
 
 type Check = 'exact' | 'set' | 'ttl' | 'hello' | 'type-only' | 'scan-step';
@@ -24,18 +26,6 @@ type Check = 'exact' | 'set' | 'ttl' | 'hello' | 'type-only' | 'scan-step';
 interface Generated {
   readonly args: Buffer[];
   readonly check: Check;
-}
-
-/** mulberry32: a small seeded generator, so a failure is replayed with RESP_DIFF_SEED. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const b = (text: string): Buffer => Buffer.from(text, 'latin1');
@@ -47,7 +37,7 @@ class CommandMaker {
   readonly inMulti = [false, false];
 
   constructor(seed: number) {
-    this.#next = random(seed);
+    this.#next = seededRandom(seed);
   }
 
   int(low: number, high: number): number {
