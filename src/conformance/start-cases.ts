@@ -3,7 +3,7 @@
 // goes on accepting (issue 16 step 3).
 import assert from 'node:assert/strict';
 import type { Reactor } from '../reactor/reactor.js';
-import type { Factory } from '../transports/protocol.js';
+import type { Factory } from '../contract/index.js';
 import type { ConformanceCase } from './case.js';
 import { deferred } from './deferred.js';
 import { Recorder, factoryOf } from './recorder.js';

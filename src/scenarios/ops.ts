@@ -1,4 +1,4 @@
-// The scenario ops, one table: each op's required and optional arguments (as oracle.py checks them)
+// The scenario ops, one table: each op's required and optional arguments (as the kernel oracle checks them)
 // beside what it does on switchboard's sockets, so the format and its implementation cannot drift.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { select } from '../reactor/select.js';

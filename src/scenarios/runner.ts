@@ -1,5 +1,6 @@
-// Replays kernel scenarios (../shared/kernel/README.md) against switchboard's sockets and select(),
-// producing traces in exactly the format oracle.py prints for the real kernel, so the two diff.
+// Replays kernel scenarios (test/fixtures/kernel/scenarios) against switchboard's sockets and select(),
+// producing traces in exactly the format the kernel oracle (the Python script that recorded
+// test/fixtures/kernel on Linux) prints for the real kernel, so the two diff.
 // It follows the format op by op (ops.ts), so any new scenario file runs without code changes here.
 import { Socket } from '../transports/socket.js';
 import * as C from '../transports/constants.js';
@@ -9,7 +10,7 @@ import { OPS } from './ops.js';
 
 export { type Json, type Step, type Scenario, type StepResult, type TraceEntry, ScenarioError, renderBytes } from './scenario.js';
 
-/** Checks a parsed scenario file the way oracle.py's load_scenario does. */
+/** Checks a parsed scenario file the way the kernel oracle's load_scenario does. */
 export function validateScenario(value: unknown, fileId: string): Scenario {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ScenarioError('a scenario is a JSON object');
   const doc = value as Record<string, unknown>;
@@ -30,7 +31,7 @@ export function validateScenario(value: unknown, fileId: string): Scenario {
   return doc as unknown as Scenario;
 }
 
-/** True when ::1 can be bound here, as oracle.py decides the `ipv6` requirement. */
+/** True when ::1 can be bound here, as the kernel oracle decides the `ipv6` requirement. */
 export function ipv6LoopbackAvailable(): boolean {
   const probe = new Socket(C.AF_INET6);
   try {

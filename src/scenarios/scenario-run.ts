@@ -1,5 +1,5 @@
 // One scenario being run: the sockets by name, the addresses they bound, and how addresses are named
-// in the trace (by the socket that owns them, as oracle.py does). Each step is checked against the
+// in the trace (by the socket that owns them, as the kernel oracle does). Each step is checked against the
 // op table (ops.ts) and run by it; what a step raises becomes its result.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// The scenario format (../shared/kernel/README.md) as types, and the helpers that read a step's
+// The scenario format (as the kernel oracle reads test/fixtures/kernel/scenarios) as types, and the helpers that read a step's
 // arguments and render what it returned.
 import { crc32 } from 'node:zlib';
 
@@ -6,7 +6,7 @@ import { crc32 } from 'node:zlib';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** One step of a scenario: the operation (`socket`, `bind`, `send`, `select` ...) and its arguments. */
 export type Step = { readonly op: string; readonly [key: string]: Json };
-/** A scenario file, as ../shared/kernel/README.md defines it. */
+/** A scenario file, as the kernel oracle reads it (test/fixtures/kernel/scenarios). */
 export interface Scenario {
   /** The file's name without `.json`. */
   readonly id: string;
@@ -21,7 +21,7 @@ export interface Scenario {
 }
 /** What one step did: returned a value (`ret`), or raised (`exc`, the Python class name, with the errno code). */
 export type StepResult = { ret: Json } | { exc: string; errno?: string };
-/** One line of a trace, as oracle.py prints it for the real kernel. */
+/** One line of a trace, as the kernel oracle prints it for the real kernel. */
 export interface TraceEntry {
   /** The step's index in the scenario, from 0. */
   step: number;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Recorder, factoryOf } from '../../src/conformance/recorder.js';
 import { SelectorReactor } from '../../src/reactor/selector-reactor.js';
 import { connectTCP, connectUnix, listenTCP, listenUnix, serveConnection } from '../../src/transports/endpoints.js';
-import type { Factory } from '../../src/transports/protocol.js';
+import type { Factory } from '../../src/contract/index.js';
 import { tempDir } from '../helpers/sockets.js';
 
 interface Failing extends Factory {

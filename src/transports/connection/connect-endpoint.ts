@@ -8,7 +8,7 @@ import type { DelayedCall } from '../../reactor/delayed-call.js';
 import { addressText } from '../address.js';
 import { AF_INET, AF_INET6, AF_UNIX } from '../constants.js';
 import { codeOf, socketError } from '../errors.js';
-import type { Factory } from '../protocol.js';
+import type { Factory } from '../../contract/index.js';
 import { Socket } from '../socket.js';
 import type { SocketTransport, SocketTransportOptions } from '../socket-transport.js';
 import { startConnection } from './connection-start.js';

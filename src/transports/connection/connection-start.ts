@@ -6,7 +6,7 @@
 // a failing connection_made and leaves the transport open, which is the leak this path closes.
 import type { Reactor } from '../../reactor/reactor.js';
 import type { Address } from '../address.js';
-import type { Factory, Protocol } from '../protocol.js';
+import type { Factory, Protocol } from '../../contract/index.js';
 import type { Socket } from '../socket.js';
 import { SocketTransport, type SocketTransportOptions } from '../socket-transport.js';
 

@@ -3,7 +3,7 @@
 import type { Address } from '../address.js';
 import { IPPROTO_TCP, SOL_SOCKET, SO_RCVBUF, SO_SNDBUF, TCP_NODELAY } from '../constants.js';
 import type { OSError } from '../errors.js';
-import type { Factory } from '../protocol.js';
+import type { Factory } from '../../contract/index.js';
 import type { Socket } from '../socket.js';
 import type { SocketTransportOptions } from '../socket-transport.js';
 

@@ -9,7 +9,7 @@ import type { DelayedCall } from '../../reactor/delayed-call.js';
 import { type Address, addressText } from '../address.js';
 import { AF_INET, AF_INET6, AF_UNIX, SOL_SOCKET, SO_REUSEADDR } from '../constants.js';
 import { OSError, socketError } from '../errors.js';
-import type { Factory, Protocol } from '../protocol.js';
+import type { Factory, Protocol } from '../../contract/index.js';
 import { Socket } from '../socket.js';
 import type { SocketTransport } from '../socket-transport.js';
 import { startConnection } from './connection-start.js';

@@ -3,7 +3,7 @@
 // it. Not exported from the package: the Python API over it is ../socket.ts. The state machine
 // mirrors the kernel's: BSD socket state (unconnected/connecting/connected) over the connection's
 // state (none -> connecting -> established -> done). Each choice cites the scenario in
-// ../shared/SEMANTICS.md that fixes it; what Node cannot express is listed in docs/semantics.md.
+// test/fixtures/kernel that fixes it; what Node cannot express is listed in docs/semantics.md.
 import { type Address, unnamedAddress } from '../address.js';
 import type { AddressFamily } from '../constants.js';
 import { type OSError, raisedBy, socketError } from '../errors.js';

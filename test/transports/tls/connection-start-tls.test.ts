@@ -4,7 +4,7 @@ import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import { Recorder, factoryOf } from '../../../src/conformance/recorder.js';
 import { SelectorReactor } from '../../../src/reactor/selector-reactor.js';
-import type { Factory } from '../../../src/transports/protocol.js';
+import type { Factory } from '../../../src/contract/index.js';
 import { connectTLS, listenTLS } from '../../../src/transports/tls/endpoints-tls.js';
 import { TLSContext, createDefaultContext } from '../../../src/transports/tls/tls-context.js';
 import { testCerts } from '../../helpers/tls-certs.js';
