@@ -3,7 +3,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { HttpError, type HttpRequest, HttpRequestParser } from '../../src/protocols/http/request-parser.js';
-import { cut } from '../helpers/cut.js';
+import { cut } from '../helpers/splits.js';
 import { FUZZ } from '../helpers/fuzz-config.js';
 
 function feedAll(chunks: readonly Uint8Array[]): { requests: HttpRequest[]; error?: unknown } {
