@@ -313,6 +313,7 @@ export class RequestMachine {
           this.#marks.push(p);
           if (src[p] === CR) {
             this.#marks.push(p++);
+            this.#endFieldValue(src);
             this.#state = 'empty-value-lf';
           } else {
             this.#state = 'value';
@@ -320,9 +321,13 @@ export class RequestMachine {
           break;
         case 'value':
           while (p < end && FIELD_VALUE_CHAR[src[p] ?? 0] === 1) p++;
-          if (p === end) return p;
+          if (p === end) {
+            this.#checkPartialValue(src, p);
+            return p;
+          }
           if (src[p] !== CR) throw new HttpError(400, src[p] === LF ? 'Bare LF in a header value' : 'Invalid character in a header value');
           this.#marks.push(p++);
+          this.#endFieldValue(src);
           this.#state = 'value-lf';
           break;
         case 'empty-value-lf':
@@ -335,7 +340,6 @@ export class RequestMachine {
         case 'value-lws':
           // Obsolete line folding (RFC 9112 section 5.2) is rejected, as llhttp does.
           if (b === SP || b === HTAB) throw new HttpError(400, 'Obsolete line folding in a header value');
-          this.#endFieldValue(src);
           this.#state = 'field-start';
           break;
         case 'section-lf':
@@ -412,7 +416,17 @@ export class RequestMachine {
       throw new HttpError(400, 'Both Content-Length and Transfer-Encoding');
     }
     if (this.#isTrailers && (kind === 'content-length' || kind === 'transfer-encoding')) throw new HttpError(400, 'Framing field in the trailers');
+    if (kind === 'content-length' && this.#length >= 0) throw new HttpError(400, 'Duplicate Content-Length');
     this.#state = 'value-ws';
+  }
+
+  /**
+   * A Content-Length value cut by the chunk's end is checked as far as it goes, so an overlong one is
+   * refused before its line ends (a valid one is at most ~20 digits: longer partial values wait).
+   */
+  #checkPartialValue(src: Buffer, p: number): void {
+    const start = this.#marks[this.#marks.length - 1] ?? 0;
+    if (this.#fieldKind === 'content-length' && !this.#isTrailers && p - start <= 64) contentLength(src, start, p, this.#limits.maxBodyBytes);
   }
 
   #endFieldValue(src: Buffer): void {
@@ -421,7 +435,6 @@ export class RequestMachine {
     if (this.#isTrailers) return;
     switch (this.#fieldKind) {
       case 'content-length':
-        if (this.#length >= 0) throw new HttpError(400, 'Duplicate Content-Length');
         if (start === end) throw new HttpError(400, 'Empty Content-Length');
         this.#length = contentLength(src, start, end, this.#limits.maxBodyBytes);
         break;
@@ -459,15 +472,18 @@ export class RequestMachine {
     if (this.#hasTransferEncoding && !this.#isChunked) throw new HttpError(400, 'Transfer-Encoding without chunked as the last coding');
     if (this.#isChunked && this.#hasOtherCoding) throw new HttpError(501, 'Only the chunked transfer coding is supported');
     const minor = this.#minor;
+    // CONNECT has no content (RFC 9110 section 9.3.6) and what follows it is a tunnel, not HTTP: as
+    // llhttp, the request ends at its head; as we open no tunnels, the connection ends after it.
+    const isConnect = this.#isConnect(src);
     const head: ParsedHead = {
       method: src.toString('latin1', marks[0], marks[1]),
       target: src.toString('latin1', marks[2], marks[3]),
       minorVersion: minor,
       headers,
       // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing: close after it.
-      keepAlive: minor === 1 ? !this.#connection.close : this.#connection.keepAlive && !this.#hasTransferEncoding,
+      keepAlive: !isConnect && (minor === 1 ? !this.#connection.close : this.#connection.keepAlive && !this.#hasTransferEncoding),
       asksUpgrade: this.#connection.upgrade && this.#hasUpgradeField,
-      bodyLength: this.#isChunked ? 'chunked' : Math.max(this.#length, 0),
+      bodyLength: isConnect ? 0 : this.#isChunked ? 'chunked' : Math.max(this.#length, 0),
     };
     this.#marks = [];
     this.#head = head;
