@@ -102,7 +102,10 @@ export class HttpRequestParser {
     this.#machine = new RequestMachine(limits);
   }
 
-  /** Bytes held for requests not yet complete, and those waiting behind an upgrade request (bounded by the limits). */
+  /**
+   * Bytes allocated for the request in progress (its head or trailers up to maxHeaderBytes, its body
+   * buffer up to maxBodyBytes) and those waiting behind an upgrade request (bounded by the server).
+   */
   get bufferedBytes(): number {
     return this.#machine.heldBytes + this.#waitingBytes;
   }
@@ -110,7 +113,7 @@ export class HttpRequestParser {
   /** True between requests: EOF here is a clean end, EOF elsewhere cuts a request short. */
   get isIdle(): boolean {
     const state = this.#machine.state;
-    return (state === 'start' && this.#machine.heldBytes === 0) || state === 'closed';
+    return state === 'start' || state === 'closed';
   }
 
   /** True after a request that asks to upgrade: what follows it waits, unparsed, for the server's choice. */
