@@ -102,18 +102,12 @@ export interface ConnectionOptions {
   upgrade: boolean;
 }
 
-/** Adds the options of one Connection field (a comma list, items compared without case) to `into`. */
-export function connectionOptions(source: Uint8Array, start: number, end: number, into: ConnectionOptions): void {
-  let at = start;
-  while (at <= end) {
-    let comma = at;
-    while (comma < end && source[comma] !== 0x2c) comma++;
-    let s = at;
-    while (s < comma && (source[s] === SP || source[s] === HTAB)) s++;
-    const item = Buffer.from(source.subarray(s, trimEnd(source, s, comma))).toString('latin1').toLowerCase();
-    if (item === 'close') into.close = true;
-    else if (item === 'keep-alive') into.keepAlive = true;
-    else if (item === 'upgrade') into.upgrade = true;
-    at = comma + 1;
+/** Adds the options of one Connection field value (a comma list, items compared without case) to `into`. */
+export function connectionOptions(value: string, into: ConnectionOptions): void {
+  for (const item of value.split(',')) {
+    const option = item.replace(/^[ \t]+|[ \t]+$/g, '').toLowerCase();
+    if (option === 'close') into.close = true;
+    else if (option === 'keep-alive') into.keepAlive = true;
+    else if (option === 'upgrade') into.upgrade = true;
   }
 }

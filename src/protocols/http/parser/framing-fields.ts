@@ -22,7 +22,7 @@ export class FramingFields {
   #isChunked = false;
   #hasOtherCoding = false;
   #hasUpgradeField = false;
-  #connection: ConnectionOptions = { close: false, keepAlive: false, upgrade: false };
+  #hasConnectionField = false;
 
   constructor(maxBodyBytes: number) {
     this.#maxBodyBytes = maxBodyBytes;
@@ -35,7 +35,7 @@ export class FramingFields {
     this.#isChunked = false;
     this.#hasOtherCoding = false;
     this.#hasUpgradeField = false;
-    this.#connection = { close: false, keepAlive: false, upgrade: false };
+    this.#hasConnectionField = false;
   }
 
   /** A field name ended: refuses what its name alone makes invalid (llhttp refuses it there too). */
@@ -77,7 +77,8 @@ export class FramingFields {
         break;
       }
       case 'connection':
-        connectionOptions(src, start, end, this.#connection);
+        // Read from the head's strings in decide(): its options matter only once the head is complete.
+        this.#hasConnectionField = true;
         break;
       case 'upgrade':
         if (start < end) this.#hasUpgradeField = true;
@@ -92,11 +93,12 @@ export class FramingFields {
   }
 
   /** The head is complete: how its body is framed (or HttpError when it cannot be read safely). */
-  decide(minorVersion: 0 | 1, isConnect: boolean): Framing {
+  decide(minorVersion: 0 | 1, isConnect: boolean, headers: readonly (readonly [string, string])[]): Framing {
     // RFC 9112 section 6.3: a Transfer-Encoding whose last coding is not chunked leaves the length unknown.
     if (this.#hasTransferEncoding && !this.#isChunked) throw new HttpError(400, 'Transfer-Encoding without chunked as the last coding');
     if (this.#isChunked && this.#hasOtherCoding) throw new HttpError(501, 'Only the chunked transfer coding is supported');
-    const connection = this.#connection;
+    const connection: ConnectionOptions = { close: false, keepAlive: false, upgrade: false };
+    if (this.#hasConnectionField) for (const [name, value] of headers) if (name === 'connection') connectionOptions(value, connection);
     // CONNECT has no content (RFC 9110 section 9.3.6) and what follows it is a tunnel, not HTTP: as
     // llhttp, the request ends at its head; as we open no tunnels, the connection ends after it.
     // RFC 9112 section 6.1: an HTTP/1.0 message with Transfer-Encoding has faulty framing: close after it.

@@ -252,7 +252,7 @@ export class RequestMachine {
           p++;
           this.#checkSectionSize(p - this.#sectionStart);
           if (this.#isTrailers) this.#endMessage(sink);
-          else this.#endHead(src, sink);
+          else this.#endHead(src, p, sink);
           return p;
         default:
           p = this.#bodyStates(src, p, end, sink);
@@ -285,16 +285,22 @@ export class RequestMachine {
     if (!this.#isTrailers) this.#framing.valueEnded(src, this.#marks[this.#marks.length - 2] ?? 0, this.#marks[this.#marks.length - 1] ?? 0);
   }
 
-  #endHead(src: Buffer, sink: MachineSink): void {
+  #endHead(src: Buffer, end: number, sink: MachineSink): void {
     const marks = this.#marks;
+    // One string for the head, sliced: V8 slices share it (a string per field cost a third of the time).
+    const base = this.#sectionStart;
+    const text = src.toString('latin1', base, end);
     const headers: [string, string][] = [];
     for (let i = 4; i + 3 < marks.length; i += 4) {
       const valueStart = marks[i + 2] ?? 0;
-      headers.push([src.toString('latin1', marks[i], marks[i + 1]).toLowerCase(), src.toString('latin1', valueStart, trimEnd(src, valueStart, marks[i + 3] ?? 0))]);
+      const valueEnd = trimEnd(src, valueStart, marks[i + 3] ?? 0);
+      headers.push([text.slice((marks[i] ?? 0) - base, (marks[i + 1] ?? 0) - base).toLowerCase(), text.slice(valueStart - base, valueEnd - base)]);
     }
     const minorVersion = this.#line.minorVersion;
-    const framing = this.#framing.decide(minorVersion, this.#line.isConnect);
-    const head: ParsedHead = { method: src.toString('latin1', marks[0], marks[1]), target: src.toString('latin1', marks[2], marks[3]), minorVersion, headers, ...framing };
+    const framing = this.#framing.decide(minorVersion, this.#line.isConnect, headers);
+    const method = text.slice((marks[0] ?? 0) - base, (marks[1] ?? 0) - base);
+    const target = text.slice((marks[2] ?? 0) - base, (marks[3] ?? 0) - base);
+    const head: ParsedHead = { method, target, minorVersion, headers, keepAlive: framing.keepAlive, asksUpgrade: framing.asksUpgrade, bodyLength: framing.bodyLength };
     this.#marks = [];
     this.#head = head;
     sink.head(head);
