@@ -54,6 +54,7 @@ const ISSUE: readonly string[] = [
   'GET / HTTP/1.1\nHost: a\n\n',
   `GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`,
   `${P}Content-Length: 20000000\r\n\r\n`,
+  'CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n',
 ];
 
 interface Outcome {
@@ -105,6 +106,10 @@ const DIFFERENCES: Readonly<Record<string, Difference>> = {
     reason: 'The client ends its side inside a request: node:http answers 400; we close without an answer (nothing can complete the request)',
     applies: (a, node, ours) => a.isUnfinished && ours.end === 'eof' && same(node.statuses, [...ours.statuses, 400]),
   },
+  connect: {
+    reason: 'CONNECT: node:http without a connect listener closes without an answer; we answer it (no route: 404/405) and close, as we open no tunnels',
+    applies: (a, node, ours) => a.requests.some((r) => r.method === 'CONNECT') && isSubsequence(node.statuses, ours.statuses) && node.end === 'closed' && ours.end === 'closed',
+  },
   'data-after-close': {
     reason: 'Bytes after a request that ends the connection (HTTP/1.0, Connection: close): we answer it, then close (docs/semantics.md); node:http fails on the bytes and answers a single 400, or, when its answer is already on its way, neither answers more nor closes',
     applies: (a, node, ours) =>
@@ -121,10 +126,6 @@ const DIFFERENCES: Readonly<Record<string, Difference>> = {
   'upgrade-declined': {
     reason: 'Bytes after a request that asks to Upgrade, on a route that does not switch: we go on with HTTP (RFC 9110 section 7.8) and answer them 400; node:http (no upgrade listener) ignores them',
     applies: (a, node, ours) => a.requests.some((r) => r.asksUpgrade) && same(ours.statuses, [...node.statuses, 400]),
-  },
-  connect: {
-    reason: 'CONNECT: node:http without a connect listener closes without an answer; we answer it (no route: 404/405) and close, as we open no tunnels',
-    applies: (a, node, ours) => a.requests.some((r) => r.method === 'CONNECT') && isSubsequence(node.statuses, ours.statuses) && node.end === 'closed' && ours.end === 'closed',
   },
   'http-0.9': {
     reason: 'A request line without a version (HTTP/0.9): node:http answers it; we answer 400 (HTTP/0.9 is not served)',
