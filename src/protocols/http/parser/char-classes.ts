@@ -1,5 +1,5 @@
-// Byte classes of the HTTP/1.1 request grammar, as llhttp's strict parser uses them (llhttp
-// src/llhttp/constants.ts): one 256-entry table per class, so each byte is classified by one lookup.
+// Byte classes of the HTTP/1.1 request grammar, as llhttp's strict parser uses them (its constants
+// module): one 256-entry table per class, so each byte is classified by one lookup.
 
 function table(...parts: readonly (string | readonly [number, number])[]): Uint8Array {
   const out = new Uint8Array(256);

@@ -1,5 +1,5 @@
 // The header fields that frame a request or end its connection, read from their bytes the way
-// llhttp's strict parser reads them (llhttp src/llhttp/http.ts, header_value_* states):
+// llhttp's strict parser reads them (llhttp's http module, its header_value_* states):
 // Content-Length, Transfer-Encoding, Connection and Upgrade. Values arrive already checked for
 // field-value bytes (SP, HTAB, VCHAR, obs-text); leading whitespace is already skipped.
 import { HttpError } from './http-error.js';

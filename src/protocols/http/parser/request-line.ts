@@ -144,7 +144,7 @@ export class RequestLine {
     this.#state = 'before-protocol';
   }
 
-  /** `HTTP/` DIGIT `.` DIGIT CR LF, a byte at a time. */
+  /** "HTTP/" DIGIT "." DIGIT CR LF, a byte at a time. */
   #version(b: number, p: number): number {
     switch (this.#state) {
       case 'protocol':
