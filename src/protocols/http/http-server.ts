@@ -152,7 +152,8 @@ export class HttpServerProtocol implements Protocol {
     }
     const transport = this.#transport;
     if (transport !== undefined && this.#current === undefined && this.#queue.length === 0) {
-      if (this.#isClosingAfterResponse) transport.close();
+      // The parser stops after a request that ends the connection (CONNECT, Connection: close): all answered, close.
+      if (this.#isClosingAfterResponse || this.#parser.isClosed) transport.close();
       else if (this.#parser.isIdle) this.#armTimer(this.#options.idleTimeout, 'idle');
     }
   }
