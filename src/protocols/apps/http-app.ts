@@ -19,6 +19,12 @@ function patternChunk(offset: number, size: number): Buffer {
 }
 
 /**
+ * One period-aligned chunk of the pattern, made once and shared by every stream (read-only): a
+ * 64 KiB chunk filled per request cost more than the rest of a small /bytes answer.
+ */
+const PERIOD = patternChunk(0, STREAM_CHUNK - (STREAM_CHUNK % 251));
+
+/**
  * The routes of the demo server (see the top of this file). `servedBy` (a worker's id under
  * `serve --workers`) is sent as X-Served-By on `GET /`, to see the spread.
  */
@@ -39,8 +45,7 @@ export function demoRouter(servedBy?: string): Router {
         return;
       }
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': total });
-      // One pattern period-aligned chunk is reused, so streaming costs no allocation per chunk.
-      const period = patternChunk(0, STREAM_CHUNK - (STREAM_CHUNK % 251));
+      const period = PERIOD;
       let sent = 0;
       res.produce(() => {
         if (sent >= total) return undefined;

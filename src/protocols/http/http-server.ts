@@ -54,6 +54,8 @@ export class HttpServerProtocol implements Protocol {
   #timerKind: 'header' | 'idle' | undefined;
   #deadline = 0;
   #isReadingBody = false;
+  /** True while #next's loop runs: a response finished inside it is followed by the loop, not a nested call. */
+  #isDispatching = false;
 
   constructor(router: Router, options: HttpServerOptions = {}) {
     this.#router = router;
@@ -133,6 +135,24 @@ export class HttpServerProtocol implements Protocol {
   }
 
   #next(): void {
+    // One loop answers every queued request (issue 13.1): a response that finishes synchronously
+    // returns here through #finished instead of calling #next again, so the stack depth stays the
+    // same however deep the pipeline (the call chain per request overflowed the stack at ~900).
+    if (this.#isDispatching) return;
+    this.#isDispatching = true;
+    try {
+      this.#dispatchQueued();
+    } finally {
+      this.#isDispatching = false;
+    }
+    const transport = this.#transport;
+    if (transport !== undefined && this.#current === undefined && this.#queue.length === 0) {
+      if (this.#isClosingAfterResponse) transport.close();
+      else if (this.#parser.isIdle) this.#armTimer(this.#options.idleTimeout, 'idle');
+    }
+  }
+
+  #dispatchQueued(): void {
     // Read afresh each time: a route that switched protocols took the connection away.
     for (let transport = this.#transport; transport !== undefined && this.#current === undefined && !transport.isClosing; transport = this.#transport) {
       const request = this.#queue.shift();
@@ -149,11 +169,6 @@ export class HttpServerProtocol implements Protocol {
       } else {
         this.#dispatch(request, response);
       }
-    }
-    const transport = this.#transport;
-    if (transport !== undefined && this.#current === undefined && this.#queue.length === 0) {
-      if (this.#isClosingAfterResponse) transport.close();
-      else if (this.#parser.isIdle) this.#armTimer(this.#options.idleTimeout, 'idle');
     }
   }
 
