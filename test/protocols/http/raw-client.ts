@@ -35,8 +35,9 @@ export interface ResponseSummary {
 /**
  * Reads responses framed by Content-Length (every response of the demo server has one) until
  * `count` were read; resolves with them in order, or rejects if the connection ends first.
+ * `isHead(i)` says which answers are to HEAD requests (their Content-Length comes with no body).
  */
-export function readResponses(socket: Socket, count: number): Promise<ResponseSummary[]> {
+export function readResponses(socket: Socket, count: number, isHead: (index: number) => boolean = () => false): Promise<ResponseSummary[]> {
   return new Promise((resolve, reject) => {
     const responses: ResponseSummary[] = [];
     let pending: Buffer = Buffer.alloc(0);
@@ -53,7 +54,7 @@ export function readResponses(socket: Socket, count: number): Promise<ResponseSu
         }
         const length = Number(headers.get('content-length') ?? '0');
         const status = Number((lines[0] ?? '').split(' ')[1]);
-        const bodyless = status < 200;
+        const bodyless = status < 200 || isHead(responses.length);
         if (!bodyless && pending.length < end + 4 + length) return;
         pending = pending.subarray(end + 4 + (bodyless ? 0 : length));
         responses.push({ status, headers, bodyLength: bodyless ? 0 : length });
