@@ -9,7 +9,7 @@
 //              or the peer's EOF                 -> close
 // Generic over the Transport contract: HTTP error answers and last responses use it, and so may a
 // listener closing a refused connection.
-import type { Protocol, Transport } from '../transports/protocol.js';
+import type { Protocol, Transport } from '../contract/index.js';
 import type { Cancellable, Scheduler } from './scheduler.js';
 
 /** Bounds of a lingering close; see DEFAULT_LINGERING for the defaults (docs/limits.md). */

@@ -11,7 +11,7 @@
 //   ending:   after a response that does not keep the connection (Connection: close, HTTP/1.0, an
 //             error), nothing more is parsed or answered: the connection closes the lingering way
 import { METHODS } from 'node:http';
-import type { Protocol, Transport } from '../../transports/protocol.js';
+import type { Protocol, Transport } from '../../contract/index.js';
 import { IdleTimeout, withIdleTimeout } from '../idle-timeout.js';
 import { LingeringCloser, type LingeringClose } from '../lingering-close.js';
 import type { Scheduler } from '../scheduler.js';

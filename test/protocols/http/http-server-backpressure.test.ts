@@ -2,7 +2,7 @@
 // being read (TCP flow control), holding about one answer and one body; HEAD of a huge stream is
 // answered at once.
 import test from 'ava';
-import type { Transport } from '../../../src/transports/protocol.js';
+import type { Transport } from '../../../src/contract/index.js';
 import { httpFactory } from '../../../src/protocols/apps/http-app.js';
 import type { HttpServerProtocol } from '../../../src/protocols/http/http-server.js';
 import { serveForTest } from '../../helpers/reactor-server.js';
