@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { httpFactory } from '../../../src/protocols/apps/http-app.js';
 import { serveForTest, type RunningTestServer } from '../../helpers/reactor-server.js';
+import { rawExchange } from './raw-client.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -16,19 +17,7 @@ async function server(t: { teardown(fn: () => Promise<void>): void }, options: P
   return running;
 }
 
-/** Sends raw bytes, resolves with everything the server sent until it closed. */
-function raw(port: number, ...parts: (string | Buffer)[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    socket.on('data', (d: Buffer) => chunks.push(d));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-    socket.on('connect', () => {
-      for (const part of parts) socket.write(part);
-    });
-  });
-}
+const raw = rawExchange;
 
 function get(port: number, path: string, method = 'GET', body?: Buffer, agent?: Agent): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
