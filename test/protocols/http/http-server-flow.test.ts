@@ -182,3 +182,41 @@ test('HttpServerProtocol keeps a deadline on a connection upgraded to another pr
   scheduler.advance(1);
   t.true(transport.isAborted);
 });
+
+test('HttpServerProtocol answers what a half-closed client asked, then closes plainly (nothing can arrive unread)', (t) => {
+  let answer: (() => void) | undefined;
+  const router = new Router().get('/', (_req, res) => {
+    answer = () => res.send(200, 'late');
+  });
+  const scheduler = new ManualScheduler();
+  const protocol = new HttpServerProtocol(router, { scheduler });
+  const transport = connect(protocol);
+  transport.receive(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+  t.true(protocol.eofReceived(), 'an answer is owed: keep the connection open');
+  answer?.();
+  t.regex(transport.bytes().toString('latin1'), /^HTTP\/1\.1 200 OK\r\n[\s\S]*late$/);
+  t.true(transport.isClosing);
+  t.false(transport.hasWrittenEOF);
+  const idle = connect(new HttpServerProtocol(router, { scheduler }));
+  t.false(idle.protocol?.eofReceived?.(), 'nothing owed: the transport closes itself');
+});
+
+test('HttpServerProtocol answers a route that throws before its head with 500 and closes; after its head, aborts', (t) => {
+  const router = new Router()
+    .get('/before', () => {
+      throw new Error('route bug');
+    })
+    .get('/after', (_req, res) => {
+      res.writeHead(200, { 'Content-Length': 10 });
+      throw new Error('route bug after the head');
+    });
+  const before = connect(new HttpServerProtocol(router));
+  before.receive(Buffer.from('GET /before HTTP/1.1\r\nHost: x\r\n\r\nGET /before HTTP/1.1\r\nHost: x\r\n\r\n'));
+  const text = before.bytes().toString('latin1');
+  t.deepEqual(statuses(text), ['500']);
+  t.regex(text, /Connection: close\r\n[\s\S]*route bug\n$/);
+  t.true(before.isClosing);
+  const after = connect(new HttpServerProtocol(router));
+  after.receive(Buffer.from('GET /after HTTP/1.1\r\nHost: x\r\n\r\n'));
+  t.true(after.isAborted);
+});
