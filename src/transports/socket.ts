@@ -1,9 +1,9 @@
 // A non-blocking socket with the Linux kernel's semantics, emulated over node:net (TCP over IPv4 and
 // IPv6, Unix stream sockets) or memory (socketpair). Every call is synchronous and never blocks, as
-// after setblocking(False) in Python; the awaitable forms that wait live in socket-waits.ts.
+// after setblocking(False) in Python; the awaitable forms that wait (recvAsync...) are its async methods.
 // The state machine mirrors the kernel's: BSD socket state (unconnected/connecting/connected) over
 // the connection's state (none -> connecting -> established -> done). Each choice cites the scenario
-// in ../shared/SEMANTICS.md that fixes it; what Node cannot express is listed in docs/semantics.md.
+// in test/fixtures/kernel that fixes it; what Node cannot express is listed in docs/semantics.md.
 import * as net from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
