@@ -76,6 +76,7 @@ export class ClientState implements KeyWatcher {
     this.isWatchTouched = false;
   }
 
+  /** A watched key changed: the next EXEC answers the null array (KeyWatcher). */
   keyTouched(): void {
     this.isWatchTouched = true;
   }

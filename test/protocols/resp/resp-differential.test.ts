@@ -14,7 +14,8 @@
 //   cycle, so DBSIZE right after it depends on timing in redis itself.
 import test, { type ExecutionContext } from 'ava';
 import { seededRandom } from '../../helpers/splits.js';
-import { RawConnection, encodeCommand, startRedisServer, startSwitchboardResp } from './redis-peer.js';
+import { RawConnection, startRedisServer, startSwitchboardResp } from './redis-peer.js';
+import { encodeRespCommand } from '../../../src/testing/index.js';
 
 /** Commands sent per run (the issue asks for at least 20,000). */
 const COMMANDS = 30_000;
@@ -184,7 +185,7 @@ async function fullScan(connection: RawConnection, options: readonly string[]): 
   let cursor = '0';
   const keys: Buffer[] = [];
   for (let round = 0; round < 100_000; round++) {
-    const [reply] = await connection.request(encodeCommand(['SCAN', cursor, ...options]), 1);
+    const [reply] = await connection.request(encodeRespCommand(['SCAN', cursor, ...options]), 1);
     if (reply === undefined || reply[0] !== 0x2a) return reply ?? Buffer.alloc(0);
     const text = reply.toString('latin1');
     const lines = text.split('\r\n');
@@ -224,7 +225,7 @@ test('the same 30,000 seeded random commands get the same replies from this serv
     }
     const size = maker.chance(0.3) ? 1 : maker.int(2, 40);
     const batch = Array.from({ length: size }, () => maker.command(conn));
-    const data = Buffer.concat(batch.map((command) => encodeCommand(command.args)));
+    const data = Buffer.concat(batch.map((command) => encodeRespCommand(command.args)));
     const [ours, theirs] = await Promise.all(sides.map((side) => (side.connections[conn] as RawConnection).request(data, size)));
     counts.batches += 1;
     counts.commands += size;
