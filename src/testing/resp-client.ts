@@ -53,8 +53,16 @@ export function respReplyEnd(data: Uint8Array, pos: number): number {
   }
 }
 
+/** What splitRespReplies found. */
+export interface SplitReplies {
+  /** Each whole reply, in order (views of the input). */
+  readonly replies: Buffer[];
+  /** The bytes after the last whole reply: the start of one not yet complete, or empty. */
+  readonly rest: Buffer;
+}
+
 /** The whole replies at the start of `data`, and the bytes after them (a reply not yet complete). */
-export function splitRespReplies(data: Uint8Array): { readonly replies: Buffer[]; readonly rest: Buffer } {
+export function splitRespReplies(data: Uint8Array): SplitReplies {
   const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const replies: Buffer[] = [];
   let at = 0;
