@@ -244,8 +244,10 @@ export class RespStore {
   }
 
   #put(key: string, value: Buffer): void {
-    if (!this.#data.has(key)) this.#order.add(key);
+    // A new key grows the map: one lookup instead of has() then set().
+    const size = this.#data.size;
     this.#data.set(key, value);
+    if (this.#data.size !== size) this.#order.add(key);
     this.#touch(key);
   }
 
