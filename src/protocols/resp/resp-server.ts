@@ -106,6 +106,7 @@ export class RespServerProtocol implements Protocol {
 
   connectionMade(transport: Transport): void {
     this.#transport = transport;
+    this.#client.connected();
   }
 
   /** The bytes held for this connection: the parser's, commands waiting behind backpressure, unsent replies. */

@@ -151,3 +151,17 @@ test('connections made on one bare RespStore share its databases and number thei
   t.is(b('GET k'), '$3\r\ntwo\r\n');
   t.not(a('CLIENT ID'), b('CLIENT ID'));
 });
+
+test('INFO counts connected clients: from connectionMade to connectionLost, not protocols only built', (t) => {
+  const factory = respFactory();
+  const first = factory.buildProtocol(['127.0.0.1', 1]);
+  const second = factory.buildProtocol(['127.0.0.1', 2]);
+  factory.buildProtocol(['127.0.0.1', 3]);
+  const transport = connect(first);
+  connect(second);
+  t.is(factory.server.connectedClients, 2);
+  second.connectionLost(undefined);
+  t.is(factory.server.connectedClients, 1);
+  first.dataReceived(bytes('INFO clients\r\n'));
+  t.true(transport.output.includes('connected_clients:1\r\n'));
+});
