@@ -2,7 +2,7 @@
 // at a time), switchboard/testing's recording Transport with a write hook, and a wall-clock manual
 // time in milliseconds (the store's EXAT/PXAT are wall-clock) that is also a Scheduler.
 import { RecordingTransport as KitRecordingTransport } from '../../../src/testing/index.js';
-import type { Protocol } from '../../../src/transports/protocol.js';
+import type { Protocol } from '../../../src/contract/index.js';
 import type { Cancellable, Scheduler } from '../../../src/protocols/scheduler.js';
 import { type RespCommand, RespParser, RespProtocolError, type RespValue, copyCommand } from '../../../src/protocols/resp/resp-parser.js';
 import type { RespLimits } from '../../../src/protocols/resp/resp-limits.js';
