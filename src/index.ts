@@ -4,6 +4,7 @@
  *
  * @module switchboard
  */
+export * from './contract/index.js';
 export * from './reactor/index.js';
 export * from './transports/index.js';
 export * from './protocols/index.js';

@@ -16,15 +16,18 @@ const GAI_ERRNO: Readonly<Record<string, number>> = {
   EAI_FAMILY: -6,
 };
 
+/** Linux numbers that Node's `os.constants.errno` leaves out. */
+const LINUX_ONLY_ERRNO: Readonly<Record<string, number>> = { ESHUTDOWN: 108, EHOSTDOWN: 112 };
+
 /** The errno number for a code such as `'ECONNRESET'` (negative for resolver codes), or 0 if unknown. */
 export function errnoOf(code: string): number {
-  return ERRNO[code] ?? GAI_ERRNO[code] ?? 0;
+  return ERRNO[code] ?? LINUX_ONLY_ERRNO[code] ?? GAI_ERRNO[code] ?? 0;
 }
 
 /** The code for an errno number (`104` gives `'ECONNRESET'`), as Python's `errno.errorcode`. */
 export function codeOf(errno: number): string {
   if (errno === ERRNO['EAGAIN']) return 'EAGAIN';
-  for (const [code, value] of Object.entries(errno < 0 ? GAI_ERRNO : ERRNO)) if (value === errno) return code;
+  for (const [code, value] of Object.entries(errno < 0 ? GAI_ERRNO : { ...ERRNO, ...LINUX_ONLY_ERRNO })) if (value === errno) return code;
   return String(errno);
 }
 
@@ -36,18 +39,25 @@ export function codeOf(errno: number): string {
 export class OSError extends Error {
   /** The class name, as Python prints it (`'OSError'`, `'ConnectionResetError'` ...). */
   override name = 'OSError';
-  /** The errno number for `code` as the platform numbers it (`ECONNRESET` is 104 on Linux); negative for a resolver code, 0 if unknown. */
-  readonly errno: number;
+  /**
+   * The errno number for `code` as the platform numbers it (`ECONNRESET` is 104 on Linux); negative
+   * for a resolver code, 0 if unknown; null for a timeout of `settimeout`, which (as Python's
+   * `socket.timeout`) is no failed system call.
+   */
+  readonly errno: number | null;
   /** The symbolic code, as Node names it (`'ECONNRESET'`, `'EAGAIN'`), so `err.code` reads as in node:net. */
   readonly code: string;
   /** The call that failed (`'connect'`, `'recv'`, `'bind'` ...), or undefined when not recorded. */
   readonly syscall: string | undefined;
 
-  /** `message` defaults to Python's text, `connect: [Errno 111] Connection refused`. */
-  constructor(code: string, message?: string, syscall?: string) {
-    super(message ?? `${syscall === undefined ? '' : `${syscall}: `}${describe(code)}`);
+  /**
+   * `message` defaults to Python's text, `[Errno 111] Connection refused` (the call is in `syscall`,
+   * not in the text, as Python prints it). `errno` defaults to the code's number.
+   */
+  constructor(code: string, message?: string, syscall?: string, errno: number | null = errnoOf(code)) {
+    super(message ?? describe(code));
     this.code = code;
-    this.errno = errnoOf(code);
+    this.errno = errno;
     this.syscall = syscall;
   }
 }
@@ -143,10 +153,30 @@ const CLASS_OF: Readonly<Record<string, OSErrorClass>> = {
   ETIMEDOUT: TimeoutError,
 };
 
-/** The error for a code, of the class Python would raise for it. */
+/** The error for a code, of the class Python would raise for it: the one way to build a socket error. */
 export function socketError(code: string, syscall?: string, message?: string): OSError {
   const Class = CLASS_OF[code] ?? OSError;
   return new Class(code, message, syscall);
+}
+
+/**
+ * What a call raises when its socket's `settimeout` ran out: Python's `socket.timeout`, a TimeoutError
+ * with no errno and the message `timed out`. `code` stays `'ETIMEDOUT'`, so a check by code (as
+ * for node:net's errors) still finds it.
+ */
+export function timedOut(syscall: string): TimeoutError {
+  return new TimeoutError('ETIMEDOUT', 'timed out', syscall, null);
+}
+
+/**
+ * A pending error (one the kernel recorded when it happened: a reset, a refused connect) as the call
+ * that takes it raises it: the same class, code and text, with that call in `syscall` and a stack
+ * from that call, as Linux reports `sk_err` from whichever call comes next. Errors of classes outside
+ * the errno table (gaierror, the TLS errors) keep their own form.
+ */
+export function raisedBy(error: OSError, syscall: string): OSError {
+  if (error.syscall === syscall || error.constructor !== (CLASS_OF[error.code] ?? OSError)) return error;
+  return socketError(error.code, syscall, error.message);
 }
 
 /** True for `BlockingIOError`: the expected "try again later" outcome of a non-blocking call. */
@@ -154,22 +184,45 @@ export function isWouldBlock(error: unknown): error is BlockingIOError {
   return error instanceof BlockingIOError;
 }
 
+// glibc's strerror texts (as Python prints them: `python3 -c "import os; print(os.strerror(111))"`).
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
-  EAGAIN: 'Resource temporarily unavailable',
-  EINPROGRESS: 'Operation now in progress',
-  EALREADY: 'Operation already in progress',
-  EPIPE: 'Broken pipe',
-  ECONNRESET: 'Connection reset by peer',
-  ECONNREFUSED: 'Connection refused',
-  ECONNABORTED: 'Software caused connection abort',
-  ENOTCONN: 'Transport endpoint is not connected',
-  EISCONN: 'Transport endpoint is already connected',
-  EBADF: 'Bad file descriptor',
-  EINVAL: 'Invalid argument',
+  EPERM: 'Operation not permitted',
   ENOENT: 'No such file or directory',
-  EADDRINUSE: 'Address already in use',
-  ETIMEDOUT: 'Connection timed out',
+  EINTR: 'Interrupted system call',
+  EIO: 'Input/output error',
+  EBADF: 'Bad file descriptor',
+  EAGAIN: 'Resource temporarily unavailable',
+  ENOMEM: 'Cannot allocate memory',
+  EACCES: 'Permission denied',
+  EEXIST: 'File exists',
+  ENOTDIR: 'Not a directory',
+  EINVAL: 'Invalid argument',
+  ENFILE: 'Too many open files in system',
+  EMFILE: 'Too many open files',
+  EPIPE: 'Broken pipe',
+  ENAMETOOLONG: 'File name too long',
+  ENOTSOCK: 'Socket operation on non-socket',
+  EPROTONOSUPPORT: 'Protocol not supported',
   ENOPROTOOPT: 'Protocol not available',
+  EOPNOTSUPP: 'Operation not supported',
+  EAFNOSUPPORT: 'Address family not supported by protocol',
+  EADDRINUSE: 'Address already in use',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
+  ENETDOWN: 'Network is down',
+  ENETUNREACH: 'Network is unreachable',
+  ECONNABORTED: 'Software caused connection abort',
+  ECONNRESET: 'Connection reset by peer',
+  ENOBUFS: 'No buffer space available',
+  EISCONN: 'Transport endpoint is already connected',
+  ENOTCONN: 'Transport endpoint is not connected',
+  ESHUTDOWN: 'Cannot send after transport endpoint shutdown',
+  ETIMEDOUT: 'Connection timed out',
+  ECONNREFUSED: 'Connection refused',
+  EHOSTDOWN: 'Host is down',
+  EHOSTUNREACH: 'No route to host',
+  EALREADY: 'Operation already in progress',
+  EINPROGRESS: 'Operation now in progress',
+  ECANCELED: 'Operation canceled',
 };
 
 function describe(code: string): string {
