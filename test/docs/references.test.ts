@@ -5,7 +5,7 @@
 // CPython's or Linux's, named as such in the text, so they are not checked here.
 import test from 'ava';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, normalize } from 'node:path';
+import { basename, dirname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -28,7 +28,8 @@ const CODE = FILES.filter((file) => file.endsWith('.ts') && /^(src|bench|example
 const REFERENCE = /(?<![\w/.:@<$-])(?:\.{1,2}\/)*(?:[\w@-][\w@.-]*\/)*[\w@-][\w@.-]*\.(?:ts|js|md|json|py|sh|svg|c)(?![\w>])|(?<=`)(?:\.{1,2}\/)*(?:[\w.-]+\/)+(?=`)/g;
 
 /** Names of things that are not files: products, and placeholders in examples. */
-const NOT_FILES = new Set(['Node.js']);
+// Names that are not files of the repository: a product, and the folder `npm run docs` generates.
+const NOT_FILES = new Set(['Node.js', 'docs/api/']);
 
 const comments = (source: string): string => [...source.matchAll(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g)].map((m) => m[0]).join('\n');
 
@@ -39,7 +40,7 @@ function resolves(from: string, reference: string): boolean {
   if (!reference.includes('/')) return variants.some((name) => NAMES.has(name));
   // A path as seen from a folder one level down (`../src/index.js` in examples/) names ROOT/src/index.js.
   const fromBelow = reference.replace(/^\.\.\//, '');
-  return variants.some((path) => [join(ROOT, dirname(from), path), join(ROOT, path), join(ROOT, fromBelow.replace(/\.js$/, '.ts')), join(ROOT, fromBelow)].some((candidate) => existsSync(candidate)));
+  return variants.some((path) => [join(ROOT, dirname(from), path), join(ROOT, path), join(ROOT, fromBelow.replace(/\.js$/, '.ts')), join(ROOT, fromBelow)].some((candidate) => !relative(ROOT, candidate).startsWith('..') && existsSync(candidate)));
 }
 
 function brokenReferences(file: string, text: string): string[] {

@@ -3,7 +3,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { type RespCommand, RespParser, RespProtocolError } from '../../src/protocols/resp/resp-parser.js';
-import { cut } from '../helpers/cut.js';
+import { cut } from '../helpers/splits.js';
 import { FUZZ } from '../helpers/fuzz-config.js';
 
 function parse(chunks: readonly Uint8Array[]): { commands: RespCommand[]; error?: unknown } {

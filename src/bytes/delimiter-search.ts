@@ -1,7 +1,6 @@
 // Finding a delimiter of any length in a stream that arrives in chunks, scanning each byte once
 // (Knuth-Morris-Pratt): the match state carries over chunk boundaries, so a delimiter split across
-// chunks is found without rescanning. Internal to the framing folder (not exported from its index).
-import { elementAt } from './support.js';
+// chunks is found without rescanning. The delimiter codecs and ChunkQueue.indexOf use it.
 
 /**
  * An incremental search for one delimiter. `next` scans a range of a chunk, continuing from the
@@ -14,6 +13,7 @@ export class DelimiterSearch {
   /** `#borders[m]`: the longest proper prefix of the delimiter that ends its first m bytes. */
   readonly #borders: readonly number[];
   #matched = 0;
+  #scanned = 0;
 
   /** Throws RangeError for an empty delimiter (it would match between every two bytes). */
   constructor(delimiter: Uint8Array) {
@@ -22,6 +22,11 @@ export class DelimiterSearch {
     this.delimiter = delimiter;
     this.#first = first;
     this.#borders = borders(delimiter);
+  }
+
+  /** Bytes examined by next() so far, over all calls: O(bytes searched) when each byte is searched once. */
+  get scanned(): number {
+    return this.#scanned;
   }
 
   /** How many of the last bytes scanned are the start of a delimiter (0 after a match). */
@@ -52,10 +57,12 @@ export class DelimiterSearch {
       }
       if (matched === delimiter.length) {
         this.#matched = 0;
+        this.#scanned += index - from;
         return index;
       }
     }
     this.#matched = matched;
+    this.#scanned += to - from;
     return -1;
   }
 
@@ -76,6 +83,13 @@ function borders(delimiter: Uint8Array): number[] {
     table[m + 1] = border;
   }
   return table;
+}
+
+/** `table[index]`, which the KMP loops only read inside the table (checked, for noUncheckedIndexedAccess). */
+function elementAt(table: readonly number[], index: number): number {
+  const value = table[index];
+  if (value === undefined) throw new RangeError(`Index ${index} is outside 0..${table.length - 1}`);
+  return value;
 }
 
 /** Whether the first delimiter in `bytes` ends exactly where `bytes` ends (encoders check this). */

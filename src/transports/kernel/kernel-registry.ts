@@ -2,7 +2,7 @@
 // on which TCP address or Unix path, which paths are bound without listening, and which TCP
 // addresses are bound (the bind table, for EADDRINUSE). Used only between switchboard sockets of
 // this process, so that they behave exactly as on Linux.
-import { isWildcard } from './address.js';
+import { isWildcard } from '../address.js';
 
 /** What the registry needs to know of a socket; kept abstract so the table has no socket logic. */
 export interface Registered {

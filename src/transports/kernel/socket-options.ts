@@ -2,8 +2,6 @@
 // values, their checks and their defaults. The Socket applies what a change means for its stream and
 // buffers, and answers itself the options that read its state (SO_ERROR, SO_ACCEPTCONN).
 import {
-  AF_UNIX,
-  type AddressFamily,
   DEFAULT_TCP_RCVBUF,
   DEFAULT_TCP_SNDBUF,
   DEFAULT_UNIX_BUFFER,
@@ -17,8 +15,8 @@ import {
   SO_SNDBUF,
   SO_TYPE,
   TCP_NODELAY,
-} from './constants.js';
-import { socketError } from './errors.js';
+} from '../constants.js';
+import { socketError } from '../errors.js';
 
 /** `SO_LINGER` as Python packs it: `[onoff, seconds]`, or the packed `struct linger` bytes. */
 export type LingerValue = readonly [number, number] | Uint8Array;
@@ -45,8 +43,9 @@ export class SocketOptions {
   /** SO_LINGER's l_onoff, what Python's getsockopt(SOL_SOCKET, SO_LINGER) returns (the first int). */
   lingerOn = false;
 
-  constructor(family: AddressFamily) {
-    this.#isTcp = family !== AF_UNIX;
+  /** `isTcp`: TCP's defaults and TCP_NODELAY, else AF_UNIX's (the family's rules say which). */
+  constructor(isTcp: boolean) {
+    this.#isTcp = isTcp;
     // Linux's initial values: tcp_rmem[1] and tcp_wmem[1], and AF_UNIX's 212992 (docs/semantics.md 3).
     this.rcvbuf = this.#isTcp ? DEFAULT_TCP_RCVBUF : DEFAULT_UNIX_BUFFER;
     this.sndbuf = this.#isTcp ? DEFAULT_TCP_SNDBUF : DEFAULT_UNIX_BUFFER;

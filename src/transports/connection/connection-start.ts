@@ -4,11 +4,11 @@
 // keeps no handler of it, the descriptor is closed, and the failure is reported once; a listener
 // goes on accepting. Twisted guards only part of this (a buildProtocol returning None); asyncio logs
 // a failing connection_made and leaves the transport open, which is the leak this path closes.
-import type { Reactor } from '../reactor/reactor.js';
-import type { Address } from './address.js';
-import type { Factory, Protocol } from '../contract/index.js';
-import type { Socket } from './socket.js';
-import { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
+import type { Reactor } from '../../reactor/reactor.js';
+import type { Address } from '../address.js';
+import type { Factory, Protocol } from '../../contract/index.js';
+import type { Socket } from '../socket.js';
+import { SocketTransport, type SocketTransportOptions } from '../socket-transport.js';
 
 /** What starting one connection needs; every callback is optional but the factory. */
 export interface ConnectionStart {

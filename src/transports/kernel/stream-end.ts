@@ -1,7 +1,7 @@
 // The byte pipe under a connected Socket: node:net for TCP and Unix sockets, memory for socketpair().
 // The Socket plays the kernel (buffers, shutdown, errors); a StreamEnd only moves bytes and reports.
 import type { Socket as NetSocket } from 'node:net';
-import type { OSError } from './errors.js';
+import type { OSError } from '../errors.js';
 
 /** What a StreamEnd reports to the socket that owns it. */
 export interface StreamEvents {
