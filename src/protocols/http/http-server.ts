@@ -54,6 +54,8 @@ export class HttpServerProtocol implements Protocol {
   #timerKind: 'header' | 'idle' | undefined;
   #deadline = 0;
   #isReadingBody = false;
+  /** drain() was called: every response from now on says `Connection: close`. */
+  #isDraining = false;
 
   constructor(router: Router, options: HttpServerOptions = {}) {
     this.#router = router;
@@ -132,6 +134,22 @@ export class HttpServerProtocol implements Protocol {
     this.#transport = undefined;
   }
 
+  /**
+   * Graceful shutdown (`serve` on SIGTERM, a rolling restart): the response in flight completes (a
+   * long body is not cut) and says `Connection: close` if its head is not sent yet, as does a
+   * request still arriving; then the connection closes. An idle connection closes now. Returns
+   * false when this protocol no longer holds the connection (it was handed on by an Upgrade).
+   */
+  drain(): boolean {
+    const transport = this.#transport;
+    if (transport === undefined) return false;
+    this.#isDraining = true;
+    const current = this.#current;
+    if (current !== undefined && !current.headersSent) current.keepAlive = false;
+    if (current === undefined && this.#queue.length === 0 && this.#parser.isIdle && !transport.isClosing) transport.close();
+    return true;
+  }
+
   #next(): void {
     // Read afresh each time: a route that switched protocols took the connection away.
     for (let transport = this.#transport; transport !== undefined && this.#current === undefined && !transport.isClosing; transport = this.#transport) {
@@ -139,7 +157,7 @@ export class HttpServerProtocol implements Protocol {
       if (request === undefined) break;
       if (this.#queue.length < MAX_QUEUED_REQUESTS / 2 && !transport.isReading && !this.#isClosingAfterResponse) transport.resumeReading();
       const failure = request.failure;
-      const keepAlive = failure === undefined && wantsKeepAlive(request);
+      const keepAlive = failure === undefined && wantsKeepAlive(request) && !this.#isDraining;
       const canSwitch = request.upgrade !== undefined && transport.setProtocol !== undefined;
       const response = new HttpResponse(transport, request, keepAlive, () => this.#finished(response), canSwitch ? (next) => this.#switchTo(next) : undefined);
       this.#current = response;

@@ -1,0 +1,132 @@
+// Graceful drain for the CLI's servers (SIGTERM, Ctrl-C, a rolling restart): stop accepting, let
+// each connection finish what it is doing, then stop; bounded by --drain-timeout, past which the
+// rest are closed and the exit status says so. "Finish" is the protocol's call when it knows how:
+// HTTP answers the request in flight (a 64 MiB body is not cut) with `Connection: close` and closes
+// an idle keep-alive connection at once; a protocol with no notion of a request (echo, chat, resp)
+// is closed once what it queued is written, as before.
+import type { Factory, Protocol, Transport } from '../transports/protocol.js';
+
+/** Exit status of a server whose drain ran out of time with connections still open. */
+export const DRAIN_TIMED_OUT_EXIT = 3;
+/** Seconds a drain may take without --drain-timeout (Kubernetes' default grace period is 30 s too). */
+export const DEFAULT_DRAIN_SECONDS = 30;
+
+/**
+ * A protocol that can finish gracefully (HttpServerProtocol). `drain()` returns false when the
+ * protocol no longer holds its connection (it handed it to another after an HTTP Upgrade): the
+ * connection is then closed like any other.
+ */
+export interface Drainable {
+  drain(): boolean;
+}
+
+const isDrainable = (protocol: object): protocol is Drainable => typeof (protocol as Partial<Drainable>).drain === 'function';
+
+/** One connection as the tracker sees it: its first protocol, and its transport once made. */
+class TrackedConnection implements Protocol {
+  transport: Transport | undefined;
+  readonly #inner: Protocol;
+  readonly #onLost: (connection: TrackedConnection) => void;
+  readonly #isDraining: () => boolean;
+
+  constructor(inner: Protocol, onLost: (connection: TrackedConnection) => void, isDraining: () => boolean) {
+    this.#inner = inner;
+    this.#onLost = onLost;
+    this.#isDraining = isDraining;
+  }
+
+  connectionMade(transport: Transport): void {
+    this.transport = transport;
+    this.#inner.connectionMade(transport);
+    // Built after the drain began (a connection already on its way to a worker): it drains too.
+    if (this.#isDraining()) this.drain();
+  }
+
+  dataReceived(data: Uint8Array): void {
+    this.#inner.dataReceived(data);
+  }
+
+  eofReceived(): boolean | void {
+    return this.#inner.eofReceived?.();
+  }
+
+  pauseWriting(): void {
+    this.#inner.pauseWriting?.();
+  }
+
+  resumeWriting(): void {
+    this.#inner.resumeWriting?.();
+  }
+
+  connectionLost(reason?: Error): void {
+    this.#onLost(this);
+    this.#inner.connectionLost(reason);
+  }
+
+  /** Asks the protocol to finish, or closes the connection once its queued data is out. */
+  drain(): void {
+    const transport = this.transport;
+    if (transport === undefined || transport.isClosing) return;
+    if (isDrainable(this.#inner) && this.#inner.drain()) return;
+    transport.close();
+  }
+}
+
+/** The connections of one or more factories, to drain them all at once. */
+export class DrainTracker {
+  readonly #open = new Set<TrackedConnection>();
+  /** Set size at which closed-but-unreported entries are swept (see #sweep). */
+  #sweepAt = 1024;
+  #isDraining = false;
+
+  /** True once drainAll() was called. */
+  get isDraining(): boolean {
+    return this.#isDraining;
+  }
+
+  /** `factory`, with each connection it builds tracked (the protocols themselves are unchanged). */
+  wrap(factory: Factory): Factory {
+    const refusal = factory.refusal?.bind(factory);
+    return {
+      buildProtocol: (peer) => {
+        const connection = new TrackedConnection(factory.buildProtocol(peer), (c) => this.#open.delete(c), () => this.#isDraining);
+        this.#open.add(connection);
+        if (this.#open.size >= this.#sweepAt) this.#sweep();
+        return connection;
+      },
+      ...(refusal === undefined ? {} : { refusal }),
+    };
+  }
+
+  /** Drains every open connection (see the top of this file); later connections are drained as they come. */
+  drainAll(): void {
+    this.#isDraining = true;
+    for (const connection of [...this.#open]) connection.drain();
+  }
+
+  /**
+   * A connection handed to another protocol (HTTP Upgrade) never tells this tracker it ended; drop
+   * entries whose transport is closing (a drain has nothing left to do for them). Amortized: run
+   * when the set doubles past its last live size.
+   */
+  #sweep(): void {
+    for (const connection of this.#open) if (connection.transport?.isClosing === true) this.#open.delete(connection);
+    this.#sweepAt = Math.max(1024, this.#open.size * 2);
+  }
+}
+
+/**
+ * Waits (polling `openCount` on `callLater`) until no connection is open, or `timeoutSeconds` passed:
+ * resolves with the exit status, 0 or DRAIN_TIMED_OUT_EXIT.
+ */
+export function whenDrained(openCount: () => number, timeoutSeconds: number, clock: { callLater(seconds: number, fn: () => void): unknown; seconds(): number }): Promise<number> {
+  const deadline = clock.seconds() + timeoutSeconds;
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (openCount() === 0) resolve(0);
+      else if (clock.seconds() >= deadline) resolve(DRAIN_TIMED_OUT_EXIT);
+      else clock.callLater(0.02, check);
+    };
+    check();
+  });
+}
