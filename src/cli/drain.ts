@@ -104,28 +104,41 @@ export class DrainTracker {
     for (const connection of [...this.#open]) connection.drain();
   }
 
+  /** The drain ran out of time: every connection still open is closed now, its queued data dropped. */
+  abortAll(): void {
+    for (const connection of [...this.#open]) connection.transport?.abort();
+    this.#open.clear();
+  }
+
   /**
    * A connection handed to another protocol (HTTP Upgrade) never tells this tracker it ended; drop
-   * entries whose transport is closing (a drain has nothing left to do for them). Amortized: run
-   * when the set doubles past its last live size.
+   * entries whose transport is closing with nothing left to send (gone, or about to be: neither a
+   * drain nor an abort has anything to do for them). Amortized: run when the set doubles past its
+   * last live size.
    */
   #sweep(): void {
-    for (const connection of this.#open) if (connection.transport?.isClosing === true) this.#open.delete(connection);
+    for (const connection of this.#open) {
+      const transport = connection.transport;
+      if (transport?.isClosing === true && transport.getWriteBufferSize() === 0) this.#open.delete(connection);
+    }
     this.#sweepAt = Math.max(1024, this.#open.size * 2);
   }
 }
 
 /**
  * Waits (polling `openCount` on `callLater`) until no connection is open, or `timeoutSeconds` passed:
- * resolves with the exit status, 0 or DRAIN_TIMED_OUT_EXIT.
+ * resolves with the exit status, 0 or DRAIN_TIMED_OUT_EXIT (said once on stderr, with the count).
  */
 export function whenDrained(openCount: () => number, timeoutSeconds: number, clock: { callLater(seconds: number, fn: () => void): unknown; seconds(): number }): Promise<number> {
   const deadline = clock.seconds() + timeoutSeconds;
   return new Promise((resolve) => {
     const check = (): void => {
-      if (openCount() === 0) resolve(0);
-      else if (clock.seconds() >= deadline) resolve(DRAIN_TIMED_OUT_EXIT);
-      else clock.callLater(0.02, check);
+      const open = openCount();
+      if (open === 0) resolve(0);
+      else if (clock.seconds() >= deadline) {
+        process.stderr.write(`switchboard serve: drain timed out after ${timeoutSeconds} s with ${open} connection(s) open; closing them (exit status ${DRAIN_TIMED_OUT_EXIT})\n`);
+        resolve(DRAIN_TIMED_OUT_EXIT);
+      } else clock.callLater(0.02, check);
     };
     check();
   });

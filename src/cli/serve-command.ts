@@ -146,6 +146,7 @@ export function stopOnSignals(reactor: Reactor, servers: readonly RunningServer[
     for (const s of servers) s.drain.drainAll();
     void whenDrained(() => servers.reduce((n, s) => n + s.port.connectionCount, 0), drainSeconds, reactor).then((code) => {
       exitCode = code;
+      if (code !== 0) for (const s of servers) s.drain.abortAll();
       reactor.stop();
     });
   };

@@ -4,6 +4,7 @@
 // worker-policy.ts): its workers relay each connection's events there. On `drain` from the primary
 // (a stop or a rolling restart) or a stop signal, a worker stops taking connections, lets the open
 // ones finish (drain.ts), and exits.
+import cluster from 'node:cluster';
 import { Socket as NetSocket } from 'node:net';
 import { createReactor } from '../reactor/default-reactors.js';
 import type { Address } from '../transports/address.js';
@@ -87,6 +88,7 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
     tracker.drainAll();
     void whenDrained(() => open.size, intFlag(flags, 'drain-timeout') ?? DEFAULT_DRAIN_SECONDS, reactor).then((code) => {
       exitCode = code;
+      if (code !== 0) tracker.abortAll();
       reactor.stop();
     });
   };
@@ -105,7 +107,9 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
   toPrimary({ type: 'ready' });
   await reactor.run();
   await signals.whenSettled();
-  process.disconnect?.();
+  // cluster's own disconnect: on a bare process.disconnect() a worker exits 0 whatever its status.
+  if (cluster.worker === undefined) process.disconnect?.();
+  else cluster.worker.disconnect();
   return exitCode;
 }
 

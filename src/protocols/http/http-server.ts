@@ -56,6 +56,8 @@ export class HttpServerProtocol implements Protocol {
   #isReadingBody = false;
   /** drain() was called: every response from now on says `Connection: close`. */
   #isDraining = false;
+  /** A response was completed here: the connection is a keep-alive one between requests when idle. */
+  #hasAnswered = false;
 
   constructor(router: Router, options: HttpServerOptions = {}) {
     this.#router = router;
@@ -137,8 +139,10 @@ export class HttpServerProtocol implements Protocol {
   /**
    * Graceful shutdown (`serve` on SIGTERM, a rolling restart): the response in flight completes (a
    * long body is not cut) and says `Connection: close` if its head is not sent yet, as does a
-   * request still arriving; then the connection closes. An idle connection closes now. Returns
-   * false when this protocol no longer holds the connection (it was handed on by an Upgrade).
+   * request still arriving; then the connection closes. An idle keep-alive connection closes now; a
+   * new one that has not sent its first request yet gets it answered (its bytes may be on the way:
+   * closing would reset them), within the header timeout. Returns false when this protocol no
+   * longer holds the connection (it was handed on by an Upgrade).
    */
   drain(): boolean {
     const transport = this.#transport;
@@ -146,7 +150,7 @@ export class HttpServerProtocol implements Protocol {
     this.#isDraining = true;
     const current = this.#current;
     if (current !== undefined && !current.headersSent) current.keepAlive = false;
-    if (current === undefined && this.#queue.length === 0 && this.#parser.isIdle && !transport.isClosing) transport.close();
+    if (current === undefined && this.#queue.length === 0 && this.#parser.isIdle && this.#hasAnswered && !transport.isClosing) transport.close();
     return true;
   }
 
@@ -170,7 +174,7 @@ export class HttpServerProtocol implements Protocol {
     }
     const transport = this.#transport;
     if (transport !== undefined && this.#current === undefined && this.#queue.length === 0) {
-      if (this.#isClosingAfterResponse) transport.close();
+      if (this.#isClosingAfterResponse || (this.#isDraining && this.#hasAnswered && this.#parser.isIdle)) transport.close();
       else if (this.#parser.isIdle) this.#armTimer(this.#options.idleTimeout, 'idle');
     }
   }
@@ -191,6 +195,7 @@ export class HttpServerProtocol implements Protocol {
   #finished(response: HttpResponse): void {
     if (this.#current !== response) return;
     this.#current = undefined;
+    this.#hasAnswered = true;
     if (!response.keepAlive) this.#isClosingAfterResponse = true;
     if (response.request.upgrade !== undefined && this.#parser.isAwaitingUpgrade) {
       // Answered without switching: the connection goes on as HTTP, with what followed the request.
