@@ -3,7 +3,7 @@
 // comes back to be written. Bounded both ways: reading pauses while too many messages are unsent on
 // the channel, and a client that does not read is dropped once its unsent backlog passes a limit.
 import type { Address } from '../transports/address.js';
-import type { Protocol, Transport } from '../transports/protocol.js';
+import type { Protocol, Transport } from '../contract/index.js';
 import type { RelayCommand, RelayEvent } from './worker-messages.js';
 
 /** Relay messages on the IPC channel not yet handed to the OS, per connection, before its reading pauses. */

@@ -4,7 +4,7 @@
 // HTTP answers the request in flight (a 64 MiB body is not cut) with `Connection: close` and closes
 // an idle keep-alive connection at once; a protocol with no notion of a request (echo, chat, resp)
 // is closed once what it queued is written, as before.
-import type { Factory, Protocol, Transport } from '../transports/protocol.js';
+import type { Factory, Protocol, Transport } from '../contract/index.js';
 
 /** Exit status of a server whose drain ran out of time with connections still open. */
 export const DRAIN_TIMED_OUT_EXIT = 3;

@@ -6,7 +6,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { type Server, type Socket as NetSocket, createServer } from 'node:net';
 import type { Scheduler } from '../protocols/scheduler.js';
 import { addressText } from '../transports/address.js';
-import type { Factory } from '../transports/protocol.js';
+import type { Factory } from '../contract/index.js';
 import { ConnectionLedger } from './connection-ledger.js';
 import { DEFAULT_DRAIN_SECONDS } from './drain.js';
 import { type FlagValues, UsageError, intFlag, stringFlag } from './flags.js';

@@ -3,7 +3,7 @@
 // to the worker holding the socket. The worker enforces the write backlog limit; this side reports
 // an empty buffer, so a protocol's own backlog check never fires here.
 import type { Address } from '../transports/address.js';
-import { type Protocol, type Transport, TransportClosedError } from '../transports/protocol.js';
+import { type Protocol, type Transport, TransportClosedError } from '../contract/index.js';
 import type { RelayCommand } from './worker-messages.js';
 
 /** Sends one command to the worker that holds the connection. */

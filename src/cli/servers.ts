@@ -1,11 +1,11 @@
 // The servers `switchboard serve` and `npm start` run, with their default ports and the flags that
 // set their limits (docs/limits.md lists every default).
-import type { Factory } from '../transports/protocol.js';
+import type { Factory } from '../contract/index.js';
 import type { Scheduler } from '../protocols/scheduler.js';
 import { discardFactory, echoFactory } from '../protocols/apps/echo.js';
 import { demoRouter, httpFactory } from '../protocols/apps/http-app.js';
 import { chatFactory } from '../protocols/apps/chat.js';
-import { withIdleTimeout } from '../protocols/idle-timeout.js';
+import { idleTimeoutFactory as idle } from '../protocols/idle-timeout.js';
 import { respFactory } from '../protocols/resp/resp-server.js';
 import { throttled } from '../protocols/throttle.js';
 import { type FlagValues, intFlag } from './flags.js';
@@ -30,12 +30,6 @@ const seconds = (flags: FlagValues, name: string): number | undefined => {
 function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   // Drops undefined entries so that defaults below apply (exactOptionalPropertyTypes).
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
-}
-
-/** Every connection of `factory` closes after `after` seconds with no data either way. */
-function idle(factory: Factory, after: number, scheduler: Scheduler): Factory {
-  const refusal = factory.refusal?.bind(factory);
-  return { buildProtocol: (peer) => withIdleTimeout(factory.buildProtocol(peer), after, scheduler), ...(refusal === undefined ? {} : { refusal }) };
 }
 
 const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host);

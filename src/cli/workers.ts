@@ -9,7 +9,7 @@ import { Socket as NetSocket } from 'node:net';
 import { createReactor } from '../reactor/default-reactors.js';
 import type { Address } from '../transports/address.js';
 import { serveConnection } from '../transports/endpoints.js';
-import type { Factory } from '../transports/protocol.js';
+import type { Factory } from '../contract/index.js';
 import { serveTLSConnection } from '../transports/tls/endpoints-tls.js';
 import { ConnectionRelay } from './connection-relay.js';
 import { DEFAULT_DRAIN_SECONDS, DrainTracker, whenDrained } from './drain.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Reactor } from '../reactor/reactor.js';
 import { AF_INET, AF_INET6, AF_UNIX } from '../transports/constants.js';
 import { type Connector, type ListeningPort, connectTCP, connectUnix, listenTCP, listenUnix } from '../transports/endpoints.js';
-import type { Factory } from '../transports/protocol.js';
+import type { Factory } from '../contract/index.js';
 import { Socket } from '../transports/socket.js';
 import { SocketTransport } from '../transports/socket-transport.js';
 import type { Family, FamilyName } from './case.js';

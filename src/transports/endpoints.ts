@@ -9,7 +9,7 @@ import type { DelayedCall } from '../reactor/delayed-call.js';
 import { type Address, addressText } from './address.js';
 import { AF_INET, AF_INET6, AF_UNIX, IPPROTO_TCP, SOL_SOCKET, SO_LINGER, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_NODELAY } from './constants.js';
 import { BlockingIOError, OSError, TimeoutError, codeOf, socketError } from './errors.js';
-import type { Factory, Protocol } from './protocol.js';
+import type { Factory, Protocol } from '../contract/index.js';
 import { Socket } from './socket.js';
 import { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
 

@@ -10,7 +10,7 @@ import type { IOHandler, Reactor } from '../reactor/reactor.js';
 import type { Address } from './address.js';
 import { SHUT_WR, SOL_SOCKET, SO_ERROR, SO_LINGER } from './constants.js';
 import { BlockingIOError, ConnectionAbortedError, ValueError, codeOf, socketError } from './errors.js';
-import { type Protocol, type Transport, TransportClosedError } from './protocol.js';
+import { type Protocol, type Transport, TransportClosedError } from '../contract/index.js';
 import type { Socket } from './socket.js';
 import type { StreamSocket } from './stream-socket.js';
 import type { SSLSocket } from './tls/ssl-socket.js';

@@ -13,7 +13,7 @@ import { connectTLS, listenTLS } from '../../src/transports/tls/endpoints-tls.js
 import { TLSContext, createDefaultContext } from '../../src/transports/tls/tls-context.js';
 import { echoFactory } from '../../src/protocols/apps/echo.js';
 import { httpFactory } from '../../src/protocols/apps/http-app.js';
-import type { Factory } from '../../src/transports/protocol.js';
+import type { Factory } from '../../src/contract/index.js';
 import { hasOpenSSL, testCerts } from '../helpers/tls-certs.js';
 
 interface Running {

@@ -4,7 +4,7 @@
 import test from 'ava';
 import { SelectorReactor } from '../../src/reactor/selector-reactor.js';
 import { ValueError } from '../../src/transports/errors.js';
-import type { Protocol, Transport } from '../../src/transports/protocol.js';
+import type { Protocol, Transport } from '../../src/contract/index.js';
 import { SocketTransport } from '../../src/transports/socket-transport.js';
 import { socketpair } from '../../src/transports/socket-module.js';
 import { closing, tcpConnection } from '../helpers/sockets.js';

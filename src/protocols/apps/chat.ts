@@ -2,7 +2,7 @@
 // /who lists who is here, /help the commands (both listed on join); every other line goes to every
 // other client as `NAME: line`; others see joins and leaves. A line over the limit gets
 // `* line too long` and that connection closes. Lines end in LF or CRLF.
-import type { Factory, Protocol, Transport } from '../../transports/protocol.js';
+import type { Factory, Protocol, Transport } from '../../contract/index.js';
 import type { Codec } from '../framing/codec.js';
 import { LineCodec } from '../framing/line-codec.js';
 import { stack } from '../stack.js';

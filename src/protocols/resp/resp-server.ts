@@ -6,7 +6,7 @@
 //   open      yes    as they arrive               pauseWriting -> paused; QUIT or protocol error -> closing
 //   paused    no     no (they wait, parsed)       resumeWriting -> open, the waiting ones run
 //   closing   no     no                           the last reply written, then transport.close()
-import type { Factory, Protocol, Transport } from '../../transports/protocol.js';
+import type { Factory, Protocol, Transport } from '../../contract/index.js';
 import { type CommandArgs, type CommandContext, type CommandTable, dispatch } from './command.js';
 import { KEYSPACE_COMMANDS } from './keyspace-commands.js';
 import { encodeError } from './resp-encoder.js';
