@@ -5,6 +5,7 @@
 // an idle keep-alive connection at once; a protocol with no notion of a request (echo, chat, resp)
 // is closed once what it queued is written, as before.
 import type { Factory, Protocol, Transport } from '../contract/index.js';
+import { ProtocolWrapper } from '../protocols/protocol-wrapper.js';
 
 /** Exit status of a server whose drain ran out of time with connections still open. */
 export const DRAIN_TIMED_OUT_EXIT = 3;
@@ -22,61 +23,49 @@ export interface Drainable {
 
 const isDrainable = (protocol: object): protocol is Drainable => typeof (protocol as Partial<Drainable>).drain === 'function';
 
-/** One connection as the tracker sees it: its first protocol, and its transport once made. */
-class TrackedConnection implements Protocol {
-  transport: Transport | undefined;
-  readonly #inner: Protocol;
+/**
+ * One connection as the tracker sees it: a layer around its protocol (kept around the next one
+ * after an HTTP Upgrade, so the tracker always hears the end).
+ */
+class TrackedConnection extends ProtocolWrapper {
   readonly #onLost: (connection: TrackedConnection) => void;
   readonly #isDraining: () => boolean;
 
   constructor(inner: Protocol, onLost: (connection: TrackedConnection) => void, isDraining: () => boolean) {
-    this.#inner = inner;
+    super(inner, 'the drain tracker');
     this.#onLost = onLost;
     this.#isDraining = isDraining;
   }
 
-  connectionMade(transport: Transport): void {
-    this.transport = transport;
-    this.#inner.connectionMade(transport);
+  override connectionMade(transport: Transport): void {
+    super.connectionMade(transport);
     // Built after the drain began (a connection already on its way to a worker): it drains too.
     if (this.#isDraining()) this.drain();
   }
 
-  dataReceived(data: Uint8Array): void {
-    this.#inner.dataReceived(data);
-  }
-
-  eofReceived(): boolean | void {
-    return this.#inner.eofReceived?.();
-  }
-
-  pauseWriting(): void {
-    this.#inner.pauseWriting?.();
-  }
-
-  resumeWriting(): void {
-    this.#inner.resumeWriting?.();
-  }
-
-  connectionLost(reason?: Error): void {
+  override connectionLost(reason?: Error): void {
     this.#onLost(this);
-    this.#inner.connectionLost(reason);
+    super.connectionLost(reason);
   }
 
   /** Asks the protocol to finish, or closes the connection once its queued data is out. */
   drain(): void {
-    const transport = this.transport;
-    if (transport === undefined || transport.isClosing) return;
-    if (isDrainable(this.#inner) && this.#inner.drain()) return;
-    transport.close();
+    const below = this.transportBelowIfAny;
+    if (below === undefined || below.isClosing) return;
+    const inner = this.wrapped;
+    if (isDrainable(inner) && inner.drain()) return;
+    below.close();
+  }
+
+  /** Closes the connection now, its queued data dropped. */
+  abortNow(): void {
+    this.transportBelowIfAny?.abort();
   }
 }
 
 /** The connections of one or more factories, to drain them all at once. */
 export class DrainTracker {
   readonly #open = new Set<TrackedConnection>();
-  /** Set size at which closed-but-unreported entries are swept (see #sweep). */
-  #sweepAt = 1024;
   #isDraining = false;
 
   /** True once drainAll() was called. */
@@ -91,7 +80,6 @@ export class DrainTracker {
       buildProtocol: (peer) => {
         const connection = new TrackedConnection(factory.buildProtocol(peer), (c) => this.#open.delete(c), () => this.#isDraining);
         this.#open.add(connection);
-        if (this.#open.size >= this.#sweepAt) this.#sweep();
         return connection;
       },
       ...(refusal === undefined ? {} : { refusal }),
@@ -106,22 +94,8 @@ export class DrainTracker {
 
   /** The drain ran out of time: every connection still open is closed now, its queued data dropped. */
   abortAll(): void {
-    for (const connection of [...this.#open]) connection.transport?.abort();
+    for (const connection of [...this.#open]) connection.abortNow();
     this.#open.clear();
-  }
-
-  /**
-   * A connection handed to another protocol (HTTP Upgrade) never tells this tracker it ended; drop
-   * entries whose transport is closing with nothing left to send (gone, or about to be: neither a
-   * drain nor an abort has anything to do for them). Amortized: run when the set doubles past its
-   * last live size.
-   */
-  #sweep(): void {
-    for (const connection of this.#open) {
-      const transport = connection.transport;
-      if (transport?.isClosing === true && transport.getWriteBufferSize() === 0) this.#open.delete(connection);
-    }
-    this.#sweepAt = Math.max(1024, this.#open.size * 2);
   }
 }
 
