@@ -13,6 +13,7 @@ import { type FlagValues, UsageError, intFlag, stringFlag } from './flags.js';
 import { RelayedTransport } from './relayed-transport.js';
 import { SERVERS } from './servers.js';
 import { onStopSignal } from './stop-signals.js';
+import { isProxyProtocol } from './proxy-flags.js';
 import type { RelayEvent } from './worker-messages.js';
 import { workerPolicy } from './worker-policy.js';
 import { WorkerPool, sendTo } from './worker-pool.js';
@@ -56,6 +57,7 @@ export async function runPrimary(name: string, flags: FlagValues, args: readonly
   const refusal = factory.refusal?.();
   const ledger = new ConnectionLedger({ maxConnections: intFlag(flags, 'max-connections'), maxConnectionsPerPeer: intFlag(flags, 'max-connections-per-peer') });
   const relays = new RelayHost(hosted);
+  const isProxy = isProxyProtocol(flags);
   cluster.setupPrimary({ exec: process.argv[1] ?? '', args: ['serve', ...args.filter((_, i) => !isWorkersFlag(args, i))] });
   const pool = new WorkerPool(count, (id) => ({ SWITCHBOARD_WORKER_ID: String(id) }), {
     allReady: () => out(`listening on ${bound}`),
@@ -72,8 +74,9 @@ export async function runPrimary(name: string, flags: FlagValues, args: readonly
   });
   let nextId = 0;
   server.on('connection', (connection: NetSocket) => {
-    const peer = connection.remoteAddress ?? '';
-    if (ledger.isFull() || ledger.isPeerFull(peer)) {
+    // Behind the PROXY protocol the peer here is the balancer: the client is counted after its header.
+    const peer = isProxy ? undefined : (connection.remoteAddress ?? '');
+    if (ledger.isFull() || (peer !== undefined && ledger.isPeerFull(peer))) {
       refuse(connection, refusal);
       return;
     }

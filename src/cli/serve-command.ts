@@ -13,6 +13,7 @@ import { isWorker, runPrimary, runWorker } from './workers.js';
 import { type StopSignals, onStopSignal } from './stop-signals.js';
 import { DEFAULT_DRAIN_SECONDS, DRAIN_TIMED_OUT_EXIT, DrainTracker, whenDrained } from './drain.js';
 import { checkWorkers, workerPolicyHelp } from './worker-policy.js';
+import { LocalPeerLimit, proxyLayerFromFlags } from './proxy-flags.js';
 
 /** The flags `serve` (and `start`, in part) accept, with their kinds; SERVE_HELP explains each. */
 export const SERVE_FLAGS: FlagSpec = {
@@ -35,6 +36,9 @@ export const SERVE_FLAGS: FlagSpec = {
   'write-limit': 'int',
   'accept-backoff': 'seconds',
   'drain-timeout': 'seconds',
+  'proxy-protocol': 'boolean',
+  'proxy-from': 'string',
+  'proxy-timeout': 'seconds',
   'tls-cert': 'string',
   'tls-key': 'string',
 };
@@ -68,6 +72,11 @@ export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join
   --tls-key FILE         the certificate's private key (PEM); works with --workers too
   --drain-timeout S      seconds a stop may take to let connections finish (default ${DEFAULT_DRAIN_SECONDS}); past it
                          the rest are closed and the exit status is ${DRAIN_TIMED_OUT_EXIT}
+  --proxy-protocol       each connection starts with a PROXY header (HAProxy's, v1 or v2) from a
+                         balancer: servers, logs and --max-connections-per-peer see the client's address
+  --proxy-from LIST      balancers allowed to send it: addresses or CIDR prefixes, comma-separated
+                         (default 127.0.0.0/8,::1); a connection from anywhere else is closed
+  --proxy-timeout S      seconds to send the whole header (default 10), then the connection is closed
 
 Prints 'listening on <address>:<port>' once connections are accepted. SIGINT/SIGTERM drain: stop
 accepting, let each connection finish (HTTP: the response in flight completes with 'Connection:
@@ -114,11 +123,14 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
   let listening: ListeningPort;
   const drain = new DrainTracker();
   try {
-    const factory = drain.wrap(kind.build(flags, scheduler));
+    // Behind the PROXY protocol the per-peer count is the client's, taken after the header.
+    const proxy = proxyLayerFromFlags(flags, scheduler);
+    const tracked = drain.wrap(kind.build(flags, scheduler));
+    const factory = proxy === undefined ? tracked : proxy(tracked, maxConnectionsPerPeer === undefined ? undefined : new LocalPeerLimit(maxConnectionsPerPeer));
     const options = {
       host,
       ...(maxConnections === undefined ? {} : { maxConnections }),
-      ...(maxConnectionsPerPeer === undefined ? {} : { maxConnectionsPerPeer }),
+      ...(maxConnectionsPerPeer === undefined || proxy !== undefined ? {} : { maxConnectionsPerPeer }),
       ...(acceptBackoff === undefined ? {} : { acceptBackoff }),
       onAcceptError: (error) => console.error(`switchboard serve ${name}: ${error.message} (${error.code}); accepting pauses ${acceptBackoff ?? 1} s at a time until descriptors free up`),
     } satisfies ListenOptions;

@@ -17,6 +17,8 @@ import { type FlagValues, UsageError, intFlag } from './flags.js';
 import { reactorName } from './serve-command.js';
 import { SERVERS } from './servers.js';
 import { onStopSignal } from './stop-signals.js';
+import { proxyLayerFromFlags } from './proxy-flags.js';
+import type { PeerAdmission } from '../protocols/proxy/index.js';
 import { tlsContextFromFlags } from './tls-flags.js';
 import { type RelayCommand, type ToPrimary, type ToWorker, isMessage } from './worker-messages.js';
 import { workerPolicy } from './worker-policy.js';
@@ -54,7 +56,10 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
   // The primary hands over plain TCP connections; each worker runs TLS on its own.
   const context = tlsContextFromFlags(flags);
   const relays = new Map<number, ConnectionRelay>();
+  const admissions = new Map<number, (isAdmitted: boolean) => void>();
   const open = new Set<number>();
+  const proxy = proxyLayerFromFlags(flags, scheduler);
+  const perPeer = intFlag(flags, 'max-connections-per-peer');
   let isStopping = false;
 
   const serve = (id: number, handle: NetSocket, relay: boolean): void => {
@@ -70,7 +75,9 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
       handle.destroy();
       return;
     }
-    const factory = tracker.wrap(inner);
+    const tracked = tracker.wrap(inner);
+    // Behind the PROXY protocol the per-peer count is taken in the primary, once the header named the client.
+    const factory = proxy === undefined ? tracked : proxy(tracked, perPeer === undefined ? undefined : admissionThroughPrimary(id, admissions));
     try {
       if (context === undefined) serveConnection(reactor, handle, factory);
       else serveTLSConnection(reactor, handle, factory, { context });
@@ -98,7 +105,11 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
     const m = message as ToWorker;
     if (m.type === 'connection' && handle instanceof NetSocket) serve(m.id, handle, m.relay);
     else if (m.type === 'drain') beginDrain();
-    else if (m.type !== 'connection' && m.type !== 'admitted') relays.get(m.id)?.command(m satisfies RelayCommand);
+    else if (m.type === 'admitted') {
+      admissions.get(m.id)?.(m.isAdmitted);
+      admissions.delete(m.id);
+    }
+    else if (m.type !== 'connection') relays.get(m.id)?.command(m satisfies RelayCommand);
   });
   // SIGTERM, or the terminal's SIGINT the whole process group hears: drain as on the primary's word.
   const signals = onStopSignal(beginDrain);
@@ -111,6 +122,16 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
   if (cluster.worker === undefined) process.disconnect?.();
   else cluster.worker.disconnect();
   return exitCode;
+}
+
+/** The per-peer limit of connection `id`, asked of the primary (which counts over all workers; it frees the place on `closed`). */
+function admissionThroughPrimary(id: number, waiting: Map<number, (isAdmitted: boolean) => void>): PeerAdmission {
+  return {
+    admit: (peer, decide) => {
+      waiting.set(id, decide);
+      toPrimary({ type: 'admit', id, peer: typeof peer === 'string' ? peer : peer[0] });
+    },
+  };
 }
 
 /** A factory whose only connection (`id`) relays its events to the server's protocol in the primary. */
