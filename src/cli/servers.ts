@@ -3,12 +3,12 @@
 import type { Factory } from '../contract/index.js';
 import type { Scheduler } from '../protocols/scheduler.js';
 import { discardFactory, echoFactory } from '../protocols/apps/echo.js';
-import { demoRouter, httpFactory } from '../protocols/apps/http-app.js';
 import { chatFactory } from '../protocols/apps/chat.js';
 import { idleTimeoutFactory as idle } from '../protocols/idle-timeout.js';
 import { respFactory } from '../protocols/resp/resp-server.js';
 import { throttled } from '../protocols/throttle.js';
 import { type FlagValues, intFlag } from './flags.js';
+import { demoHttpFactory } from './served-by.js';
 
 /** One server the CLI can run. */
 export interface ServerKind {
@@ -59,7 +59,7 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = throttleEach({
     describe: 'HTTP/1.1: GET /, POST /echo, GET /bytes/<n>',
     tryIt: (host, port) => `curl http://${hostForUrl(host)}:${port}/`,
     build: (flags, scheduler) =>
-      httpFactory({
+      demoHttpFactory({
         scheduler,
         limits: defined({
           maxHeaderBytes: intFlag(flags, 'max-header-bytes'),
@@ -68,7 +68,7 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = throttleEach({
         }),
         headerTimeout: seconds(flags, 'header-timeout') ?? 30,
         idleTimeout: seconds(flags, 'idle-timeout') ?? 120,
-      }, demoRouter(process.env['SWITCHBOARD_WORKER_ID'] === undefined ? undefined : `worker ${process.env['SWITCHBOARD_WORKER_ID']} (pid ${process.pid})`)),
+      }),
   },
   resp: {
     defaultPort: 6380,

@@ -16,8 +16,10 @@ export class CliProcess {
   readonly #lines: AsyncIterator<string>;
   #stderrWaiters: { pattern: RegExp; resolve: (match: RegExpExecArray) => void }[] = [];
 
-  constructor(args: readonly string[]) {
-    this.child = spawn(process.execPath, [CLI, ...args]);
+  /** Runs `node CLI ...args`, under `prefix` if given (`ip netns exec NAME`). */
+  constructor(args: readonly string[], prefix: readonly string[] = []) {
+    const [command = process.execPath, ...rest] = prefix.length > 0 ? [...prefix, process.execPath] : [process.execPath];
+    this.child = spawn(command, [...rest, CLI, ...args]);
     this.#lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (text: string) => {
@@ -74,7 +76,12 @@ export class CliProcess {
 
 /** Starts `switchboard ...args`; killed (SIGKILL, with its workers) at the test's end. */
 export function launch(t: { teardown(fn: () => void): void }, ...args: string[]): CliProcess {
-  const cli = new CliProcess(args);
+  return launchUnder(t, [], args);
+}
+
+/** Starts `prefix... node CLI ...args` (`ip netns exec NAME`); killed with its workers at the test's end. */
+export function launchUnder(t: { teardown(fn: () => void): void }, prefix: readonly string[], args: readonly string[]): CliProcess {
+  const cli = new CliProcess(args, prefix);
   t.teardown(() => {
     if (cli.child.exitCode !== null || cli.child.signalCode !== null) return;
     let workers: number[] = [];
