@@ -7,11 +7,12 @@
 import test from 'ava';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type CliProcess, launchUnder } from './cli-process.js';
 import { makeHosts } from './netns-hosts.js';
 
@@ -197,4 +198,11 @@ test('HAProxy recipe: three hosts of serve http --workers 2 --proxy-protocol beh
   t.true(tail.some((r) => /^worker [34] /.test(r.servedBy) && hostOf(r.servedBy, pidToHost) === 'h1'), 'h1\'s new workers serve');
   for (const s of servers) if (s !== victim) s.kill('SIGTERM');
   for (const s of servers) if (s !== victim) t.is(await s.exitCode(), 0);
+});
+
+test('the README recipe states the check interval, fall, rise, retries and redispatch this test runs', (t) => {
+  const readme = readFileSync(fileURLToPath(new URL('../../../README.md', import.meta.url)), 'utf8');
+  t.true(readme.includes(`default-server send-proxy-v2 check inter ${CHECK.inter} fall ${CHECK.fall} rise ${CHECK.rise}`));
+  for (const line of [`retries ${CHECK.retries}`, `timeout check ${CHECK.timeout}`, 'option redispatch 1', 'retry-on all-retryable-errors', 'option httpchk GET /']) t.true(readme.includes(`  ${line}\n`), line);
+  t.regex(readme, /serve http --host \S+ --port 8080 --workers 2 --proxy-protocol --proxy-from/);
 });
