@@ -22,3 +22,4 @@ export { Throttle, throttled, type ThrottleOptions, type ClockedScheduler } from
 export { respFactory, RespServerProtocol, type RespFactoryOptions, type RespFactory, type RespServerOptions } from './resp/resp-server.js';
 export { RespStore, type StoreOptions } from './resp/store.js';
 export { DEFAULT_RESP_LIMITS, type RespLimits } from './resp/resp-limits.js';
+export * from './proxy/index.js';

@@ -21,6 +21,7 @@ export class ClientAddressed extends ProtocolWrapper {
   readonly #addresses: ClientAddresses;
   #isEnded = false;
 
+  /** Wraps `inner`, which sees `addresses` as its connection's. */
   constructor(inner: Protocol, addresses: ClientAddresses) {
     super(inner, 'the PROXY protocol layer');
     this.#addresses = addresses;
@@ -36,6 +37,7 @@ export class ClientAddressed extends ProtocolWrapper {
     return this.#addresses.local;
   }
 
+  /** Passes the loss up, after running `onEnd` once. */
   override connectionLost(reason?: Error): void {
     if (!this.#isEnded) {
       this.#isEnded = true;

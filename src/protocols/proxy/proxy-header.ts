@@ -30,10 +30,13 @@ export class ProxyHeaderError extends SyntaxError {
  * v1 `UNKNOWN` and v2's UNSPEC family or a non-stream transport: the connection's own addresses apply then.
  */
 export interface ProxyHeader {
+  /** The header's version: 1 (text) or 2 (binary). */
   readonly version: 1 | 2;
   /** `proxy`: relayed for a client; `local`: the balancer speaking for itself (v2 only). */
   readonly command: 'proxy' | 'local';
+  /** The client's address, when the header gives one. */
   readonly source: Address | undefined;
+  /** The address the client connected to (the balancer's), when the header gives one. */
   readonly destination: Address | undefined;
   /** Bytes of the stream the header took (the rest belongs to the real protocol). */
   readonly length: number;

@@ -21,7 +21,9 @@ export const DEFAULT_PROXY_HEADER_BYTES = 4096;
  * connection's reading pauses meanwhile. `release` is called once the admitted connection ends.
  */
 export interface PeerAdmission {
+  /** Asks whether `peer` may have one more connection; `decide` gets the answer (now or later). */
   admit(peer: Address, decide: (isAdmitted: boolean) => void): void;
+  /** An admitted connection of `peer` ended: its place is free. */
   release?(peer: Address): void;
 }
 
@@ -53,12 +55,14 @@ export class ProxyHeaderReader implements Protocol {
   #timer: Cancellable | undefined;
   #isDone = false;
 
+  /** Reads the header of one connection, then builds `factory`'s protocol for the client. */
   constructor(factory: Factory, options: ProxyProtocolOptions) {
     this.#factory = factory;
     this.#options = options;
     this.#maxBytes = options.maxHeaderBytes ?? DEFAULT_PROXY_HEADER_BYTES;
   }
 
+  /** Closes a connection from a source not allowed; otherwise starts the header deadline. */
   connectionMade(transport: Transport): void {
     this.#transport = transport;
     if (!this.#options.isAllowedSource(hostOf(transport.peerAddress))) {
@@ -71,6 +75,7 @@ export class ProxyHeaderReader implements Protocol {
     });
   }
 
+  /** Collects the header (bounded); once complete, hands the connection over with what followed it. */
   dataReceived(data: Uint8Array): void {
     if (this.#isDone) return;
     // Held: at most maxBytes plus one chunk, and only until the header is complete.
@@ -98,11 +103,13 @@ export class ProxyHeaderReader implements Protocol {
     this.#admit(transport, peer, local, leftover);
   }
 
+  /** EOF before a complete header: the connection closes. */
   eofReceived(): boolean {
     if (!this.#isDone) this.#reject(new ProxyHeaderError('Cannot read the PROXY header: the connection ended before it'));
     return false;
   }
 
+  /** The connection ended during the header: the deadline stops. */
   connectionLost(): void {
     this.#stopTimer();
     this.#isDone = true;
