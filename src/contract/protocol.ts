@@ -1,4 +1,4 @@
-// The receiving half of the contract between layers (DESIGN.md section 4): a Protocol receives one
+// The receiving half of the contract between layers (README, "API map by layer"): a Protocol receives one
 // connection's events. Generic in the message type, so framing codecs stack: a codec is a Protocol
 // of bytes below and a Transport of frames above. Types only: nothing here exists at run time.
 import type { Transport } from './transport.js';

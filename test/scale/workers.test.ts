@@ -28,7 +28,8 @@ test('serve --help says, for every server, whether it holds shared state and wha
     ['chat', /one room.*primary/],
     ['resp', /one store: refuses --workers/],
   ] as const) {
-    const line = stdout.split('\n').find((l) => l.trimStart().startsWith(`${name} `)) ?? '';
+    const section = stdout.slice(stdout.indexOf('Shared state under --workers:'));
+    const line = section.split('\n').find((l) => l.startsWith(`  ${name} `)) ?? '';
     t.regex(line, says, name);
   }
 });

@@ -1,4 +1,4 @@
-// A line-based chat server (DESIGN.md section 6): a client is guest<N> until it sends /nick NAME;
+// A line-based chat server (`switchboard serve chat`): a client is guest<N> until it sends /nick NAME;
 // /who lists who is here, /help the commands (both listed on join); every other line goes to every
 // other client as `NAME: line`; others see joins and leaves. A line over the limit gets
 // `* line too long` and that connection closes. Lines end in LF or CRLF.
