@@ -24,3 +24,4 @@ export { respFactory, RespServerProtocol, type RespFactoryOptions, type RespFact
 export { RespStore, type StoreOptions, type ExpiryTime, type KeyWatcher, type ScanPage } from './resp/store.js';
 export { RespServerState } from './resp/server-state.js';
 export { DEFAULT_RESP_LIMITS, type RespLimits } from './resp/resp-limits.js';
+export * from './proxy/index.js';
