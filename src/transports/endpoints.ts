@@ -6,7 +6,6 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import type { IOHandler, Reactor } from '../reactor/reactor.js';
 import type { DelayedCall } from '../reactor/delayed-call.js';
-import { reportError } from '../reactor/report-error.js';
 import { type Address, addressText } from './address.js';
 import { AF_INET, AF_INET6, AF_UNIX, IPPROTO_TCP, SOL_SOCKET, SO_LINGER, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_NODELAY } from './constants.js';
 import { BlockingIOError, OSError, TimeoutError, codeOf, socketError } from './errors.js';
@@ -152,7 +151,7 @@ class ListeningHandler implements IOHandler, ListeningPort {
         // drops it), not the listener, and the connection is not left open.
         connection.setsockopt(SOL_SOCKET, SO_LINGER, [1, 0]);
         connection.close();
-        reportError(this.#reactor, error, `the factory on ${addressText(this.address)} failed to build a protocol; the connection was reset`);
+        this.handlerFailed(error);
         continue;
       }
       this.#perPeer.set(host, (this.#perPeer.get(host) ?? 0) + 1);
@@ -191,8 +190,10 @@ class ListeningHandler implements IOHandler, ListeningPort {
     });
   }
 
-  /** accept() failed in some other way: keep listening (the reactor has reported the error). */
-  handlerFailed(): void {}
+  /** accept() or the factory failed in some other way: keep listening, report it. */
+  handlerFailed(error: unknown): void {
+    console.error(`switchboard: accepting a connection on ${addressText(this.address)} failed:`, error);
+  }
 
   stopListening(): void {
     if (this.#backoff?.active() === true) this.#backoff.cancel();

@@ -7,7 +7,6 @@
 //   closing   | no            | flushing the queue      | queue empty -> closed
 //   closed    | no            | no (write throws)       | -
 import type { IOHandler, Reactor } from '../reactor/reactor.js';
-import { reportError } from '../reactor/report-error.js';
 import type { Address } from './address.js';
 import { SHUT_WR, SOL_SOCKET, SO_ERROR, SO_LINGER } from './constants.js';
 import { BlockingIOError, ConnectionAbortedError, ValueError, codeOf, socketError } from './errors.js';
@@ -109,15 +108,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   /** Tells the protocol the connection is made and starts reading. */
   start(): this {
     this.#reactor.addErrorWatcher(this);
-    try {
-      this.#protocol.connectionMade(this);
-    } catch (error) {
-      // A protocol's bug costs its own connection, reported once; the caller (an accept loop, a
-      // worker's hand-off) goes on serving the others.
-      reportError(this.#reactor, error, 'a protocol\'s connectionMade() threw; its connection was closed');
-      this.#end(asError(error));
-      return this;
-    }
+    this.#protocol.connectionMade(this);
     if (this.#state === 'open' && this.#isReading) this.#reactor.addReader(this);
     return this;
   }
