@@ -11,6 +11,7 @@ import { AF_INET, AF_INET6, AF_UNIX, IPPROTO_TCP, SOL_SOCKET, SO_LINGER, SO_RCVB
 import { BlockingIOError, OSError, TimeoutError, codeOf, socketError } from './errors.js';
 import type { Factory, Protocol } from './protocol.js';
 import { Socket } from './socket.js';
+import { refusedConnection } from './refused-connection.js';
 import { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
 
 /**
@@ -140,7 +141,7 @@ class ListeningHandler implements IOHandler, ListeningPort {
       if (this.#isOverLimit(host)) {
         // Answered in the protocol's own way (HTTP 503, RESP's "max number of clients"), then closed;
         // open connections are untouched and the next arrival is judged afresh.
-        new SocketTransport(connection, refusal(this.#factory.refusal?.()), this.#reactor, this.#options).start();
+        new SocketTransport(connection, refusedConnection(this.#reactor, this.#factory.refusal?.()), this.#reactor, this.#options).start();
         continue;
       }
       let protocol: Protocol;
@@ -414,19 +415,4 @@ export function serveConnection(reactor: Reactor, connection: net.Socket, factor
   tuneBuffers(socket, options);
   prepare?.(socket);
   return new SocketTransport(socket, factory.buildProtocol(socket.getpeername()), reactor, options).start();
-}
-
-/**
- * The protocol of a refused connection: says `message` (if any), shuts down writing, drops what the
- * client sends and closes at its EOF, so the refusal is read rather than lost to an RST.
- */
-function refusal(message: Uint8Array | undefined): Protocol {
-  return {
-    connectionMade(transport) {
-      if (message !== undefined) transport.write(message);
-      transport.writeEOF();
-    },
-    dataReceived() {},
-    connectionLost() {},
-  };
 }
