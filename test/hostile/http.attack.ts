@@ -1,0 +1,291 @@
+// The hostile suite against `serve http` (plain; tls.attack.ts repeats the worst over TLS): each
+// attack of issue 13 at the scale that broke it, against the built CLI in a child process. Each
+// asserts the server is alive, a normal client is answered within 2 s meanwhile, and RSS and
+// descriptors (from /proc) stay under the bounds in docs/limits.md (bounds.ts).
+import test from 'ava';
+import type { ExecutionContext } from 'ava';
+import type * as net from 'node:net';
+import { BOUNDS } from './bounds.js';
+import { ANSWER_WITHIN_MS, type Sample, type ServerProcess, type ServerSpec, attackFor, describe, fdsOf, openMany, startServer, underAttack } from './harness.js';
+
+const MiB = 1024 * 1024;
+
+export async function serverFor(t: ExecutionContext, spec: ServerSpec): Promise<ServerProcess> {
+  const server = await startServer(spec);
+  t.teardown(() => server.stop());
+  return server;
+}
+
+/** The assertions every attack shares: alive, answered within 2 s, RSS and descriptors bounded. */
+export function checkSample(t: ExecutionContext, server: ServerProcess, sample: Sample, bound: { rssMiB?: number; fds?: number }): void {
+  t.log(describe(sample));
+  t.true(server.alive(), `the server died: ${server.stderr().slice(-2000)}`);
+  t.is(sample.probeFailure, undefined);
+  t.true(sample.slowestAnswerMs <= ANSWER_WITHIN_MS, `a normal client waited ${sample.slowestAnswerMs.toFixed(0)} ms`);
+  if (bound.rssMiB !== undefined) {
+    t.true(sample.peakRssMiB - sample.baseRssMiB <= bound.rssMiB, `RSS grew ${(sample.peakRssMiB - sample.baseRssMiB).toFixed(1)} MiB, bound ${bound.rssMiB.toFixed(1)}`);
+  }
+  if (bound.fds !== undefined) t.true(sample.peakFds - sample.baseFds <= bound.fds, `descriptors grew ${sample.peakFds - sample.baseFds}, bound ${bound.fds}`);
+}
+
+/** Resolves once `socket` has received `count` matches of `pattern` (counted across chunk edges) or closed; gives the count. */
+export function countAnswers(socket: net.Socket, marker: string, count: number): Promise<number> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    let tail = '';
+    const onData = (chunk: Buffer): void => {
+      const text = tail + chunk.toString('latin1');
+      let at = text.indexOf(marker);
+      let last = -1;
+      while (at >= 0) {
+        seen += 1;
+        last = at;
+        at = text.indexOf(marker, at + marker.length);
+      }
+      // Keep what could be the start of a marker cut by the chunk's end.
+      tail = text.slice(Math.max(last + marker.length, text.length - marker.length + 1));
+      if (seen >= count) finish();
+    };
+    const finish = (): void => {
+      socket.off('data', onData);
+      resolve(seen);
+    };
+    socket.on('data', onData);
+    socket.once('close', finish);
+  });
+}
+
+/** Writes `make()` chunks while the kernel takes them (waiting on 'drain'), until `ms` pass or the socket closes. */
+export async function writeFor(socket: net.Socket, ms: number, make: () => Buffer | string): Promise<number> {
+  const until = performance.now() + ms;
+  let written = 0;
+  while (performance.now() < until && !socket.destroyed) {
+    const chunk = make();
+    written += chunk.length;
+    if (!socket.write(chunk)) {
+      const drained = await Promise.race([
+        new Promise<boolean>((resolve) => socket.once('drain', () => resolve(true))),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), Math.max(0, until - performance.now()))),
+      ]);
+      if (!drained) break;
+    }
+  }
+  return written;
+}
+
+const GET = 'GET / HTTP/1.1\r\nHost: hostile\r\n\r\n';
+
+test.serial('http: eight connections of 10,000 pipelined requests are all answered, in bounds', async (t) => {
+  t.timeout(180_000);
+  const server = await serverFor(t, { server: 'http' });
+  let answered: number[] = [];
+  const sample = await underAttack(server, async () => {
+    const sockets = await openMany(server, 8);
+    const counts = sockets.map((socket) => countAnswers(socket, 'HTTP/1.1 200 ', 10_000));
+    for (const socket of sockets) socket.write(GET.repeat(10_000));
+    answered = await Promise.race([Promise.all(counts), attackFor(120_000).then(() => [])]);
+    for (const socket of sockets) socket.destroy();
+  });
+  t.deepEqual(answered, Array<number>(8).fill(10_000));
+  checkSample(t, server, sample, BOUNDS.pipelinedHttp);
+});
+
+test.serial('http: a client POSTing 1 MiB bodies and never reading stalls at the write high-water mark plus one body', async (t) => {
+  t.timeout(120_000);
+  const server = await serverFor(t, { server: 'http' });
+  const body = Buffer.alloc(MiB, 0x62);
+  const request = Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: ${MiB}\r\n\r\n`), body]);
+  let written = 0;
+  const sample = await underAttack(server, async () => {
+    const [socket] = await openMany(server, 1);
+    if (socket === undefined) return;
+    socket.pause();
+    written = await writeFor(socket, 8000, () => request);
+    socket.destroy();
+  });
+  t.log(`the client got ${(written / MiB).toFixed(0)} MiB into the connection in 8 s`);
+  checkSample(t, server, sample, BOUNDS.postNeverRead);
+});
+
+test.serial('http: 16 paced GET pipelines that never read hold a high-water mark and a chunk each', async (t) => {
+  t.timeout(120_000);
+  const server = await serverFor(t, { server: 'http' });
+  const sample = await underAttack(server, async () => {
+    const sockets = await openMany(server, 16);
+    for (const socket of sockets) socket.pause();
+    const ask = 'GET /bytes/65536 HTTP/1.1\r\nHost: hostile\r\n\r\n'.repeat(10);
+    await Promise.all(sockets.map(async (socket) => {
+      const until = performance.now() + 8000;
+      while (performance.now() < until && !socket.destroyed) {
+        socket.write(ask);
+        await attackFor(10);
+      }
+    }));
+    for (const socket of sockets) socket.destroy();
+  });
+  checkSample(t, server, sample, BOUNDS.pacedGetNeverRead);
+});
+
+test.serial('http: a 4 MiB body in 1-byte chunks costs about the body, not an object per chunk', async (t) => {
+  t.timeout(180_000);
+  const server = await serverFor(t, { server: 'http', flags: ['--max-body-bytes', String(16 * MiB)] });
+  let echoed = false;
+  const sample = await underAttack(server, async () => {
+    const [socket] = await openMany(server, 1);
+    if (socket === undefined) return;
+    const answer = countAnswers(socket, 'HTTP/1.1 200 ', 1);
+    socket.write('POST /echo HTTP/1.1\r\nHost: hostile\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const piece = Buffer.from('1\r\nz\r\n'.repeat(64 * 1024));
+    for (let sent = 0; sent < 4 * MiB && !socket.destroyed; sent += 64 * 1024) {
+      if (!socket.write(piece)) await new Promise<void>((resolve) => socket.once('drain', () => resolve()));
+    }
+    socket.write('0\r\n\r\n');
+    echoed = (await Promise.race([answer, attackFor(60_000).then(() => 0)])) === 1;
+    socket.destroy();
+  });
+  t.true(echoed, 'the chunked body was answered');
+  checkSample(t, server, sample, BOUNDS.oneByteChunks);
+});
+
+test.serial('http: 30 pipelined HEAD /bytes/<1 TiB> in one packet do not block other clients', async (t) => {
+  t.timeout(180_000);
+  const server = await serverFor(t, { server: 'http' });
+  let heads = 0;
+  const sample = await underAttack(server, async () => {
+    const [socket] = await openMany(server, 1);
+    if (socket === undefined) return;
+    const answers = countAnswers(socket, 'HTTP/1.1 200 ', 30);
+    socket.write('HEAD /bytes/1099511627776 HTTP/1.1\r\nHost: hostile\r\n\r\n'.repeat(30));
+    heads = await Promise.race([answers, attackFor(60_000).then(() => -1)]);
+    socket.destroy();
+  });
+  t.is(heads, 30);
+  checkSample(t, server, sample, BOUNDS.headHuge);
+});
+
+test.serial('http: 200 slow bodies (head complete, a byte every 200 ms) leave other clients answered', async (t) => {
+  t.timeout(120_000);
+  const server = await serverFor(t, { server: 'http' });
+  const sample = await underAttack(server, async () => {
+    const sockets = await openMany(server, 200);
+    for (const socket of sockets) socket.write('POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: 1000000\r\n\r\n');
+    for (let i = 0; i < 25; i++) {
+      for (const socket of sockets) if (!socket.destroyed) socket.write('s');
+      await attackFor(200);
+    }
+    for (const socket of sockets) socket.destroy();
+  });
+  checkSample(t, server, sample, BOUNDS.slowBody);
+});
+
+/** Resolves once the server holds at most `bound` more descriptors than `base`, or after 10 s; gives the last count. */
+export async function settledFds(server: ServerProcess, base: number, bound: number): Promise<number> {
+  const until = performance.now() + 10_000;
+  let fds = fdsOf(server.pid);
+  while (fds - base > bound && performance.now() < until) {
+    await attackFor(50);
+    fds = fdsOf(server.pid);
+  }
+  return fds;
+}
+
+/** A deterministic generator (mulberry32), so a failing run can be repeated. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Sends a random prefix of `script` on each of `count` connections, then resets it (RST) at a random moment. */
+export async function resetAtRandom(server: ServerProcess, script: Buffer, count: number, seed: number): Promise<void> {
+  const random = seeded(seed);
+  const sockets = await openMany(server, count);
+  await Promise.all(sockets.map(async (socket) => {
+    socket.on('data', () => undefined);
+    socket.write(script.subarray(0, Math.floor(random() * script.length)));
+    if (random() < 0.5) await attackFor(Math.floor(random() * 20));
+    socket.resetAndDestroy();
+  }));
+}
+
+test.serial('http: 300 connections reset at random moments leave no descriptor behind', async (t) => {
+  t.timeout(120_000);
+  const server = await serverFor(t, { server: 'http' });
+  const script = Buffer.from(`${GET}POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n0123456789GET /bytes/100000 HTTP/1.1\r\nHost: h\r\n\r\n${GET}`);
+  let after = 0;
+  let base = 0;
+  const sample = await underAttack(server, async () => {
+    base = fdsOf(server.pid);
+    await resetAtRandom(server, script, 300, 13);
+    after = await settledFds(server, base, BOUNDS.resets.fdsAfter);
+  });
+  checkSample(t, server, sample, { rssMiB: BOUNDS.resets.rssMiB });
+  t.true(after - base <= BOUNDS.resets.fdsAfter, `${after - base} descriptors left`);
+});
+
+/** Requests with huge, negative and non-numeric values in every numeric field of HTTP. */
+const BAD_NUMBERS = [
+  'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n',
+  'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999999999\r\n\r\n',
+  'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 9007199254740993\r\n\r\n',
+  'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: abc\r\n\r\n',
+  'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 1e3\r\n\r\n',
+  'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: 0x10\r\n\r\n',
+  'POST /echo HTTP/1.1\r\nHost: h\r\nContent-Length: +5\r\n\r\nhello',
+  'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffffffff\r\n',
+  'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n',
+  'POST /echo HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+  'GET /bytes/-1 HTTP/1.1\r\nHost: h\r\n\r\n',
+  'GET /bytes/99999999999999999999999 HTTP/1.1\r\nHost: h\r\n\r\n',
+  'GET /bytes/9007199254740993 HTTP/1.1\r\nHost: h\r\n\r\n',
+  'GET /bytes/abc HTTP/1.1\r\nHost: h\r\n\r\n',
+  'GET /bytes/1e99 HTTP/1.1\r\nHost: h\r\n\r\n',
+  'GET /bytes/NaN HTTP/1.1\r\nHost: h\r\n\r\n',
+  'GET /bytes/Infinity HTTP/1.1\r\nHost: h\r\n\r\n',
+  'GET / HTTP/99999999999999999999.1\r\nHost: h\r\n\r\n',
+  'GET / HTTP/-1.1\r\nHost: h\r\n\r\n',
+  'GET / HTTP/1.99999999999\r\nHost: h\r\n\r\n',
+];
+
+/** Sends `request` on its own connection; resolves with the status line, or '' if the server closed without one. */
+export function statusOf(server: ServerProcess, request: string, firstLine: RegExp): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = server.connect();
+    let got = '';
+    const timer = setTimeout(() => finish(`no answer in 10 s: ${JSON.stringify(got.slice(0, 60))}`), 10_000);
+    const finish = (status: string): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(status);
+    };
+    socket.on('data', (chunk: Buffer) => {
+      got += chunk.toString('latin1');
+      const line = firstLine.exec(got);
+      if (line !== null) finish(line[0]);
+    });
+    socket.once('close', () => finish(got.length === 0 ? '' : `closed after ${JSON.stringify(got.slice(0, 60))}`));
+    socket.write(request);
+  });
+}
+
+test.serial('http: huge, negative and non-numeric values in every numeric field get an error answer', async (t) => {
+  t.timeout(120_000);
+  const server = await serverFor(t, { server: 'http' });
+  const answers: string[] = [];
+  let base = 0;
+  let after = 0;
+  const sample = await underAttack(server, async () => {
+    base = fdsOf(server.pid);
+    for (const request of BAD_NUMBERS) answers.push(await statusOf(server, request, /^HTTP\/1\.1 \d{3}/));
+    after = await settledFds(server, base, BOUNDS.badNumbers.fdsAfter);
+  });
+  const wrong = BAD_NUMBERS.map((request, i) => [request.split('\r\n')[request.startsWith('GET') ? 0 : 2], answers[i] ?? ''])
+    .filter(([, answer]) => !/^HTTP\/1\.1 [45]\d\d/.test(answer ?? ''));
+  t.deepEqual(wrong, [], 'each bad number is answered 4xx/5xx');
+  checkSample(t, server, sample, { rssMiB: BOUNDS.badNumbers.rssMiB });
+  t.true(after - base <= BOUNDS.badNumbers.fdsAfter, `${after - base} descriptors left`);
+});
