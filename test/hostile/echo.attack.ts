@@ -4,7 +4,7 @@ import test from 'ava';
 import type * as net from 'node:net';
 import { BOUNDS } from './bounds.js';
 import { attackFor, connectTo, cpuSecondsOf, fdsOf, openMany, probe } from './harness.js';
-import { serverFor, settledFds } from './http.attack.js';
+import { serverFor, settledFds } from './attack-helpers.js';
 
 test.serial('echo: one idle client under --idle-timeout 2592000 (30 days) costs no CPU', async (t) => {
   t.timeout(60_000);

@@ -4,7 +4,7 @@
 import test from 'ava';
 import { BOUNDS } from './bounds.js';
 import { attackFor, fdsOf, openMany, underAttack } from './harness.js';
-import { checkSample, countAnswers, resetAtRandom, serverFor, settledFds, statusOf } from './http.attack.js';
+import { checkSample, countAnswers, resetAtRandom, serverFor, settledFds, statusOf } from './attack-helpers.js';
 
 const MiB = 1024 * 1024;
 

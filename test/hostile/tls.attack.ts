@@ -4,7 +4,7 @@ import test from 'ava';
 import * as net from 'node:net';
 import { BOUNDS } from './bounds.js';
 import { attackFor, openMany, underAttack } from './harness.js';
-import { checkSample, countAnswers, serverFor, writeFor } from './http.attack.js';
+import { checkSample, countAnswers, serverFor, writeFor } from './attack-helpers.js';
 
 const MiB = 1024 * 1024;
 
