@@ -41,8 +41,11 @@ export const BOUNDS = {
   pipelinedResp: { rssMiB: RUNTIME_SLACK_MIB + PER_CONNECTION_MIB, fds: 1 + 2 },
   /** 200 TLS connections that never send a ClientHello: a descriptor and a connection's buffers each, until the 120 s handshake deadline. */
   slowHandshake: { rssMiB: RUNTIME_SLACK_MIB + 200 * PER_CONNECTION_MIB, fds: 200 + 2 },
-  /** --max-connections 5 and 1,000 refused clients that never close: 5 served, at most 64 lingering refusals. */
-  refusals: { peakFds: 5 + 64 + 2, fdsAfter: 5 + 2 },
+  /**
+   * --max-connections 5 and 1,000 refused clients that never close: 5 served, at most 64 lingering
+   * refusals, and one accept dispatch (64) taken before its refusals are closed.
+   */
+  refusals: { peakFds: 5 + 64 + 64 + 2, fdsAfter: 5 + 2 },
   /** One idle client under a 30-day idle timeout: CPU seconds per wall second. */
   longTimer: { cpuShare: 0.05 },
 } as const;

@@ -41,13 +41,21 @@ export interface ServerProcess {
 }
 
 /** Starts `serve <server> --port 0` from the built CLI and resolves once it says 'listening on'. */
-export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
+export function startServer(spec: ServerSpec): Promise<ServerProcess> {
   const args = [CLI, 'serve', spec.server, '--port', '0', ...(spec.flags ?? [])];
   if (spec.tls === true) {
     const certs = testCerts();
     args.push('--tls-cert', certs.server.certFile, '--tls-key', certs.server.keyFile);
   }
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return startProcess(spec, process.execPath, args);
+}
+
+/**
+ * Starts any server (a reference server, for the figures beside ours) that prints
+ * 'listening on <address>:<port>', or, given `port`, is ready once that port accepts.
+ */
+export async function startProcess(spec: ServerSpec, command: string, args: readonly string[], port?: number): Promise<ServerProcess> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     if (stderr.length < 65536) stderr += chunk.toString();
@@ -55,16 +63,16 @@ export async function startServer(spec: ServerSpec): Promise<ServerProcess> {
   const exit = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? String(code))));
   let isAlive = true;
   void exit.then(() => (isAlive = false));
-  const port = await listeningPort(child, exit, () => stderr);
+  const listening = port === undefined ? await listeningPort(child, exit, () => stderr) : await acceptingPort(port, exit);
   const pid = child.pid ?? -1;
   return {
     pid,
-    port,
+    port: listening,
     spec,
     alive: () => isAlive,
     exit,
     stderr: () => stderr,
-    connect: () => connectTo(port, spec.tls === true),
+    connect: () => connectTo(listening, spec.tls === true),
     async stop() {
       if (!isAlive) return;
       child.kill('SIGKILL');
@@ -82,6 +90,32 @@ function listeningPort(child: ChildProcess, exit: Promise<string>, stderr: () =>
       if (match !== null) resolve(Number(match[1]));
     });
     void exit.then((status) => reject(new Error(`the server exited (${status}) before listening: ${stderr()}`)));
+  });
+}
+
+async function acceptingPort(port: number, exit: Promise<string>): Promise<number> {
+  let hasExited = false;
+  void exit.then(() => (hasExited = true));
+  for (let attempt = 0; attempt < 200 && !hasExited; attempt++) {
+    const isUp = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port }, () => resolve(true));
+      socket.once('error', () => resolve(false));
+      socket.once('connect', () => socket.destroy());
+    });
+    if (isUp) return port;
+    await new Promise<void>((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing accepted on port ${port}`);
+}
+
+/** A port free now on 127.0.0.1 (for a reference server that cannot pick its own). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
   });
 }
 

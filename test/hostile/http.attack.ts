@@ -4,113 +4,55 @@
 // descriptors (from /proc) stay under the bounds in docs/limits.md (bounds.ts).
 import test from 'ava';
 import { BOUNDS } from './bounds.js';
-import { checkSample, countAnswers, resetAtRandom, serverFor, settledFds, statusOf, writeFor } from './attack-helpers.js';
-import { attackFor, fdsOf, openMany, underAttack } from './harness.js';
-
-const MiB = 1024 * 1024;
+import { checkSample, resetAtRandom, serverFor, settledFds, statusOf } from './attack-helpers.js';
+import { headsOfHugeBodies, oneByteChunks, pacedGetsNeverRead, pipelinedGets, postsNeverRead, slowBodies } from './attacks.js';
+import { fdsOf, underAttack } from './harness.js';
 
 const GET = 'GET / HTTP/1.1\r\nHost: hostile\r\n\r\n';
 
 test.serial('http: eight connections of 10,000 pipelined requests are all answered, in bounds', async (t) => {
-  t.timeout(180_000);
+  t.timeout(240_000);
   const server = await serverFor(t, { server: 'http' });
-  let answered: number[] = [];
-  const sample = await underAttack(server, async () => {
-    const sockets = await openMany(server, 8);
-    const counts = sockets.map((socket) => countAnswers(socket, 'HTTP/1.1 200 ', 10_000));
-    for (const socket of sockets) socket.write(GET.repeat(10_000));
-    answered = await Promise.race([Promise.all(counts), attackFor(120_000).then(() => [])]);
-    for (const socket of sockets) socket.destroy();
-  });
-  t.deepEqual(answered, Array<number>(8).fill(10_000));
+  const { sample, result } = await pipelinedGets(server);
+  t.deepEqual(result, Array<number>(8).fill(10_000));
   checkSample(t, server, sample, BOUNDS.pipelinedHttp);
 });
 
 test.serial('http: a client POSTing 1 MiB bodies and never reading stalls at the write high-water mark plus one body', async (t) => {
   t.timeout(120_000);
   const server = await serverFor(t, { server: 'http' });
-  const body = Buffer.alloc(MiB, 0x62);
-  const request = Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: ${MiB}\r\n\r\n`), body]);
-  let written = 0;
-  const sample = await underAttack(server, async () => {
-    const [socket] = await openMany(server, 1);
-    if (socket === undefined) return;
-    socket.pause();
-    written = await writeFor(socket, 8000, () => request);
-    socket.destroy();
-  });
-  t.log(`the client got ${(written / MiB).toFixed(0)} MiB into the connection in 8 s`);
+  const { sample, result } = await postsNeverRead(server);
+  t.log(`the client got ${(result / (1024 * 1024)).toFixed(0)} MiB into the connection in 8 s`);
   checkSample(t, server, sample, BOUNDS.postNeverRead);
 });
 
 test.serial('http: 16 paced GET pipelines that never read hold a high-water mark and a chunk each', async (t) => {
   t.timeout(120_000);
   const server = await serverFor(t, { server: 'http' });
-  const sample = await underAttack(server, async () => {
-    const sockets = await openMany(server, 16);
-    for (const socket of sockets) socket.pause();
-    const ask = 'GET /bytes/65536 HTTP/1.1\r\nHost: hostile\r\n\r\n'.repeat(10);
-    await Promise.all(sockets.map(async (socket) => {
-      const until = performance.now() + 8000;
-      while (performance.now() < until && !socket.destroyed) {
-        socket.write(ask);
-        await attackFor(10);
-      }
-    }));
-    for (const socket of sockets) socket.destroy();
-  });
+  const { sample } = await pacedGetsNeverRead(server);
   checkSample(t, server, sample, BOUNDS.pacedGetNeverRead);
 });
 
 test.serial('http: a 4 MiB body in 1-byte chunks costs about the body, not an object per chunk', async (t) => {
   t.timeout(180_000);
-  const server = await serverFor(t, { server: 'http', flags: ['--max-body-bytes', String(16 * MiB)] });
-  let echoed = false;
-  const sample = await underAttack(server, async () => {
-    const [socket] = await openMany(server, 1);
-    if (socket === undefined) return;
-    const answer = countAnswers(socket, 'HTTP/1.1 200 ', 1);
-    socket.write('POST /echo HTTP/1.1\r\nHost: hostile\r\nTransfer-Encoding: chunked\r\n\r\n');
-    const piece = Buffer.from('1\r\nz\r\n'.repeat(64 * 1024));
-    for (let sent = 0; sent < 4 * MiB && !socket.destroyed; sent += 64 * 1024) {
-      if (!socket.write(piece)) await new Promise<void>((resolve) => socket.once('drain', () => resolve()));
-    }
-    socket.write('0\r\n\r\n');
-    echoed = (await Promise.race([answer, attackFor(60_000).then(() => 0)])) === 1;
-    socket.destroy();
-  });
-  t.true(echoed, 'the chunked body was answered');
+  const server = await serverFor(t, { server: 'http' });
+  const { sample, result } = await oneByteChunks(server);
+  t.true(result, 'the chunked body was answered');
   checkSample(t, server, sample, BOUNDS.oneByteChunks);
 });
 
 test.serial('http: 30 pipelined HEAD /bytes/<1 TiB> in one packet do not block other clients', async (t) => {
   t.timeout(180_000);
   const server = await serverFor(t, { server: 'http' });
-  let heads = 0;
-  const sample = await underAttack(server, async () => {
-    const [socket] = await openMany(server, 1);
-    if (socket === undefined) return;
-    const answers = countAnswers(socket, 'HTTP/1.1 200 ', 30);
-    socket.write('HEAD /bytes/1099511627776 HTTP/1.1\r\nHost: hostile\r\n\r\n'.repeat(30));
-    heads = await Promise.race([answers, attackFor(60_000).then(() => -1)]);
-    socket.destroy();
-  });
-  t.is(heads, 30);
+  const { sample, result } = await headsOfHugeBodies(server);
+  t.is(result, 30);
   checkSample(t, server, sample, BOUNDS.headHuge);
 });
 
 test.serial('http: 200 slow bodies (head complete, a byte every 200 ms) leave other clients answered', async (t) => {
   t.timeout(120_000);
   const server = await serverFor(t, { server: 'http' });
-  const sample = await underAttack(server, async () => {
-    const sockets = await openMany(server, 200);
-    for (const socket of sockets) socket.write('POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: 1000000\r\n\r\n');
-    for (let i = 0; i < 25; i++) {
-      for (const socket of sockets) if (!socket.destroyed) socket.write('s');
-      await attackFor(200);
-    }
-    for (const socket of sockets) socket.destroy();
-  });
+  const { sample } = await slowBodies(server);
   checkSample(t, server, sample, BOUNDS.slowBody);
 });
 

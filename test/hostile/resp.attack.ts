@@ -3,27 +3,15 @@
 // commands, resets at random moments, and bad numbers in every numeric argument.
 import test from 'ava';
 import { BOUNDS } from './bounds.js';
+import { amplifiedMget, command, pipelinedPings, unfinishedArrays } from './attacks.js';
 import { attackFor, fdsOf, openMany, underAttack } from './harness.js';
 import { checkSample, countAnswers, resetAtRandom, serverFor, settledFds, statusOf } from './attack-helpers.js';
 
-const MiB = 1024 * 1024;
-
-/** A RESP command as a multibulk array. */
-function command(...args: string[]): string {
-  return `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('')}`;
-}
 
 test.serial('resp: four connections holding an unfinished 1,048,576-element array cost at most twice redis-server', async (t) => {
   t.timeout(180_000);
   const server = await serverFor(t, { server: 'resp' });
-  const attack = Buffer.concat([Buffer.from('*1048576\r\n'), Buffer.from('$0\r\n\r\n'.repeat(1_048_575))]);
-  const sample = await underAttack(server, async () => {
-    const sockets = await openMany(server, 4);
-    await Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.write(attack, () => resolve()))));
-    // Written to the kernel: hold the connections while the server reads and keeps them.
-    await attackFor(3000);
-    for (const socket of sockets) socket.destroy();
-  });
+  const { sample } = await unfinishedArrays(server, 4);
   checkSample(t, server, sample, BOUNDS.unfinishedArray);
 });
 
@@ -50,36 +38,16 @@ test.serial('resp: SET ... PXAT 9223372036854775807 then PTTL answers the exact 
 test.serial('resp: one MGET of a 4 MiB value 100 times, never read, holds the value once', async (t) => {
   t.timeout(120_000);
   const server = await serverFor(t, { server: 'resp' });
-  const [loader] = await openMany(server, 1);
-  if (loader === undefined) return t.fail('no connection');
-  const stored = countAnswers(loader, '+OK\r\n', 1);
-  loader.write(command('SET', 'big', 'v'.repeat(4 * MiB)));
-  t.is(await stored, 1);
-  loader.destroy();
-  const sample = await underAttack(server, async () => {
-    const [socket] = await openMany(server, 1);
-    if (socket === undefined) return;
-    socket.pause();
-    socket.write(command('MGET', ...Array<string>(100).fill('big')));
-    await attackFor(4000);
-    socket.destroy();
-  });
+  const { sample, result } = await amplifiedMget(server);
+  t.true(result, 'the value was stored');
   checkSample(t, server, sample, BOUNDS.mgetAmplified);
 });
 
 test.serial('resp: 100,000 pipelined PINGs in one write are all answered', async (t) => {
   t.timeout(120_000);
   const server = await serverFor(t, { server: 'resp' });
-  let answered = 0;
-  const sample = await underAttack(server, async () => {
-    const [socket] = await openMany(server, 1);
-    if (socket === undefined) return;
-    const answers = countAnswers(socket, '+PONG\r\n', 100_000);
-    socket.write(command('PING').repeat(100_000));
-    answered = await Promise.race([answers, attackFor(60_000).then(() => -1)]);
-    socket.destroy();
-  });
-  t.is(answered, 100_000);
+  const { sample, result } = await pipelinedPings(server);
+  t.is(result, 100_000);
   checkSample(t, server, sample, BOUNDS.pipelinedResp);
 });
 
