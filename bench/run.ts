@@ -1,7 +1,8 @@
 // The benchmark runner: `node dist/bench/run.js [--quick] [--cpu-prof] [name...]` (also
 // `switchboard bench`, `npm run bench`). Runs every benchmark, or the named ones, one at a time;
-// progress on stderr; a Markdown table on stdout; JSON and an SVG chart in bench/results/.
-import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+// progress on stderr; a Markdown table on stdout; the run's JSON, tables and SVG chart in
+// bench/results/runs/ (git ignores it); --publish on a full run also rewrites bench/results/latest.*.
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { codec } from './codec.js';
@@ -10,11 +11,12 @@ import { http } from './http.js';
 import { idle } from './idle.js';
 import type { Benchmark, BenchContext, BenchmarkResult } from './lib/benchmark.js';
 import { renderChart } from './lib/chart.js';
-import { PROFILES_DIR, RESULTS_DIR, ROOT } from './lib/paths.js';
+import { PROFILES_DIR, RESULTS_DIR, ROOT, RUNS_DIR } from './lib/paths.js';
 import { shutdown, stopAll } from './lib/processes.js';
 import { type ProfileSummary, formatProfile, summarizeProfile } from './lib/profile-top.js';
 import { Progress } from './lib/progress.js';
-import { type RunRecord, machineInfo, writeRecord } from './lib/results.js';
+import { type RunRecord, machineInfo } from './lib/results.js';
+import { saveRun } from './lib/save-run.js';
 import { markdown } from './lib/table.js';
 import { resp } from './resp.js';
 import { selector } from './selector.js';
@@ -23,11 +25,15 @@ import { unix } from './unix.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [echo, http, resp, selector, idle, codec, unix, tls];
 
-export const RUN_HELP = `usage: node dist/bench/run.js [--quick] [--cpu-prof] [name...]
+export const RUN_HELP = `usage: node dist/bench/run.js [--quick] [--cpu-prof] [--publish] [name...]
 
   name         any of ${BENCHMARKS.map((b) => b.name).join(', ')} (default: all)
   --quick      each case once, 3 s of load after 0.5 s warm-up (default: 3 rounds of 5 s after 1 s)
-  --cpu-prof   write a CPU profile of every switchboard server started, to bench/results/profiles/
+  --cpu-prof   write a CPU profile of every switchboard server started, to bench/results/runs/profiles/
+  --publish    a full run only (no --quick, no names): also rewrite the committed
+               bench/results/latest.json, latest.md and latest.svg, if every benchmark ran
+
+Every run writes bench/results/runs/<time>.json, .md and .svg (git ignores the folder).
 
 Every figure is a ratio to a baseline measured in the same run; absolute numbers are shown beside.
 Needs: cc (gcc), taskset (util-linux), wrk (wrk), redis-benchmark (redis-tools), redis-server, openssl (tls);
@@ -36,16 +42,19 @@ a missing tool skips its cases and names its Debian package.`;
 interface Options {
   readonly quick: boolean;
   readonly cpuProf: boolean;
+  readonly publish: boolean;
   readonly chosen: readonly Benchmark[];
 }
 
 function parseArgs(args: readonly string[]): Options | string {
   let quick = false;
   let cpuProf = false;
+  let publish = false;
   const chosen: Benchmark[] = [];
   for (const arg of args) {
     if (arg === '--quick') quick = true;
     else if (arg === '--cpu-prof') cpuProf = true;
+    else if (arg === '--publish') publish = true;
     else if (arg.startsWith('-')) return `unknown option ${arg}`;
     else {
       const b = BENCHMARKS.find((x) => x.name === arg);
@@ -53,7 +62,10 @@ function parseArgs(args: readonly string[]): Options | string {
       if (!chosen.includes(b)) chosen.push(b);
     }
   }
-  return { quick, cpuProf, chosen: chosen.length > 0 ? chosen : BENCHMARKS };
+  const full = !quick && (chosen.length === 0 || chosen.length === BENCHMARKS.length);
+  // The committed results are one full run's: a quick or partial one would replace them with less.
+  if (publish && !full) return '--publish needs a full run (no --quick, every benchmark); this run would go to bench/results/runs/ only';
+  return { quick, cpuProf, publish, chosen: chosen.length > 0 ? chosen : BENCHMARKS };
 }
 
 /** On Ctrl-C or SIGTERM: stop every process this run started (by PID), then exit. */
@@ -108,15 +120,12 @@ async function runAll(ctx: BenchContext, chosen: readonly Benchmark[]): Promise<
   return { results, failures };
 }
 
-async function writeChart(record: RunRecord): Promise<void> {
+async function chartOf(record: RunRecord): Promise<string | undefined> {
   try {
-    const svg = await renderChart(record);
-    if (svg === undefined) return;
-    const path = join(RESULTS_DIR, 'latest.svg');
-    writeFileSync(path, svg);
-    process.stderr.write(`chart: ${relative(ROOT, path)}\n`);
+    return await renderChart(record);
   } catch (error) {
-    process.stderr.write(`chart not written: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`chart not drawn: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
   }
 }
 
@@ -139,7 +148,7 @@ export async function runBench(args: readonly string[], out: (line: string) => v
   );
   const ctx: BenchContext = { ...planning, progress };
   const started = new Date();
-  mkdirSync(options.cpuProf ? PROFILES_DIR : RESULTS_DIR, { recursive: true });
+  mkdirSync(options.cpuProf ? PROFILES_DIR : RUNS_DIR, { recursive: true });
   const release = stopChildrenOnSignal();
   try {
     const { results, failures } = await runAll(ctx, options.chosen);
@@ -155,10 +164,14 @@ export async function runBench(args: readonly string[], out: (line: string) => v
       failures,
       profiles,
     };
-    process.stderr.write(`results: ${relative(ROOT, writeRecord(record))}\n`);
-    await writeChart(record);
+    const tables = markdown(record);
+    const publish = options.publish && failures.length === 0;
+    if (options.publish && !publish) process.stderr.write(`not published: ${failures.map((f) => f.name).join(', ')} failed\n`);
+    const saved = saveRun({ record, markdown: tables, svg: await chartOf(record) }, RESULTS_DIR, publish);
+    process.stderr.write(`results: ${saved.run.map((path) => relative(ROOT, path)).join(', ')}\n`);
+    if (saved.published.length > 0) process.stderr.write(`published: ${saved.published.map((path) => relative(ROOT, path)).join(', ')}\n`);
     for (const p of profiles) process.stderr.write(`${formatProfile({ ...p, top: p.top.slice(0, 10) }).join('\n')}\n`);
-    out(markdown(record));
+    out(tables);
     return failures.length === 0 ? 0 : 1;
   } finally {
     release();

@@ -13,6 +13,12 @@ class Calculator implements Protocol<unknown> {
     if (numbers === undefined) this.#transport?.write({ id, error: 'params must be an array of numbers' });
     else this.#transport?.write({ id, result: numbers.reduce((a, b) => a + b, 0) });
   }
+  decodeFailed(error: Error): boolean {
+    // A frame that is not JSON: answer with an error object and go on (true keeps the connection).
+    // Only a recoverable error can be kept; a frame over 64 KiB closes the connection anyway.
+    this.#transport?.write({ error: error.message });
+    return true;
+  }
   connectionLost(): void {}
 }
 

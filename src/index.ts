@@ -1,5 +1,10 @@
-// switchboard: the socket HOWTO for Node.js. Sockets with the kernel's semantics, select(), a
-// reactor, and protocol handlers that compose.
+/**
+ * The socket HOWTO for Node.js: sockets with the kernel's semantics, select(), a reactor, and
+ * protocol handlers that compose. Import from `switchboard`; test helpers are in `switchboard/testing`.
+ *
+ * @module switchboard
+ */
+export * from './contract/index.js';
 export * from './reactor/index.js';
 export * from './transports/index.js';
 export * from './protocols/index.js';

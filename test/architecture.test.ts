@@ -1,6 +1,8 @@
-// The layers import downwards only (protocols -> transports -> reactor), protocols see transports
-// only through the contract files with `import type`, pure codecs import nothing outside their
-// folder, and no source file uses an explicit `any`.
+// The layers import downwards only (protocols -> transports -> reactor), with the Protocol/Transport
+// contract in src/contract, a folder of its own below them that every layer may import as values
+// (so its error classes are one class everywhere) and that imports nothing itself. Protocols see no
+// transport and no reactor, only the contract; pure codecs import nothing outside their folder; no
+// source file uses an explicit `any`.
 import test from 'ava';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -37,27 +39,40 @@ const layerOf = (path: string): string => path.split('/')[0] ?? '';
 const files = sourceFiles(SRC);
 const all = files.flatMap(imports);
 
+const importsOutside = (layer: string, allowed: readonly string[]): Import[] =>
+  all.filter((i) => layerOf(i.file) === layer && !allowed.includes(layerOf(i.target)));
+
+test('src/contract imports nothing outside itself', (t) => {
+  t.deepEqual(importsOutside('contract', ['contract']), []);
+});
+
 test('src/reactor imports nothing from the layers above it', (t) => {
-  const upward = all.filter((i) => layerOf(i.file) === 'reactor' && layerOf(i.target) !== 'reactor');
-  t.deepEqual(upward, []);
+  t.deepEqual(importsOutside('reactor', ['reactor']), []);
 });
 
-test('src/transports imports from itself and src/reactor only', (t) => {
-  const upward = all.filter((i) => layerOf(i.file) === 'transports' && !['transports', 'reactor'].includes(layerOf(i.target)));
-  t.deepEqual(upward, []);
+test('src/transports imports from itself, the contract and src/reactor only', (t) => {
+  t.deepEqual(importsOutside('transports', ['transports', 'contract', 'reactor']), []);
 });
 
-test('src/protocols sees the transports layer only through the contract files, as types', (t) => {
-  const contract = ['transports/protocol.ts', 'transports/address.ts'];
-  const bad = all.filter(
-    (i) => layerOf(i.file) === 'protocols' && (layerOf(i.target) === 'reactor' || (layerOf(i.target) === 'transports' && (!contract.includes(i.target) || !i.typeOnly))),
+test('src/protocols sees no transport and no reactor, only the contract', (t) => {
+  t.deepEqual(importsOutside('protocols', ['protocols', 'contract']), []);
+});
+
+test('the contract is one set of classes: no file outside src/contract declares its errors again', (t) => {
+  const redeclared = files.filter(
+    (file) => !relative(SRC, file).startsWith('contract/') && /\b(ERR_TRANSPORT_CLOSED|ERR_NOT_CONNECTED)\b|class (TransportClosedError|NotConnectedError)\b/.test(readFileSync(file, 'utf8')),
   );
-  t.deepEqual(bad, []);
+  t.deepEqual(redeclared.map((f) => relative(SRC, f)), []);
 });
 
 test('pure codecs in src/protocols/framing import nothing outside their folder', (t) => {
   const bad = all.filter((i) => i.file.startsWith('protocols/framing/') && !i.target.startsWith('protocols/framing/'));
   t.deepEqual(bad, []);
+});
+
+test('no module re-creates the old contract path src/transports/protocol.ts', (t) => {
+  t.deepEqual(all.filter((i) => i.target === 'transports/protocol.ts'), []);
+  t.false(files.some((f) => relative(SRC, f) === 'transports/protocol.ts'));
 });
 
 test('no source file uses an explicit any', (t) => {

@@ -1,7 +1,7 @@
 // The command line as scripts use it (DESIGN.md section 6): help, one-line errors with a non-zero
 // exit, `serve` printing its address first and exiting 0 on SIGTERM, and `start` (npm start).
 import test from 'ava';
-import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -10,38 +10,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { testCerts } from './helpers/tls-certs.js';
+import { CLI, cli, launch, nextLine } from './cli/run-cli.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const execFileAsync = promisify(execFile);
-
-interface Outcome {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function cli(...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, ...args], { timeout: 30000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-/** Starts the CLI and resolves with the process and its stdout lines as they come. */
-function launch(...args: string[]): { child: ChildProcessWithoutNullStreams; lines: AsyncIterator<string> } {
-  const child = spawn(process.execPath, [CLI, ...args]);
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return { child, lines };
-}
-
-async function nextLine(lines: AsyncIterator<string>): Promise<string> {
-  const { value, done } = await lines.next();
-  if (done === true) throw new Error('the process ended before printing a line');
-  return String(value);
-}
 
 function exchange(port: number, send: string, until: (got: string) => boolean): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -108,12 +79,8 @@ for (const reactor of ['selector', 'select']) {
 test('switchboard serve listens on ::1 and prints the address in brackets', async (t) => {
   const { child, lines } = launch('serve', 'http', '--port', '0', '--host', '::1');
   t.teardown(() => child.kill('SIGKILL'));
-  const first = await Promise.race([nextLine(lines), once(child, 'exit').then(() => 'exited')]);
-  if (first === 'exited') {
-    t.log('::1 cannot be bound on this machine, so the IPv6 listen was not tried');
-    t.pass();
-    return;
-  }
+  // A machine without IPv6 on loopback fails here, with the CLI's own line saying why.
+  const first = await nextLine(lines);
   t.regex(first, /^listening on \[::1\]:\d+$/);
   child.kill('SIGINT');
   const [code] = (await once(child, 'exit')) as [number | null];
@@ -185,17 +152,10 @@ for (const workers of ['1', '2']) {
     const line = await nextLine(lines);
     t.regex(line, /^listening on 127\.0\.0\.1:\d+$/, 'the listening line is the same as without TLS');
     const port = line.split(':').at(-1) ?? '';
-    let stdout: string;
-    try {
-      ({ stdout } = await execFileAsync('curl', ['-s', '--max-time', '10', '--cacert', certs.caFile, `https://localhost:${port}/`]));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        t.log('curl is not installed here (Debian package curl; .ci/run installs it); test/transports/tls-endpoints.test.ts covers HTTPS with https.request');
-        t.pass();
-        return;
-      }
+    const { stdout } = await execFileAsync('curl', ['-s', '--max-time', '10', '--cacert', certs.caFile, `https://localhost:${port}/`]).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('curl is not installed: apt-get install curl');
       throw error;
-    }
+    });
     t.regex(stdout, /^hello from switchboard/);
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];

@@ -8,5 +8,8 @@ export const CLI = join(ROOT, 'dist/src/cli.js');
 export const SERVERS_DIR = join(ROOT, 'dist/bench/servers');
 export const C_SOURCE_DIR = join(ROOT, 'bench/c');
 export const BIN_DIR = join(ROOT, 'bench/bin');
+/** The committed results (latest.json, latest.md, latest.svg): rewritten only by `bench --publish`. */
 export const RESULTS_DIR = join(ROOT, 'bench/results');
-export const PROFILES_DIR = join(RESULTS_DIR, 'profiles');
+/** Every run's own files; git ignores this folder. */
+export const RUNS_DIR = join(RESULTS_DIR, 'runs');
+export const PROFILES_DIR = join(RUNS_DIR, 'profiles');

@@ -9,7 +9,7 @@ import { ROOT } from './paths.js';
 
 export interface HotSpot {
   readonly fn: string;
-  /** Source file (dist/X.js shown as X.ts; the line is the compiled file's) or a Node internal. */
+  /** Source file (a compiled file shown by its TypeScript source's name; the line is the compiled file's) or a Node internal. */
   readonly where: string;
   /** The nearest caller in src/, when `where` is not in src/ itself. */
   readonly via?: string;

@@ -1,12 +1,10 @@
 // One run's record: the machine (CPU model, cores, Node, commit), the settings, every benchmark's
-// cases, and any CPU profiles; written as bench/results/<timestamp>.json (git ignores those).
+// cases, and any CPU profiles; save-run.ts writes it (bench/results/runs/<timestamp>.json).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
-import { join } from 'node:path';
 import type { BenchmarkResult } from './benchmark.js';
 import type { ProfileSummary } from './profile-top.js';
-import { RESULTS_DIR, ROOT } from './paths.js';
+import { ROOT } from './paths.js';
 
 export interface Machine {
   readonly cpuModel: string;
@@ -61,10 +59,3 @@ export function machineInfo(): Machine {
 
 /** `2025-01-31T12-00-00Z`: sortable, and safe in a file name. */
 export const stamp = (date: Date): string => date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-
-export function writeRecord(record: RunRecord): string {
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const path = join(RESULTS_DIR, `${stamp(new Date(record.startedAt))}.json`);
-  writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
-  return path;
-}

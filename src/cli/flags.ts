@@ -7,8 +7,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** How a flag's value is read: text, a whole number, a non-negative number of seconds, or present/absent. */
-export type FlagKind = 'string' | 'int' | 'seconds' | 'boolean';
+/**
+ * How a flag's value is read: text, a whole number (0 or more), a TCP port (0-65535), a non-negative
+ * number of seconds, or present/absent.
+ */
+export type FlagKind = 'string' | 'int' | 'port' | 'seconds' | 'boolean';
 /** The flags a command accepts, by name without `--`. */
 export type FlagSpec = Readonly<Record<string, FlagKind>>;
 /** Parsed flag values by name: strings, numbers, or true for a boolean flag given. */
@@ -53,8 +56,11 @@ export function parseFlags(args: readonly string[], spec: FlagSpec): Parsed {
 function convert(name: string, kind: Exclude<FlagKind, 'boolean'>, raw: string): string | number {
   if (kind === 'string') return raw;
   const value = Number(raw);
+  if (kind === 'port' && !(/^\d+$/.test(raw) && value <= 65535)) {
+    throw new UsageError(`--${name} takes a port number from 0 to 65535 (0 picks a free one), got '${raw}'`);
+  }
   if (kind === 'int' && (!/^\d+$/.test(raw) || !Number.isSafeInteger(value))) {
-    throw new UsageError(`--${name} takes a whole number, got '${raw}'`);
+    throw new UsageError(`--${name} takes a whole number (0 or more), got '${raw}'`);
   }
   if (kind === 'seconds' && !(raw.trim() !== '' && Number.isFinite(value) && value >= 0)) {
     throw new UsageError(`--${name} takes a number of seconds, got '${raw}'`);

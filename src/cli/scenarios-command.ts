@@ -1,5 +1,6 @@
 // `switchboard scenarios <file.json>...`: replays kernel scenarios and prints one trace per line,
-// exactly as oracle.py prints the real kernel's, so the two can be diffed (DESIGN.md section 6).
+// exactly as the kernel oracle (the Python script that recorded test/fixtures/kernel on Linux)
+// prints the real kernel's, so the two can be diffed.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Scenario, ScenarioError, ipv6LoopbackAvailable, runScenario, validateScenario } from '../scenarios/runner.js';
@@ -8,7 +9,7 @@ import { type Scenario, ScenarioError, ipv6LoopbackAvailable, runScenario, valid
 export const SCENARIOS_HELP = `usage: switchboard scenarios <file.json>...
 
 Replays socket scenarios (the format of shared/kernel/README.md) against switchboard's own
-sockets and select(), printing one JSON trace per line on stdout, as oracle.py does for the
+sockets and select(), printing one JSON trace per line on stdout, as the kernel oracle does for the
 real kernel. Exits 0 when every scenario ran, whatever the traces say; 2 for a file that
 cannot be read or parsed.`;
 

@@ -1,68 +1,22 @@
 // `switchboard serve <name>`: runs one server until SIGINT/SIGTERM, then stops listening, closes
-// connections once their queued data is out, and exits 0 (DESIGN.md section 6).
+// connections once their queued data is out, and exits 0.
 import { createReactor, type ReactorName } from '../reactor/default-reactors.js';
 import type { Reactor } from '../reactor/reactor.js';
 import { addressText } from '../transports/address.js';
 import { type ListenOptions, type ListeningPort, listenTCP } from '../transports/endpoints.js';
 import { OSError } from '../transports/errors.js';
-import { type FlagSpec, type FlagValues, UsageError, intFlag, parseFlags, stringFlag } from './flags.js';
-import { SERVERS, type ServerKind } from './servers.js';
+import { type FlagValues, UsageError, intFlag, parseFlags, stringFlag } from './flags.js';
+import { SERVERS, SERVE_FLAGS, type ServerKind, refuseFlagsNotFor, serveOptionsHelp } from './servers.js';
 import { tlsContextFromFlags } from './tls-flags.js';
+import { resolveHostFlag } from './host-flag.js';
 import { listenTLS } from '../transports/tls/endpoints-tls.js';
 import { isWorker, runPrimary, runWorker } from './workers.js';
 import { type StopSignals, onStopSignal } from './stop-signals.js';
 
-/** The flags `serve` (and `start`, in part) accept, with their kinds; SERVE_HELP explains each. */
-export const SERVE_FLAGS: FlagSpec = {
-  host: 'string',
-  port: 'int',
-  reactor: 'string',
-  workers: 'int',
-  'max-line-bytes': 'int',
-  'max-header-bytes': 'int',
-  'max-headers': 'int',
-  'max-body-bytes': 'int',
-  'max-bulk-bytes': 'int',
-  'max-depth': 'int',
-  'max-query-bytes': 'int',
-  'header-timeout': 'seconds',
-  'idle-timeout': 'seconds',
-  'max-connections': 'int',
-  'max-connections-per-peer': 'int',
-  'read-limit': 'int',
-  'write-limit': 'int',
-  'accept-backoff': 'seconds',
-  'tls-cert': 'string',
-  'tls-key': 'string',
-};
-
 /** What `switchboard serve --help` prints. */
 export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join('|')}> [options]
 
-  --host ADDR            address to listen on (default 127.0.0.1; IPv6 as ::1)
-  --port N               port (default: echo 9007, discard 9009, chat 9010, http 8080, resp 6380; 0 picks one)
-  --reactor NAME         select or selector (default selector)
-  --workers N            N worker processes, each with its own reactor, sharing the port (default 1)
-  --max-connections N    connections open at once (default unlimited); past it HTTP says 503,
-                         RESP '-ERR max number of clients reached'
-  --max-connections-per-peer N   the same, per peer address (default unlimited)
-  --max-line-bytes N     chat: longest line
-  --max-header-bytes N   http: request line and headers (default 16384)
-  --max-headers N        http: header fields (default 2000)
-  --max-body-bytes N     http: request body (default 16777216)
-  --max-bulk-bytes N     resp: bulk string (default 536870912)
-  --max-depth N          resp: array nesting
-  --max-query-bytes N    resp: bytes held for one command being read (default 1073741824)
-  --header-timeout S     http: seconds to send a request head (default 30)
-  --idle-timeout S       seconds a connection may idle (http default 120)
-  --read-limit N         bytes per second read from each connection (default 0: unlimited);
-                         past it reading pauses until the next second, so TCP slows the client
-  --write-limit N        bytes per second written to each connection (default 0: unlimited);
-                         past it the reply waits for the next second, never dropped
-  --accept-backoff S     seconds accepting pauses when the process runs out of file descriptors
-                         (default 1); said once on stderr until accepting works again
-  --tls-cert FILE        serve over TLS with this certificate chain (PEM); needs --tls-key
-  --tls-key FILE         the certificate's private key (PEM); works with --workers too
+${serveOptionsHelp()}
 
 Prints 'listening on <address>:<port>' once connections are accepted; stops on SIGINT/SIGTERM.`;
 
@@ -148,6 +102,10 @@ export async function serveCommand(args: readonly string[], out: (line: string) 
   const { positional, flags } = parseFlags(args, SERVE_FLAGS);
   const [name] = positional;
   if (name === undefined || positional.length > 1) throw new UsageError('serve takes one server name (see --help)');
+  if (SERVERS[name] === undefined) throw new UsageError(`unknown server '${name}' (one of ${Object.keys(SERVERS).join(', ')})`);
+  refuseFlagsNotFor(name, flags);
+  const host = await resolveHostFlag(stringFlag(flags, 'host'));
+  if (host !== undefined) flags['host'] = host;
   if (isWorker()) return runWorker(name, flags);
   const workers = intFlag(flags, 'workers') ?? 1;
   if (workers < 1 || workers > 256) throw new UsageError(`--workers takes 1 to 256, got ${workers}`);

@@ -1,14 +1,16 @@
-// The servers `switchboard serve` and `npm start` run, with their default ports and the flags that
-// set their limits (docs/limits.md lists every default).
-import type { Factory } from '../transports/protocol.js';
+// The servers `switchboard serve` and `npm start` run, with their default ports, and the one table of
+// the flags `serve` takes: each flag's kind, the servers it applies to and its help line. A flag
+// given to a server it does not apply to is refused, so nobody believes a limit is set that is not
+// (docs/limits.md lists every default). To add a flag, add a row to SERVE_OPTIONS.
+import type { Factory } from '../contract/index.js';
 import type { Scheduler } from '../protocols/scheduler.js';
 import { discardFactory, echoFactory } from '../protocols/apps/echo.js';
 import { demoRouter, httpFactory } from '../protocols/apps/http-app.js';
 import { chatFactory } from '../protocols/apps/chat.js';
-import { withIdleTimeout } from '../protocols/idle-timeout.js';
+import { idleTimeoutFactory as idle } from '../protocols/idle-timeout.js';
 import { respFactory } from '../protocols/resp/resp-server.js';
 import { throttled } from '../protocols/throttle.js';
-import { type FlagValues, intFlag } from './flags.js';
+import { type FlagKind, type FlagSpec, type FlagValues, UsageError, intFlag } from './flags.js';
 
 /** One server the CLI can run. */
 export interface ServerKind {
@@ -30,12 +32,6 @@ const seconds = (flags: FlagValues, name: string): number | undefined => {
 function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   // Drops undefined entries so that defaults below apply (exactOptionalPropertyTypes).
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
-}
-
-/** Every connection of `factory` closes after `after` seconds with no data either way. */
-function idle(factory: Factory, after: number, scheduler: Scheduler): Factory {
-  const refusal = factory.refusal?.bind(factory);
-  return { buildProtocol: (peer) => withIdleTimeout(factory.buildProtocol(peer), after, scheduler), ...(refusal === undefined ? {} : { refusal }) };
 }
 
 const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host);
@@ -114,4 +110,87 @@ function throttleEach(kinds: Record<string, ServerKind>): Record<string, ServerK
 
 function positive(value: number | undefined): number | undefined {
   return value === undefined || value <= 0 ? undefined : value;
+}
+
+/** One row of SERVE_OPTIONS: a flag of `serve`. */
+export interface ServeOption {
+  /** How its value is read. */
+  readonly kind: FlagKind;
+  /** The servers it applies to (`all`, or names in SERVERS); `serve` refuses it for any other. */
+  readonly servers: 'all' | readonly string[];
+  /** Its value's placeholder in --help (`N`, `S`, `FILE`...; empty for a boolean flag). */
+  readonly value: string;
+  /** Its help text; a line break continues it on the next line, indented. */
+  readonly help: string;
+}
+
+/** Every flag of `serve`, by name without `--`: the one place that says which server takes which flag. */
+export const SERVE_OPTIONS: Readonly<Record<string, ServeOption>> = {
+  host: { kind: 'string', servers: 'all', value: 'ADDR', help: 'address to listen on (default 127.0.0.1; IPv6 as ::1 or [::1]); a host name\nlistens on its first address' },
+  port: { kind: 'port', servers: 'all', value: 'N', help: 'port 0-65535 (0 picks a free one; default: echo 9007, discard 9009,\nchat 9010, http 8080, resp 6380)' },
+  reactor: { kind: 'string', servers: 'all', value: 'NAME', help: 'select or selector (default selector)' },
+  workers: { kind: 'int', servers: 'all', value: 'N', help: 'N worker processes, each with its own reactor, sharing the port (default 1)' },
+  'max-connections': {
+    kind: 'int',
+    servers: 'all',
+    value: 'N',
+    help: "connections open at once (default unlimited); past it HTTP says 503,\nRESP '-ERR max number of clients reached'",
+  },
+  'max-connections-per-peer': { kind: 'int', servers: 'all', value: 'N', help: 'the same, per peer address (default unlimited)' },
+  'max-line-bytes': { kind: 'int', servers: ['chat'], value: 'N', help: 'longest line' },
+  'max-header-bytes': { kind: 'int', servers: ['http'], value: 'N', help: 'request line and headers (default 16384)' },
+  'max-headers': { kind: 'int', servers: ['http'], value: 'N', help: 'header fields (default 2000)' },
+  'max-body-bytes': { kind: 'int', servers: ['http'], value: 'N', help: 'request body (default 16777216)' },
+  'max-bulk-bytes': { kind: 'int', servers: ['resp'], value: 'N', help: 'bulk string (default 536870912)' },
+  'max-depth': { kind: 'int', servers: ['resp'], value: 'N', help: 'array nesting' },
+  'max-query-bytes': { kind: 'int', servers: ['resp'], value: 'N', help: 'bytes held for one command being read (default 1073741824)' },
+  'header-timeout': { kind: 'seconds', servers: ['http'], value: 'S', help: 'seconds to send a request head (default 30)' },
+  'idle-timeout': { kind: 'seconds', servers: 'all', value: 'S', help: 'seconds a connection may idle (default: http 120, chat 3600,\necho and discard 300, resp 0: never)' },
+  'read-limit': {
+    kind: 'int',
+    servers: 'all',
+    value: 'N',
+    help: 'bytes per second read from each connection (default 0: unlimited);\npast it reading pauses until the next second, so TCP slows the client',
+  },
+  'write-limit': {
+    kind: 'int',
+    servers: 'all',
+    value: 'N',
+    help: 'bytes per second written to each connection (default 0: unlimited);\npast it the reply waits for the next second, never dropped',
+  },
+  'accept-backoff': {
+    kind: 'seconds',
+    servers: 'all',
+    value: 'S',
+    help: 'seconds accepting pauses when the process runs out of file descriptors\n(default 1); said once on stderr until accepting works again',
+  },
+  'tls-cert': { kind: 'string', servers: 'all', value: 'FILE', help: 'serve over TLS with this certificate chain (PEM); needs --tls-key' },
+  'tls-key': { kind: 'string', servers: 'all', value: 'FILE', help: "the certificate's private key (PEM); works with --workers too" },
+};
+
+/** The kinds of SERVE_OPTIONS, for parseFlags(). */
+export const SERVE_FLAGS: FlagSpec = Object.fromEntries(Object.entries(SERVE_OPTIONS).map(([name, option]) => [name, option.kind]));
+
+/** Throws UsageError naming the first flag in `flags` that does not apply to server `name`. */
+export function refuseFlagsNotFor(name: string, flags: FlagValues): void {
+  for (const flag of Object.keys(flags)) {
+    const servers = SERVE_OPTIONS[flag]?.servers ?? 'all';
+    if (servers !== 'all' && !servers.includes(name)) {
+      throw new UsageError(`--${flag} does not apply to serve ${name} (only to ${servers.join(', ')})`);
+    }
+  }
+}
+
+/** The option lines of `serve --help`, made from SERVE_OPTIONS; a server-specific flag says whose it is. */
+export function serveOptionsHelp(): string {
+  const width = 25;
+  return Object.entries(SERVE_OPTIONS)
+    .map(([name, option]) => {
+      const flag = `  --${name}${option.value === '' ? '' : ` ${option.value}`}`;
+      const whose = option.servers === 'all' ? '' : `${option.servers.join(', ')}: `;
+      const [first = '', ...rest] = `${whose}${option.help}`.split('\n');
+      const head = flag.length < width ? `${flag.padEnd(width)}${first}` : `${flag}   ${first}`;
+      return [head, ...rest.map((line) => `${' '.repeat(width)}${line}`)].join('\n');
+    })
+    .join('\n');
 }

@@ -4,7 +4,7 @@
 import type { Clock, ManualClock } from '../reactor/clock.js';
 import type { Reactor, ReactorOptions } from '../reactor/reactor.js';
 import type { Connector, ListeningPort } from '../transports/endpoints.js';
-import type { Factory } from '../transports/protocol.js';
+import type { Factory } from '../contract/index.js';
 
 /** What `switchboard conformance <module>` imports: a function returning a new reactor. */
 export type ReactorFactory = (options?: ReactorOptions) => Reactor;

@@ -1,7 +1,7 @@
 // Connections through the reactor's transports, for every socket family: data both ways, refusal,
 // half-close, close and abort, flow control in both directions, and many connections at once.
 import assert from 'node:assert/strict';
-import { TransportClosedError } from '../transports/protocol.js';
+import { TransportClosedError } from '../contract/index.js';
 import type { ConformanceCase } from './case.js';
 import { Recorder, factoryOf } from './recorder.js';
 

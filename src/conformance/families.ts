@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import type { Reactor } from '../reactor/reactor.js';
 import { AF_INET, AF_INET6, AF_UNIX } from '../transports/constants.js';
 import { type Connector, type ListeningPort, connectTCP, connectUnix, listenTCP, listenUnix } from '../transports/endpoints.js';
-import type { Factory } from '../transports/protocol.js';
+import type { Factory } from '../contract/index.js';
 import { Socket } from '../transports/socket.js';
-import { SocketTransport } from '../transports/socket-transport.js';
+import { startConnection } from '../transports/connection-start.js';
 import type { Family, FamilyName } from './case.js';
 
 function ipFamily(name: 'tcp4' | 'tcp6', host: string): Family {
@@ -62,8 +62,8 @@ const pair: Family = {
   provides: [],
   async connectPair(reactor, server, client) {
     const [a, b] = Socket.pair();
-    new SocketTransport(a, server.buildProtocol(''), reactor).start();
-    new SocketTransport(b, client.buildProtocol(''), reactor).start();
+    startConnection({ reactor, socket: a, factory: server, peer: '', onFailure: (error) => server.connectionFailed?.(error) });
+    startConnection({ reactor, socket: b, factory: client, peer: '', onFailure: (error) => client.connectionFailed?.(error) });
   },
 };
 
@@ -75,6 +75,7 @@ async function connectThroughListener(family: Family, reactor: Reactor, server: 
       port.stopListening();
       return server.buildProtocol(peer);
     },
+    connectionFailed: (reason) => server.connectionFailed?.(reason),
   });
   family.connect(reactor, port, client);
 }

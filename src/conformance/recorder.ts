@@ -1,6 +1,6 @@
 // A protocol that records what happens to it and lets a case await the milestones: the probe the
 // connection cases are written with (Twisted's AccumulatingProtocol).
-import type { Factory, Protocol, Transport } from '../transports/protocol.js';
+import type { Factory, Protocol, Transport } from '../contract/index.js';
 import { deferred } from './deferred.js';
 
 /** How a Recorder answers its events, beyond recording them. */

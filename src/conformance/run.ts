@@ -7,10 +7,12 @@ import type { CaseContext, ConformanceCase, Family, FamilyName, ReactorFactory }
 import { CONNECTION_CASES } from './connection-cases.js';
 import { DISPATCH_CASES } from './dispatch-cases.js';
 import { FAMILIES } from './families.js';
+import { PER_ITERATION_CASES } from './per-iteration-cases.js';
+import { START_CASES } from './start-cases.js';
 import { TIMER_CASES } from './timer-cases.js';
 
-/** Every case of the suite: timers, dispatch, then connections. */
-export const ALL_CASES: readonly ConformanceCase[] = [...TIMER_CASES, ...DISPATCH_CASES, ...CONNECTION_CASES];
+/** Every case of the suite: timers, dispatch, per-iteration dispatch, connections, then guarded connection starts. */
+export const ALL_CASES: readonly ConformanceCase[] = [...TIMER_CASES, ...DISPATCH_CASES, ...PER_ITERATION_CASES, ...CONNECTION_CASES, ...START_CASES];
 /** Every family, in the order results are reported. */
 export const ALL_FAMILIES: readonly FamilyName[] = ['tcp4', 'tcp6', 'unix', 'pair'];
 

@@ -6,16 +6,11 @@
 //   input --feed--> codec --emit--> layer above      (reading, nothing waiting: the hot path)
 //   input --------> #undecoded                       (paused, or input already waiting)
 //   codec --emit--> #held frames                     (paused, from a codec without takeBuffered)
-import type { Address } from '../transports/address.js';
-import type { Protocol, Transport } from '../transports/protocol.js';
-import type { Codec } from './framing/codec.js';
+import type { Protocol, Transport } from '../contract/index.js';
+import type { DecodeErrorAware } from './decode-error-aware.js';
+import { type Codec, isRecoverable } from './framing/codec.js';
 import { ProtocolSwitchError, switchProtocol } from './switching.js';
-
-/** A protocol that wants to answer a decoding error before its connection closes (chat's notice). */
-export interface DecodeErrorAware {
-  /** The codec rejected the input; the connection closes with `error` as its reason after this. */
-  decodeFailed?(error: Error): void;
-}
+import { TransportWrapper } from './transport-wrapper.js';
 
 /** The most decoded frames, or undecoded chunks, held back while the layer above has paused reading. */
 const MAX_HELD = 1024;
@@ -24,17 +19,17 @@ const MAX_HELD = 1024;
  * A codec run as a layer. While the layer above pauses, input waits undecoded when the codec can
  * give bytes back (`takeBuffered`), so a switch made on resuming (raw mode, a handoff) finds every
  * later byte still undecoded; other codecs keep the frames they decoded. EOF waits behind both.
+ * Its Transport half is a TransportWrapper: the calls it does not override pass to the transport
+ * below, and throw NotConnectedError before connectionMade or after handOff.
  */
-export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>, Transport<Up> {
+export class FramingLayer<Up, Down = Uint8Array> extends TransportWrapper<Up, Down> implements Protocol<Down, Down>, DecodeErrorAware {
   readonly #codec: Codec<Up, Down>;
   #upper: Protocol<Up, Up> & DecodeErrorAware;
-  #lower: Transport<Down> | undefined;
   #held: Up[] = [];
   #undecoded: Down[] = [];
   #isUpperReading = true;
   #isWritingPaused = false;
   #isDelivering = false;
-  #isHandedOff = false;
   #failure: Error | undefined;
   #isEOFPending = false;
   #hasEnded = false;
@@ -53,11 +48,12 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
       throw error;
     }
     // The switch point: what the codec has not decoded yet waits, undecoded, for the new state.
-    if ((this.#held.length > 0 || !this.#canDeliver()) && !this.#isHandedOff) this.#stopDecoding();
+    if ((this.#held.length > 0 || !this.#canDeliver()) && !this.isHandedOff) this.#stopDecoding();
   };
 
   /** Runs `codec` between the transport below and `upper`, which it connects on connectionMade. */
   constructor(codec: Codec<Up, Down>, upper: Protocol<Up, Up> & DecodeErrorAware) {
+    super('the framing layer');
     this.#codec = codec;
     this.#upper = upper;
   }
@@ -66,13 +62,13 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
 
   /** Keeps `transport` as the layer below and connects the layer above to this layer. */
   connectionMade(transport: Transport<Down>): void {
-    this.#lower = transport;
+    this.attach(transport);
     this.#upper.connectionMade(this);
   }
 
   /** Decodes `data`, delivering each frame as it is emitted; input waits undecoded while the layer above is paused. */
   dataReceived(data: Down): void {
-    if (this.#failure !== undefined || this.#isHandedOff) return;
+    if (this.#failure !== undefined || this.isHandedOff) return;
     if (this.#isDelivering || this.#undecoded.length > 0 || this.#held.length > 0 || !this.#canDeliver()) {
       this.#undecoded.push(data);
       this.#resume();
@@ -90,7 +86,7 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
 
   /** Ends the codec and passes EOF up once the input before it is delivered; keeps the connection open if the layer above does. */
   eofReceived(): boolean {
-    if (this.#failure !== undefined || this.#isHandedOff) return false;
+    if (this.#failure !== undefined || this.isHandedOff) return false;
     this.#isEOFPending = true;
     const answer = this.#pump();
     // Input still waits for a paused reader: its EOF follows it, and this layer closes then.
@@ -99,8 +95,17 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
 
   /** Passes the loss up, with the decoding error as the reason if one closed the connection. */
   connectionLost(reason?: Error): void {
-    if (this.#isHandedOff) return;
+    if (this.isHandedOff) return;
     this.#upper.connectionLost(reason ?? this.#failure);
+  }
+
+  /**
+   * A codec below this layer's failed: the layer above hears it too, and its answer goes back down
+   * (for a recoverable error, true keeps the connection open). So an application under a stack of
+   * codecs hears of a failure in any of them, as under one.
+   */
+  decodeFailed(error: Error): boolean {
+    return this.#upper.decodeFailed?.(error) === true;
   }
 
   /** Passes the pause up (and remembers it, for a protocol set later). */
@@ -119,70 +124,40 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
 
   /** Encodes `frame` and writes the result below; throws the codec's RangeError for a frame it cannot encode. */
   write(frame: Up): void {
-    this.#requireLower().write(this.#codec.encode(frame));
-  }
-
-  /** Shuts down writing below. */
-  writeEOF(): void {
-    this.#requireLower().writeEOF();
+    this.transportBelow('write').write(this.#codec.encode(frame));
   }
 
   /** Drops input not yet delivered and closes the transport below. */
-  close(): void {
+  override close(): void {
     this.#discardInput();
-    this.#requireLower().close();
+    super.close();
   }
 
   /** Drops input not yet delivered and aborts the transport below. */
-  abort(): void {
+  override abort(): void {
     this.#discardInput();
-    this.#requireLower().abort();
+    super.abort();
   }
 
   /** Stops delivering frames; the transport below pauses, and what is already in waits here. */
-  pauseReading(): void {
+  override pauseReading(): void {
     this.#isUpperReading = false;
-    this.#requireLower().pauseReading();
+    super.pauseReading();
   }
 
   /**
    * Reading again: frames and input held while paused are delivered first, in order, and the
    * transport below resumes once they are all out (unless the layer above paused again meanwhile).
    */
-  resumeReading(): void {
+  override resumeReading(): void {
     this.#isUpperReading = true;
     this.#resume();
-    if (this.#isUpperReading && this.#held.length === 0 && this.#undecoded.length === 0) this.#requireLower().resumeReading();
+    if (this.#isUpperReading && this.#held.length === 0 && this.#undecoded.length === 0) super.resumeReading();
   }
 
   /** Whether the layer above reads: it has not paused, and the transport below reads. */
-  get isReading(): boolean {
-    return this.#isUpperReading && (this.#lower?.isReading ?? false);
-  }
-
-  /** Whether the transport below is closing, or this layer handed its connection off. */
-  get isClosing(): boolean {
-    return this.#isHandedOff || (this.#lower?.isClosing ?? false);
-  }
-
-  /** The write buffer size of the transport below (0 before connectionMade). */
-  getWriteBufferSize(): number {
-    return this.#lower?.getWriteBufferSize() ?? 0;
-  }
-
-  /** Sets the write buffer limits of the transport below. */
-  setWriteBufferLimits(high?: number, low?: number): void {
-    this.#requireLower().setWriteBufferLimits(high, low);
-  }
-
-  /** The transport below's local address; throws an Error before connectionMade. */
-  get localAddress(): Address {
-    return this.#connected().localAddress;
-  }
-
-  /** The transport below's peer address; throws an Error before connectionMade. */
-  get peerAddress(): Address {
-    return this.#connected().peerAddress;
+  override get isReading(): boolean {
+    return this.#isUpperReading && super.isReading;
   }
 
   // ---- switching ---------------------------------------------------------------------------------
@@ -191,11 +166,11 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
    * Gives the frames to `next` from now on, keeping the codec (Transport.setProtocol): the current
    * layer above gets no more events, not even connectionLost; `next` gets connectionMade(this),
    * pauseWriting() if writing is paused, then `leftover` (frames the old one got and did not
-   * consume), the frames held, and the rest of the stream, as reading allows. Throws an Error once
-   * the layer was handed off.
+   * consume), the frames held, and the rest of the stream, as reading allows. Throws
+   * NotConnectedError before connectionMade and once the layer was handed off.
    */
   setProtocol(next: Protocol<Up, Up> & DecodeErrorAware, leftover: readonly Up[] = []): void {
-    if (this.#isHandedOff) throw new Error('Cannot set the protocol of a framing layer that was handed off');
+    this.transportBelow('setProtocol');
     this.#upper = next;
     this.#held = [...leftover, ...this.#held];
     next.connectionMade(this);
@@ -221,14 +196,13 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
    * Hands the connection below to `next`, a protocol of `Down` (a line protocol switching to raw
    * bytes for good): the lower transport's setProtocol(next, takeUndecoded()). This layer and the
    * one above get no more events, not even connectionLost; `isClosing` is true for them from now
-   * on, and their write, close and other calls throw an Error. Throws ProtocolSwitchError if the
-   * codec cannot give its bytes back or the transport below cannot switch.
+   * on, and their write, close and other calls throw NotConnectedError. Throws ProtocolSwitchError
+   * if the codec cannot give its bytes back or the transport below cannot switch.
    */
   handOff(next: Protocol<Down, Down>): void {
-    const lower = this.#connected();
-    if (lower.setProtocol === undefined) throw new ProtocolSwitchError('Cannot hand off: the transport below cannot switch protocols');
+    if (this.transportBelow('handOff').setProtocol === undefined) throw new ProtocolSwitchError('Cannot hand off: the transport below cannot switch protocols');
     const leftover = this.takeUndecoded();
-    this.#isHandedOff = true;
+    const lower = this.handOffBelow('handOff');
     this.#held = [];
     switchProtocol(lower, next, leftover);
   }
@@ -236,11 +210,16 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
   // ---- internals ---------------------------------------------------------------------------------
 
   #canDeliver(): boolean {
-    return this.#isUpperReading && !this.isClosing;
+    return this.#isUpperReading && !this.#isClosingNow();
+  }
+
+  /** isClosing, without throwing when there is no transport below (then nothing is delivered). */
+  #isClosingNow(): boolean {
+    return this.transportBelowIfAny?.isClosing ?? true;
   }
 
   /**
-   * Feeds one chunk; false if the codec failed (the layer is closing then). An error thrown by the
+   * Feeds one chunk; false if the codec failed and the layer is closing. An error thrown by the
    * layer above goes on up to the transport below (the reactor closes the connection with it), as
    * if no codec sat between; the codec, interrupted mid-chunk, takes no more input.
    */
@@ -255,20 +234,19 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
         throw error;
       }
       // Frames completed before the bad input were delivered as they were decoded.
-      this.#fail(error instanceof Error ? error : new Error(String(error)));
-      return false;
+      return this.#fail(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
   /** Stops the codec right after the frame just emitted; the rest waits undecoded (if the codec can). */
   #stopDecoding(): void {
     const rest = this.#codec.takeBuffered?.();
-    if (rest !== undefined && !isEmpty(rest) && !this.isClosing) this.#undecoded.unshift(rest);
+    if (rest !== undefined && !isEmpty(rest) && !this.#isClosingNow()) this.#undecoded.unshift(rest);
   }
 
   /** #pump, outside eofReceived: an EOF delivered now that the layer above does not keep open closes. */
   #resume(): void {
-    if (this.#pump() === false) this.#lower?.close();
+    if (this.#pump() === false) this.transportBelowIfAny?.close();
   }
 
   /**
@@ -319,23 +297,21 @@ export class FramingLayer<Up, Down = Uint8Array> implements Protocol<Down, Down>
     this.#undecoded = [];
   }
 
-  #fail(error: Error): void {
-    if (this.#failure !== undefined) return;
+  /**
+   * Tells the layer above that decoding failed. A recoverable error (one whole frame rejected, the
+   * codec still in step) that the layer above accepts by returning true loses nothing else: returns
+   * true and decoding goes on. Otherwise the input waiting is dropped and the connection closes,
+   * with `error` as its reason; returns false.
+   */
+  #fail(error: Error): boolean {
+    if (this.#failure !== undefined) return false;
+    const recoverable = isRecoverable(error);
+    if (recoverable && this.#upper.decodeFailed?.(error) === true && !this.#isClosingNow()) return true;
     this.#failure = error;
     this.#discardInput();
-    this.#upper.decodeFailed?.(error);
-    this.#lower?.close();
-  }
-
-  /** The transport below, for the calls of the layer above, which end once it was handed off. */
-  #requireLower(): Transport<Down> {
-    if (this.#isHandedOff) throw new Error('The framing layer handed its connection to another protocol');
-    return this.#connected();
-  }
-
-  #connected(): Transport<Down> {
-    if (this.#lower === undefined) throw new Error('The framing layer is not connected yet');
-    return this.#lower;
+    if (!recoverable) this.#upper.decodeFailed?.(error);
+    this.transportBelowIfAny?.close();
+    return false;
   }
 }
 

@@ -1,10 +1,9 @@
 // Closes a connection that has been silent both ways for too long: the dead-peer guard for a peer
 // that vanished without a FIN (or a slow-loris that sends nothing). Wraps any byte protocol.
-import type { Address } from '../transports/address.js';
-import type { Protocol, Transport } from '../transports/protocol.js';
-import { NotConnectedError } from './not-connected-error.js';
-import { switchProtocol } from './switching.js';
+import type { Factory, Protocol, Transport } from '../contract/index.js';
+import { ProtocolWrapper } from './protocol-wrapper.js';
 import type { Cancellable, Scheduler } from './scheduler.js';
+import { wrapFactory } from './wrap-factory.js';
 
 /** The reason a connection closed by the idle timeout reports in connectionLost. */
 export class IdleTimeoutError extends Error {
@@ -23,89 +22,44 @@ export class IdleTimeoutError extends Error {
 
 /**
  * A Protocol wrapper that aborts the connection once nothing was received or written for `seconds`;
- * the inner protocol's connectionLost then gets an IdleTimeoutError. It sits between a transport and
- * the inner protocol and passes every other event and call through unchanged. With a scheduler that
- * has `seconds()`, activity costs no timer operation (one pending timer re-arms itself). The
- * transport calls throw NotConnectedError before connectionMade. Build it with withIdleTimeout.
+ * the inner protocol's connectionLost then gets an IdleTimeoutError. Every other event and call
+ * passes through unchanged (ProtocolWrapper); a protocol switch keeps the timer running for the next
+ * protocol. With a scheduler that has `seconds()`, activity costs no timer operation (one pending
+ * timer re-arms itself). The transport calls throw NotConnectedError before connectionMade. Build it
+ * with withIdleTimeout, or idleTimeoutFactory for every connection of a factory.
  */
-export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
-  readonly #inner: Protocol<In, Out>;
+export class IdleTimeout<M = Uint8Array> extends ProtocolWrapper<M> {
   readonly #seconds: number;
   readonly #scheduler: Scheduler;
-  #lower: Transport<Out> | undefined;
   #timer: Cancellable | undefined;
   #timedOut = false;
   #lastActivity = 0;
 
-  constructor(inner: Protocol<In, Out>, seconds: number, scheduler: Scheduler) {
-    this.#inner = inner;
+  constructor(inner: Protocol<M, M>, seconds: number, scheduler: Scheduler) {
+    super(inner, 'the idle timeout layer');
     this.#seconds = seconds;
     this.#scheduler = scheduler;
   }
 
-  connectionMade(transport: Transport<Out>): void {
-    this.#lower = transport;
+  /** Starts the timer (again after a protocol switch: the connection was active) and connects the inner protocol. */
+  override connectionMade(transport: Transport<M>): void {
     this.#touch();
-    this.#inner.connectionMade(this);
+    super.connectionMade(transport);
   }
-  dataReceived(data: In): void {
+  /** Counts as activity, then passes `data` up. */
+  override dataReceived(data: M): void {
     this.#touch();
-    this.#inner.dataReceived(data);
+    super.dataReceived(data);
   }
-  eofReceived(): boolean {
-    return this.#inner.eofReceived?.() === true;
-  }
-  connectionLost(reason?: Error): void {
+  /** Stops the timer; the inner protocol gets IdleTimeoutError as the reason if the timeout closed the connection. */
+  override connectionLost(reason?: Error): void {
     this.#stopTimer();
-    this.#inner.connectionLost(this.#timedOut ? new IdleTimeoutError(this.#seconds) : reason);
+    super.connectionLost(this.#timedOut ? new IdleTimeoutError(this.#seconds) : reason);
   }
-  pauseWriting(): void {
-    this.#inner.pauseWriting?.();
-  }
-  resumeWriting(): void {
-    this.#inner.resumeWriting?.();
-  }
-
-  write(data: Out): void {
+  /** Counts as activity, then writes below. */
+  override write(data: M): void {
     this.#touch();
-    this.#need('write').write(data);
-  }
-  writeEOF(): void {
-    this.#need('writeEOF').writeEOF();
-  }
-  close(): void {
-    this.#need('close').close();
-  }
-  abort(): void {
-    this.#need('abort').abort();
-  }
-  pauseReading(): void {
-    this.#need('pauseReading').pauseReading();
-  }
-  /** Resumes dataReceived delivery (the lower transport's resumeReading). */
-  resumeReading(): void {
-    this.#need('resumeReading').resumeReading();
-  }
-  /** False while reading is paused (the lower transport's isReading). */
-  get isReading(): boolean {
-    return this.#need('isReading').isReading;
-  }
-  get isClosing(): boolean {
-    return this.#need('isClosing').isClosing;
-  }
-  getWriteBufferSize(): number {
-    return this.#need('getWriteBufferSize').getWriteBufferSize();
-  }
-  setWriteBufferLimits(high?: number, low?: number): void {
-    this.#need('setWriteBufferLimits').setWriteBufferLimits(high, low);
-  }
-  /** This end's address (the lower transport's localAddress). */
-  get localAddress(): Address {
-    return this.#need('localAddress').localAddress;
-  }
-  /** The peer's address (the lower transport's peerAddress). */
-  get peerAddress(): Address {
-    return this.#need('peerAddress').peerAddress;
+    super.write(data);
   }
 
   #stopTimer(): void {
@@ -138,30 +92,21 @@ export class IdleTimeout<In, Out> implements Protocol<In, Out>, Transport<Out> {
         return;
       }
       this.#timedOut = true;
-      this.#lower?.abort();
+      this.transportBelowIfAny?.abort();
     });
-  }
-
-  /**
-   * Hands the connection to `next` (Transport.setProtocol), which keeps the same idle timeout: a
-   * new IdleTimeout around `next` becomes the protocol of the transport below, and this one stops
-   * (its timer cancelled; its protocol hears nothing more, as the contract says). Throws
-   * ProtocolSwitchError (from switchProtocol) when the transport below cannot switch.
-   */
-  setProtocol(next: Protocol<Out, Out>, leftover: readonly Out[] = []): void {
-    const lower = this.#need('setProtocol');
-    this.#stopTimer();
-    this.#lower = undefined;
-    switchProtocol(lower, new IdleTimeout(next, this.#seconds, this.#scheduler), leftover);
-  }
-
-  #need(operation: string): Transport<Out> {
-    if (this.#lower === undefined) throw new NotConnectedError(operation, 'the idle timeout layer');
-    return this.#lower;
   }
 }
 
 /** Wraps `protocol` so its connection closes after `seconds` of silence; 0 or less: no timeout. */
-export function withIdleTimeout<In, Out>(protocol: Protocol<In, Out>, seconds: number | undefined, scheduler: Scheduler): Protocol<In, Out> {
+export function withIdleTimeout<M>(protocol: Protocol<M, M>, seconds: number | undefined, scheduler: Scheduler): Protocol<M, M> {
   return seconds === undefined || seconds <= 0 ? protocol : new IdleTimeout(protocol, seconds, scheduler);
+}
+
+/**
+ * A factory whose every connection closes after `seconds` of silence (withIdleTimeout on each
+ * protocol); `factory`'s refusal and connectionFailed are kept. 0 or less: `factory` itself.
+ */
+export function idleTimeoutFactory<M>(factory: Factory<M, M>, seconds: number | undefined, scheduler: Scheduler): Factory<M, M> {
+  if (seconds === undefined || seconds <= 0) return factory;
+  return wrapFactory(factory, (protocol) => new IdleTimeout(protocol, seconds, scheduler));
 }

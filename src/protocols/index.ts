@@ -1,6 +1,10 @@
 // The protocols layer's public surface: the framing adapter and stacks, and the application
 // handlers (echo, discard, chat, HTTP/1.1), each a class a user could copy.
-export { FramingLayer, type DecodeErrorAware } from './framing-layer.js';
+export { FramingLayer } from './framing-layer.js';
+export type { DecodeErrorAware } from './decode-error-aware.js';
+export { TransportWrapper } from './transport-wrapper.js';
+export { ProtocolWrapper } from './protocol-wrapper.js';
+export { wrapFactory } from './wrap-factory.js';
 export { stack, type App } from './stack.js';
 export { switchProtocol, ProtocolSwitchError } from './switching.js';
 export type { Scheduler, Cancellable } from './scheduler.js';
@@ -13,8 +17,7 @@ export { HttpResponse, type BodyProducer } from './http/response.js';
 export { Router, type RouteHandler } from './http/router.js';
 export { offersUpgrade, upgradeOffer } from './http/upgrade.js';
 export { demoRouter, httpFactory } from './apps/http-app.js';
-export { IdleTimeout, IdleTimeoutError, withIdleTimeout } from './idle-timeout.js';
-export { NotConnectedError } from './not-connected-error.js';
+export { IdleTimeout, IdleTimeoutError, withIdleTimeout, idleTimeoutFactory } from './idle-timeout.js';
 export { Throttle, throttled, type ThrottleOptions, type ClockedScheduler } from './throttle.js';
 export { respFactory, RespServerProtocol, type RespFactoryOptions, type RespFactory, type RespServerOptions } from './resp/resp-server.js';
 export { RespStore, type StoreOptions } from './resp/store.js';

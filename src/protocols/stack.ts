@@ -1,9 +1,10 @@
 // Stacking codecs under an application protocol in one expression, e.g. a length-prefixed JSON
 // handler: stack(new LengthPrefixedCodec({...}), new JsonCodec(), new RpcHandler()). The handler
 // cannot tell a stack from a socket: it sees a Transport of its own message type.
-import type { Protocol } from '../transports/protocol.js';
+import type { Protocol } from '../contract/index.js';
 import type { Codec } from './framing/codec.js';
-import { type DecodeErrorAware, FramingLayer } from './framing-layer.js';
+import type { DecodeErrorAware } from './decode-error-aware.js';
+import { FramingLayer } from './framing-layer.js';
 
 /**
  * The protocol on top of a stack: it reads and writes messages of type `M`, the top codec's frames,

@@ -1,7 +1,7 @@
 // Handing a connection to another protocol mid-stream, losing nothing (asyncio's set_protocol,
 // Twisted's setRawMode/setLineMode(extra), Netty's pipeline replace). The contract is
 // Transport.setProtocol's; this file gives it a checked entry point and the error it throws.
-import type { Protocol, Transport } from '../transports/protocol.js';
+import type { Protocol, Transport } from '../contract/index.js';
 
 /** A switch that cannot be made: the transport cannot switch, or the codec cannot give bytes back. */
 export class ProtocolSwitchError extends TypeError {

@@ -97,6 +97,13 @@ export class HeldBytes {
     this.#bytes += chunk.length;
   }
 
+  /** Keeps copies of `chunks` ahead of everything held (a switch's leftover comes before the rest). */
+  keepFirst(chunks: readonly Uint8Array[]): void {
+    const copies = chunks.filter((chunk) => chunk.length > 0).map((chunk) => Buffer.copyBytesFrom(chunk));
+    this.#chunks.unshift(...copies);
+    this.#bytes += copies.reduce((sum, chunk) => sum + chunk.length, 0);
+  }
+
   /** Removes and returns up to `max` bytes from the first chunk (a view, never a join). */
   takeUpTo(max: number): Uint8Array | undefined {
     const first = this.#chunks[0];

@@ -13,9 +13,10 @@
 // Unlike Twisted, which lets a window overshoot and then pauses for the excess, no window ever
 // carries more than its budget. Held or queued bytes still here when the connection is lost are
 // dropped with it.
-import type { Address } from '../transports/address.js';
-import type { Factory, Protocol, Transport } from '../transports/protocol.js';
+import { type Factory, type Protocol, type Transport, TransportClosedError } from '../contract/index.js';
+import { ProtocolWrapper } from './protocol-wrapper.js';
 import { type ClockedScheduler, HeldBytes, WindowBudget, WindowClock, budgetFor, checkWindow } from './throttle-window.js';
+import { wrapFactory } from './wrap-factory.js';
 
 export type { ClockedScheduler } from './throttle-window.js';
 
@@ -33,21 +34,23 @@ export interface ThrottleOptions {
 
 /**
  * Throttles one connection (see the top of this file): a Protocol to the transport below and the
- * Transport of the byte protocol it wraps, so the wrapped protocol is unchanged. Use throttled() to
- * throttle every connection of a factory.
+ * Transport of the byte protocol it wraps, so the wrapped protocol is unchanged (a ProtocolWrapper
+ * overriding the reading, writing and closing calls; the rest passes through). A protocol switch
+ * keeps the windows, the held reads and the queued writes. Use throttled() to throttle every
+ * connection of a factory.
  */
-export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
-  readonly #inner: Protocol<Uint8Array>;
+export class Throttle extends ProtocolWrapper<Uint8Array> {
   readonly #scheduler: ClockedScheduler;
   readonly #windowSeconds: number;
   readonly #read: WindowBudget | undefined;
   readonly #write: WindowBudget | undefined;
   readonly #heldReads = new HeldBytes();
   readonly #queuedWrites = new HeldBytes();
-  #lower: Transport | undefined;
   #clock: WindowClock | undefined;
   #innerWantsReading = true;
   #isEOFHeld = false;
+  /** Bytes at the front of #heldReads that a switch gave back as leftover: delivered outside the budget. */
+  #leftoverBytes = 0;
   #isDelivering = false;
   #isDraining = false;
   #lowerPausedWriting = false;
@@ -58,7 +61,7 @@ export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
 
   /** Throws RangeError for a rate or window that is not a positive number, or a budget under one byte. */
   constructor(inner: Protocol<Uint8Array>, options: ThrottleOptions) {
-    this.#inner = inner;
+    super(inner, 'the throttle layer');
     this.#scheduler = options.scheduler;
     this.#windowSeconds = checkWindow(options.windowSeconds ?? 1);
     this.#read = budgetFor('readBytesPerSecond', options.readBytesPerSecond, this.#windowSeconds);
@@ -67,22 +70,23 @@ export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
 
   // ---- the protocol below sees ---------------------------------------------------------------------
 
-  connectionMade(transport: Transport): void {
-    this.#lower = transport;
-    this.#clock = new WindowClock(this.#scheduler, this.#windowSeconds, () => this.#onWindow());
-    this.#inner.connectionMade(this);
+  /** Starts the window grid (once: a protocol switch re-announces the connection and keeps it). */
+  override connectionMade(transport: Transport): void {
+    this.#clock ??= new WindowClock(this.#scheduler, this.#windowSeconds, () => this.#onWindow());
+    super.connectionMade(transport);
   }
 
-  dataReceived(data: Uint8Array): void {
+  /** Passes `data` up within the read budget; the rest is held for later windows, reading paused below. */
+  override dataReceived(data: Uint8Array): void {
     const budget = this.#read;
     if (budget === undefined) {
-      this.#inner.dataReceived(data);
+      this.wrapped.dataReceived(data);
       return;
     }
     const window = this.#window();
     if (this.#heldReads.bytes === 0 && this.#canDeliver() && budget.remaining(window) >= data.length) {
       budget.spend(window, data.length);
-      this.#inner.dataReceived(data);
+      this.wrapped.dataReceived(data);
       return;
     }
     if (this.#isClosing) return;
@@ -90,37 +94,42 @@ export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
     this.#deliverHeld();
   }
 
-  eofReceived(): boolean {
-    if (this.#heldReads.bytes === 0) return this.#inner.eofReceived?.() === true;
+  /** Passes EOF up once every held byte is; until then keeps the connection open. */
+  override eofReceived(): boolean {
+    if (this.#heldReads.bytes === 0) return super.eofReceived();
     // Our protocol has not read everything yet: keep the connection open, and tell it later.
     this.#isEOFHeld = true;
     return true;
   }
 
-  connectionLost(reason?: Error): void {
+  /** Drops what is held or queued and passes the loss up. */
+  override connectionLost(reason?: Error): void {
     this.#isLost = true;
     this.#clock?.stop();
-    this.#heldReads.clear();
+    this.#dropHeldReads();
     this.#queuedWrites.clear();
-    this.#inner.connectionLost(reason);
+    super.connectionLost(reason);
   }
 
-  pauseWriting(): void {
+  /** The transport below is over its high-water mark: the protocol above pauses too. */
+  override pauseWriting(): void {
     this.#lowerPausedWriting = true;
     this.#settleWriting();
   }
 
-  resumeWriting(): void {
+  /** The transport below drained: queued writes go on, and the protocol above resumes once none wait. */
+  override resumeWriting(): void {
     this.#lowerPausedWriting = false;
     this.#drainWrites();
   }
 
   // ---- the protocol above sees ---------------------------------------------------------------------
 
-  write(data: Uint8Array): void {
-    if (this.#isClosing || this.#pendingEnd !== undefined) throw new WriteAfterCloseError('Cannot write to a throttled transport that is closing');
+  /** Writes within the write budget; the rest queues for later windows and the protocol above pauses. */
+  override write(data: Uint8Array): void {
+    if (this.#isClosing || this.#pendingEnd !== undefined) throw new TransportClosedError('Cannot write to a throttled transport that is closing');
     const budget = this.#write;
-    const lower = this.#need();
+    const lower = this.transportBelow('write');
     if (budget === undefined) {
       lower.write(data);
       return;
@@ -135,61 +144,81 @@ export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
     this.#drainWrites();
   }
 
-  writeEOF(): void {
+  /** Shuts down writing below once the queued writes are out. */
+  override writeEOF(): void {
+    this.transportBelow('writeEOF');
     if (this.#isClosing || this.#pendingEnd !== undefined) return;
     if (this.#queuedWrites.bytes > 0) this.#pendingEnd = 'eof';
-    else this.#need().writeEOF();
+    else super.writeEOF();
   }
 
-  close(): void {
+  /** Stops reading, drops held reads, and closes below once the queued writes are out. */
+  override close(): void {
+    const lower = this.transportBelow('close');
     if (this.#isClosing) return;
     this.#isClosing = true;
     // A closing transport reads no more (SocketTransport's rule): what is held is never wanted now.
-    this.#heldReads.clear();
+    this.#dropHeldReads();
     this.#isEOFHeld = false;
-    const lower = this.#need();
     lower.pauseReading();
     if (this.#queuedWrites.bytes > 0) this.#pendingEnd = 'close';
     else lower.close();
   }
 
-  abort(): void {
+  /** Drops everything held or queued and aborts below. */
+  override abort(): void {
+    const lower = this.transportBelow('abort');
     this.#isClosing = true;
-    this.#heldReads.clear();
+    this.#dropHeldReads();
     this.#queuedWrites.clear();
     this.#clock?.stop();
-    this.#need().abort();
+    lower.abort();
   }
 
-  pauseReading(): void {
+  /** Pauses reading below (held bytes wait too). */
+  override pauseReading(): void {
     this.#innerWantsReading = false;
-    this.#need().pauseReading();
+    super.pauseReading();
   }
 
-  resumeReading(): void {
+  /** Delivers held bytes within the budget first; reading below resumes once none are held. */
+  override resumeReading(): void {
     this.#innerWantsReading = true;
-    if (this.#read === undefined) this.#need().resumeReading();
+    if (this.#read === undefined) super.resumeReading();
     else this.#deliverHeld();
   }
 
-  get isReading(): boolean {
-    return this.#innerWantsReading && !this.isClosing;
+  /** False after pauseReading() until resumeReading(), and once closing. */
+  override get isReading(): boolean {
+    const below = this.transportBelow('isReading');
+    return this.#innerWantsReading && !this.#isClosing && !below.isClosing;
   }
-  get isClosing(): boolean {
-    return this.#isClosing || this.#need().isClosing;
+  /** True once close() or abort() was called here, or the transport below is closing. */
+  override get isClosing(): boolean {
+    return this.#isClosing || super.isClosing;
   }
   /** The transport's own buffer plus the bytes waiting here for a later window. */
-  getWriteBufferSize(): number {
-    return this.#need().getWriteBufferSize() + this.#queuedWrites.bytes;
+  override getWriteBufferSize(): number {
+    return super.getWriteBufferSize() + this.#queuedWrites.bytes;
   }
-  setWriteBufferLimits(high?: number, low?: number): void {
-    this.#need().setWriteBufferLimits(high, low);
-  }
-  get localAddress(): Address {
-    return this.#need().localAddress;
-  }
-  get peerAddress(): Address {
-    return this.#need().peerAddress;
+
+  /**
+   * Transport.setProtocol, keeping the windows, queued writes and held reads: `next` gets the
+   * `leftover` first (held here, ahead of the bytes the old protocol never saw, and not spent from
+   * the read budget again), pauseWriting() if writes queue here or below, then the rest of the stream.
+   */
+  override setProtocol(next: Protocol<Uint8Array>, leftover: readonly Uint8Array[] = []): void {
+    this.#innerPausedWriting = false;
+    if (this.#read === undefined) {
+      super.setProtocol(next, leftover);
+    } else {
+      super.setProtocol(next);
+      const before = this.#heldReads.bytes;
+      this.#heldReads.keepFirst(leftover);
+      this.#leftoverBytes += this.#heldReads.bytes - before;
+      this.#deliverHeld();
+    }
+    this.#settleWriting();
   }
 
   // ---- windows -------------------------------------------------------------------------------------
@@ -197,6 +226,11 @@ export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
   #onWindow(): void {
     this.#deliverHeld();
     this.#drainWrites();
+  }
+
+  #dropHeldReads(): void {
+    this.#heldReads.clear();
+    this.#leftoverBytes = 0;
   }
 
   #window(): number {
@@ -215,10 +249,13 @@ export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
     try {
       while (this.#canDeliver()) {
         const window = this.#window();
-        const piece = this.#heldReads.takeUpTo(budget.remaining(window));
+        // A switch's leftover was spent from the budget when the old protocol got it: it is free.
+        const isLeftover = this.#leftoverBytes > 0;
+        const piece = this.#heldReads.takeUpTo(isLeftover ? this.#leftoverBytes : budget.remaining(window));
         if (piece === undefined) break;
-        budget.spend(window, piece.length);
-        this.#inner.dataReceived(piece);
+        if (isLeftover) this.#leftoverBytes -= piece.length;
+        else budget.spend(window, piece.length);
+        this.wrapped.dataReceived(piece);
       }
     } finally {
       this.#isDelivering = false;
@@ -228,7 +265,7 @@ export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
 
   #settleReading(): void {
     if (this.#isClosing || this.#isLost) return;
-    const lower = this.#need();
+    const lower = this.transportBelow('resumeReading');
     if (this.#heldReads.bytes > 0) {
       lower.pauseReading();
       if (this.#innerWantsReading) this.#clock?.waitForNextWindow();
@@ -236,7 +273,7 @@ export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
     }
     if (this.#isEOFHeld) {
       this.#isEOFHeld = false;
-      if (this.#inner.eofReceived?.() !== true) this.close();
+      if (!super.eofReceived()) this.close();
       return;
     }
     if (this.#innerWantsReading) lower.resumeReading();
@@ -245,7 +282,7 @@ export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
   #drainWrites(): void {
     const budget = this.#write;
     if (budget === undefined || this.#isDraining || this.#isLost) return;
-    const lower = this.#need();
+    const lower = this.transportBelow('write');
     this.#isDraining = true;
     try {
       // lower.write() may call our pauseWriting() at once: the loop stops there.
@@ -276,13 +313,8 @@ export class Throttle implements Protocol<Uint8Array>, Transport<Uint8Array> {
     const shouldPause = this.#lowerPausedWriting || this.#queuedWrites.bytes > 0;
     if (shouldPause === this.#innerPausedWriting) return;
     this.#innerPausedWriting = shouldPause;
-    if (shouldPause) this.#inner.pauseWriting?.();
-    else this.#inner.resumeWriting?.();
-  }
-
-  #need(): Transport {
-    if (this.#lower === undefined) throw new Error('Throttle: not connected yet');
-    return this.#lower;
+    if (shouldPause) super.pauseWriting();
+    else super.resumeWriting();
   }
 }
 
@@ -294,20 +326,5 @@ export function throttled(factory: Factory, options: ThrottleOptions): Factory {
   const windowSeconds = checkWindow(options.windowSeconds ?? 1);
   budgetFor('readBytesPerSecond', options.readBytesPerSecond, windowSeconds);
   budgetFor('writeBytesPerSecond', options.writeBytesPerSecond, windowSeconds);
-  const refusal = factory.refusal?.bind(factory);
-  const connectionFailed = factory.connectionFailed?.bind(factory);
-  return {
-    buildProtocol: (peer) => new Throttle(factory.buildProtocol(peer), options),
-    ...(refusal === undefined ? {} : { refusal }),
-    ...(connectionFailed === undefined ? {} : { connectionFailed }),
-  };
-}
-
-/**
- * What write() throws after close() or writeEOF(): TransportClosedError's name and code (this layer
- * sees the transports contract as types only, so it cannot throw that class itself).
- */
-export class WriteAfterCloseError extends Error {
-  override name = 'TransportClosedError';
-  readonly code = 'ERR_TRANSPORT_CLOSED' as const;
+  return wrapFactory(factory, (protocol) => new Throttle(protocol, options));
 }

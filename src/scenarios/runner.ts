@@ -1,5 +1,6 @@
-// Replays kernel scenarios (../shared/kernel/README.md) against switchboard's sockets and select(),
-// producing traces in exactly the format oracle.py prints for the real kernel, so the two diff.
+// Replays kernel scenarios (test/fixtures/kernel/scenarios) against switchboard's sockets and select(),
+// producing traces in exactly the format the kernel oracle (the Python script that recorded
+// test/fixtures/kernel on Linux) prints for the real kernel, so the two diff.
 // It follows the format op by op, so any new scenario file runs without code changes here.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { BlockingIOError, OSError, ValueError, codeOf } from '../transports/erro
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** One step of a scenario: the operation (`socket`, `bind`, `send`, `select` ...) and its arguments. */
 export type Step = { readonly op: string; readonly [key: string]: Json };
-/** A scenario file, as ../shared/kernel/README.md defines it. */
+/** A scenario file, as the kernel oracle reads it (test/fixtures/kernel/scenarios). */
 export interface Scenario {
   /** The file's name without `.json`. */
   readonly id: string;
@@ -31,7 +32,7 @@ export interface Scenario {
 }
 /** What one step did: returned a value (`ret`), or raised (`exc`, the Python class name, with the errno code). */
 export type StepResult = { ret: Json } | { exc: string; errno?: string };
-/** One line of a trace, as oracle.py prints it for the real kernel. */
+/** One line of a trace, as the kernel oracle prints it for the real kernel. */
 export interface TraceEntry {
   /** The step's index in the scenario, from 0. */
   step: number;
@@ -90,7 +91,7 @@ const FILL_SETTLE_S = 0.05;
 const FILL_MAX_ROUNDS = 200;
 const DRAIN_CHUNK = 65536;
 
-/** Checks a parsed scenario file the way oracle.py's load_scenario does. */
+/** Checks a parsed scenario file the way the kernel oracle's load_scenario does. */
 export function validateScenario(value: unknown, fileId: string): Scenario {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ScenarioError('a scenario is a JSON object');
   const doc = value as Record<string, unknown>;
@@ -111,7 +112,7 @@ export function validateScenario(value: unknown, fileId: string): Scenario {
   return doc as unknown as Scenario;
 }
 
-/** True when ::1 can be bound here, as oracle.py decides the `ipv6` requirement. */
+/** True when ::1 can be bound here, as the kernel oracle decides the `ipv6` requirement. */
 export function ipv6LoopbackAvailable(): boolean {
   const probe = new Socket(C.AF_INET6);
   try {

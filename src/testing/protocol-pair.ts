@@ -1,7 +1,6 @@
 // Two protocols connected in memory with an explicit pump (Twisted's iosim): what one writes waits
 // until the test pumps it to the other, so the order of events is the test's to choose.
-import type { Address } from '../transports/address.js';
-import type { Protocol } from '../transports/protocol.js';
+import type { Address, Protocol } from '../contract/index.js';
 import { RecordingTransport } from './recording-transport.js';
 
 /** A recording transport whose writes wait in its outbox until the pair pumps them across. */

@@ -1,7 +1,6 @@
 // A Transport that records instead of sending (Twisted's StringTransport, Netty's EmbeddedChannel):
 // test a protocol with no sockets and no reactor, then look at what it wrote and did.
-import type { Address } from '../transports/address.js';
-import { type Protocol, type Transport, TransportClosedError } from '../transports/protocol.js';
+import { type Address, type Protocol, type Transport, TransportClosedError } from '../contract/index.js';
 
 /**
  * A Transport that records what its protocol does instead of sending it (Twisted's

@@ -3,19 +3,10 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily } from './constants.js';
 import { ValueError } from './errors.js';
+import type { Address } from '../contract/address.js';
 
-/** An AF_INET address as Python's `(host, port)`: a numeric IPv4 host (`'127.0.0.1'`) and a port 0-65535. */
-export type IPv4Address = readonly [host: string, port: number];
-/**
- * An AF_INET6 address as Python's `(host, port, flowinfo, scopeid)`: a numeric IPv6 host (`'::1'`,
- * an IPv4 peer as `'::ffff:127.0.0.1'`), a port, and flowinfo and scope id (always 0 here).
- */
-export type IPv6Address = readonly [host: string, port: number, flowinfo: number, scopeId: number];
-/**
- * A socket address as `getsockname`, `getpeername` and `accept` return it: IPv4Address, IPv6Address,
- * or for AF_UNIX the path (`''` for an unnamed socket, such as a client that did not bind).
- */
-export type Address = IPv4Address | IPv6Address | string;
+export type { Address, IPv4Address, IPv6Address } from '../contract/address.js';
+
 /**
  * What `bind` and `connect` take: `[host, port]` (IPv6 also with flowinfo and scope id) or an AF_UNIX
  * path. A host may be numeric, `''` (any address), `'localhost'`, or (connect only) a name to resolve.

@@ -7,12 +7,13 @@ import { isIPv6 } from 'node:net';
 import type { IOHandler, Reactor } from '../reactor/reactor.js';
 import type { DelayedCall } from '../reactor/delayed-call.js';
 import { type Address, addressText } from './address.js';
-import { AF_INET, AF_INET6, AF_UNIX, IPPROTO_TCP, SOL_SOCKET, SO_LINGER, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_NODELAY } from './constants.js';
+import { AF_INET, AF_INET6, AF_UNIX, IPPROTO_TCP, SOL_SOCKET, SO_RCVBUF, SO_REUSEADDR, SO_SNDBUF, TCP_NODELAY } from './constants.js';
 import { BlockingIOError, OSError, TimeoutError, codeOf, socketError } from './errors.js';
-import type { Factory, Protocol } from './protocol.js';
+import type { Factory, Protocol } from '../contract/index.js';
 import { Socket } from './socket.js';
 import { refusedConnection } from './refused-connection.js';
-import { SocketTransport, type SocketTransportOptions } from './socket-transport.js';
+import type { SocketTransport, SocketTransportOptions } from './socket-transport.js';
+import { startConnection } from './connection-start.js';
 
 /**
  * The emulated buffers of a connection made by an endpoint: Linux starts a TCP socket at 16 KiB of
@@ -138,34 +139,35 @@ class ListeningHandler implements IOHandler, ListeningPort {
       tuneBuffers(connection, this.#options);
       this.#prepare?.(connection);
       const host = Array.isArray(peer) ? String(peer[0]) : '';
+      const start = { reactor: this.#reactor, socket: connection, peer, options: this.#options, onFailure: this.#onStartFailed };
       if (this.#isOverLimit(host)) {
         // Answered in the protocol's own way (HTTP 503, RESP's "max number of clients"), then closed;
         // open connections are untouched and the next arrival is judged afresh.
-        new SocketTransport(connection, refusedConnection(this.#reactor, this.#factory.refusal?.()), this.#reactor, this.#options).start();
+        startConnection({ ...start, factory: { buildProtocol: () => refusedConnection(this.#reactor, this.#factory.refusal?.()) } });
         continue;
       }
-      let protocol: Protocol;
-      try {
-        protocol = this.#factory.buildProtocol(peer);
-      } catch (error) {
-        // A factory that fails for one peer costs that peer its connection (reset, as Twisted
-        // drops it), not the listener, and the connection is not left open.
-        connection.setsockopt(SOL_SOCKET, SO_LINGER, [1, 0]);
-        connection.close();
-        this.handlerFailed(error);
-        continue;
-      }
+      // A factory or connectionMade that fails for one peer costs that peer its connection (reset),
+      // not the listener.
       this.#perPeer.set(host, (this.#perPeer.get(host) ?? 0) + 1);
-      const transport = new SocketTransport(connection, protocol, this.#reactor, this.#options, (t) => {
-        this.#open.delete(t);
-        const left = (this.#perPeer.get(host) ?? 1) - 1;
-        if (left > 0) this.#perPeer.set(host, left);
-        else this.#perPeer.delete(host);
+      startConnection({
+        ...start,
+        factory: this.#factory,
+        onOpen: (transport) => this.#open.add(transport),
+        onEnd: (transport) => {
+          this.#open.delete(transport);
+          const left = (this.#perPeer.get(host) ?? 1) - 1;
+          if (left > 0) this.#perPeer.set(host, left);
+          else this.#perPeer.delete(host);
+        },
       });
-      this.#open.add(transport);
-      transport.start();
     }
   }
+
+  /** A connection failed to start: the factory hears it if it listens, stderr otherwise. */
+  readonly #onStartFailed = (error: Error): void => {
+    if (this.#factory.connectionFailed !== undefined) this.#factory.connectionFailed(error);
+    else this.handlerFailed(error);
+  };
 
   #isOverLimit(host: string): boolean {
     const total = this.#options.maxConnections ?? Number.POSITIVE_INFINITY;
@@ -240,7 +242,7 @@ export async function listenTCPPrepared(reactor: Reactor, port: number, factory:
 export async function listenUnix(reactor: Reactor, path: string, factory: Factory, options: ListenOptions = {}): Promise<ListeningPort> {
   if (existsSync(path)) {
     const state = await probeUnixPath(path);
-    if (state === 'live') throw new OSError('EADDRINUSE', `${path} has a live listener`, 'bind');
+    if (state === 'live') throw socketError('EADDRINUSE', 'bind', `${path} has a live listener`);
     if (state === 'stale') {
       unlinkSync(path);
       console.error(`switchboard: replaced stale Unix socket ${path} (a connect to it was refused)`);
@@ -290,7 +292,7 @@ class ConnectingHandler implements IOHandler, Connector {
     this.#factory = factory;
     this.#options = options;
     this.#timer = reactor.callLater(options.timeout ?? DEFAULT_CONNECT_TIMEOUT, () =>
-      this.#fail(new TimeoutError('ETIMEDOUT', `Connecting to ${addressText(target)} timed out`, 'connect')),
+      this.#fail(socketError('ETIMEDOUT', 'connect', `Connecting to ${addressText(target)} timed out`)),
     );
     reactor.addWriter(this);
     reactor.addErrorWatcher(this);
@@ -312,20 +314,21 @@ class ConnectingHandler implements IOHandler, Connector {
   }
 
   stopConnecting(): void {
-    this.#fail(new OSError('ECANCELED', 'Connecting was cancelled', 'connect'));
+    this.#fail(socketError('ECANCELED', 'connect', 'Connecting was cancelled'));
   }
 
   #succeed(): void {
     if (!this.#finish()) return;
-    try {
-      this.#prepare?.(this.selectable);
-    } catch (error) {
-      this.selectable.close();
-      reportFailure(this.#factory, error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
-    const protocol = this.#factory.buildProtocol(this.selectable.getpeername());
-    new SocketTransport(this.selectable, protocol, this.#reactor, this.#options).start();
+    const factory = this.#factory;
+    startConnection({
+      reactor: this.#reactor,
+      socket: this.selectable,
+      factory,
+      peer: this.selectable.getpeername(),
+      options: this.#options,
+      prepare: this.#prepare,
+      onFailure: (error) => reportFailure(factory, error),
+    });
   }
 
   #fail(reason: Error): void {
@@ -392,14 +395,14 @@ export function connectUnix(reactor: Reactor, path: string, factory: Factory, op
   reactor.callSoon(() => {
     if (isStarted || socket.fileno() < 0) return;
     isStarted = true;
-    new SocketTransport(socket, factory.buildProtocol(path), reactor, options).start();
+    startConnection({ reactor, socket, factory, peer: path, options, onFailure: (error) => reportFailure(factory, error) });
   });
   return {
     stopConnecting() {
       if (isStarted) return;
       isStarted = true;
       socket.close();
-      reportFailure(factory, new OSError('ECANCELED', 'Connecting was cancelled', 'connect'));
+      reportFailure(factory, socketError('ECANCELED', 'connect', 'Connecting was cancelled'));
     },
   };
 }
@@ -407,12 +410,14 @@ export function connectUnix(reactor: Reactor, path: string, factory: Factory, op
 
 /**
  * Serves one connection accepted elsewhere (a `serve --workers` primary hands each one to a worker
- * over IPC) with a protocol from `factory`, on this process's reactor.
+ * over IPC) with a protocol from `factory`, on this process's reactor. If the factory or the
+ * protocol's connectionMade throws, the connection is reset, `factory.connectionFailed` hears why,
+ * and the transport returned is closed already.
  */
 export function serveConnection(reactor: Reactor, connection: net.Socket, factory: Factory, options: ListenOptions = {}, prepare?: PrepareSocket): SocketTransport {
   const socket = Socket.fromConnection(connection);
   if (options.noDelay !== false) socket.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
   tuneBuffers(socket, options);
-  prepare?.(socket);
-  return new SocketTransport(socket, factory.buildProtocol(socket.getpeername()), reactor, options).start();
+  const peer = socket.getpeername();
+  return startConnection({ reactor, socket, factory, peer, options, prepare, onFailure: (error) => reportFailure(factory, error) });
 }

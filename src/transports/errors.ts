@@ -1,6 +1,7 @@
 // Socket errors as Python's OSError tree: one class per errno family, each with `errno` and `code`.
 // Not for protocol errors (those live with the codecs that raise them).
 import { constants as osConstants } from 'node:os';
+import { LINUX_ERRNO } from './linux-errno.js';
 
 const ERRNO: Readonly<Record<string, number>> = osConstants.errno;
 
@@ -16,15 +17,22 @@ const GAI_ERRNO: Readonly<Record<string, number>> = {
   EAI_FAMILY: -6,
 };
 
+/** Linux numbers that Node's `os.constants.errno` leaves out. */
+
 /** The errno number for a code such as `'ECONNRESET'` (negative for resolver codes), or 0 if unknown. */
 export function errnoOf(code: string): number {
-  return ERRNO[code] ?? GAI_ERRNO[code] ?? 0;
+  return ERRNO[code] ?? LINUX_ERRNO[code]?.[0] ?? GAI_ERRNO[code] ?? 0;
 }
 
 /** The code for an errno number (`104` gives `'ECONNRESET'`), as Python's `errno.errorcode`. */
 export function codeOf(errno: number): string {
   if (errno === ERRNO['EAGAIN']) return 'EAGAIN';
-  for (const [code, value] of Object.entries(errno < 0 ? GAI_ERRNO : ERRNO)) if (value === errno) return code;
+  if (errno < 0) {
+    for (const [code, value] of Object.entries(GAI_ERRNO)) if (value === errno) return code;
+    return String(errno);
+  }
+  for (const [code, value] of Object.entries(ERRNO)) if (value === errno) return code;
+  for (const [code, [value]] of Object.entries(LINUX_ERRNO)) if (value === errno) return code;
   return String(errno);
 }
 
@@ -36,18 +44,25 @@ export function codeOf(errno: number): string {
 export class OSError extends Error {
   /** The class name, as Python prints it (`'OSError'`, `'ConnectionResetError'` ...). */
   override name = 'OSError';
-  /** The errno number for `code` as the platform numbers it (`ECONNRESET` is 104 on Linux); negative for a resolver code, 0 if unknown. */
-  readonly errno: number;
+  /**
+   * The errno number for `code` as the platform numbers it (`ECONNRESET` is 104 on Linux); negative
+   * for a resolver code, 0 if unknown; null for a timeout of `settimeout`, which (as Python's
+   * `socket.timeout`) is no failed system call.
+   */
+  readonly errno: number | null;
   /** The symbolic code, as Node names it (`'ECONNRESET'`, `'EAGAIN'`), so `err.code` reads as in node:net. */
   readonly code: string;
   /** The call that failed (`'connect'`, `'recv'`, `'bind'` ...), or undefined when not recorded. */
   readonly syscall: string | undefined;
 
-  /** `message` defaults to Python's text, `connect: [Errno 111] Connection refused`. */
-  constructor(code: string, message?: string, syscall?: string) {
-    super(message ?? `${syscall === undefined ? '' : `${syscall}: `}${describe(code)}`);
+  /**
+   * `message` defaults to Python's text, `[Errno 111] Connection refused` (the call is in `syscall`,
+   * not in the text, as Python prints it). `errno` defaults to the code's number.
+   */
+  constructor(code: string, message?: string, syscall?: string, errno: number | null = errnoOf(code)) {
+    super(message ?? describe(code));
     this.code = code;
-    this.errno = errnoOf(code);
+    this.errno = errno;
     this.syscall = syscall;
   }
 }
@@ -99,6 +114,22 @@ export class FileExistsError extends OSError {
 export class PermissionError extends OSError {
   override name = 'PermissionError';
 }
+/** ESRCH: no such process (Python's ProcessLookupError). */
+export class ProcessLookupError extends OSError {
+  override name = 'ProcessLookupError';
+}
+/** ECHILD: no child processes (Python's ChildProcessError). */
+export class ChildProcessError extends OSError {
+  override name = 'ChildProcessError';
+}
+/** ENOTDIR: a path component is not a directory, as a Unix socket path can be (Python's NotADirectoryError). */
+export class NotADirectoryError extends OSError {
+  override name = 'NotADirectoryError';
+}
+/** EISDIR: the path is a directory (Python's IsADirectoryError). */
+export class IsADirectoryError extends OSError {
+  override name = 'IsADirectoryError';
+}
 /** `EINTR` (4): a system call was interrupted by a signal, as Python's `InterruptedError`. Kept for the table's sake; Node retries such calls itself. */
 export class InterruptedError extends OSError {
   override name = 'InterruptedError';
@@ -141,12 +172,36 @@ const CLASS_OF: Readonly<Record<string, OSErrorClass>> = {
   EPERM: PermissionError,
   EINTR: InterruptedError,
   ETIMEDOUT: TimeoutError,
+  ESRCH: ProcessLookupError,
+  ECHILD: ChildProcessError,
+  ENOTDIR: NotADirectoryError,
+  EISDIR: IsADirectoryError,
 };
 
-/** The error for a code, of the class Python would raise for it. */
+/** The error for a code, of the class Python would raise for it: the one way to build a socket error. */
 export function socketError(code: string, syscall?: string, message?: string): OSError {
   const Class = CLASS_OF[code] ?? OSError;
   return new Class(code, message, syscall);
+}
+
+/**
+ * What a call raises when its socket's `settimeout` ran out: Python's `socket.timeout`, a TimeoutError
+ * with no errno and the message `timed out`. `code` stays `'ETIMEDOUT'`, so a check by code (as
+ * for node:net's errors) still finds it.
+ */
+export function timedOut(syscall: string): TimeoutError {
+  return new TimeoutError('ETIMEDOUT', 'timed out', syscall, null);
+}
+
+/**
+ * A pending error (one the kernel recorded when it happened: a reset, a refused connect) as the call
+ * that takes it raises it: the same class, code and text, with that call in `syscall` and a stack
+ * from that call, as Linux reports `sk_err` from whichever call comes next. Errors of classes outside
+ * the errno table (gaierror, the TLS errors) keep their own form.
+ */
+export function raisedBy(error: OSError, syscall: string): OSError {
+  if (error.syscall === syscall || error.constructor !== (CLASS_OF[error.code] ?? OSError)) return error;
+  return socketError(error.code, syscall, error.message);
 }
 
 /** True for `BlockingIOError`: the expected "try again later" outcome of a non-blocking call. */
@@ -154,24 +209,6 @@ export function isWouldBlock(error: unknown): error is BlockingIOError {
   return error instanceof BlockingIOError;
 }
 
-const DESCRIPTIONS: Readonly<Record<string, string>> = {
-  EAGAIN: 'Resource temporarily unavailable',
-  EINPROGRESS: 'Operation now in progress',
-  EALREADY: 'Operation already in progress',
-  EPIPE: 'Broken pipe',
-  ECONNRESET: 'Connection reset by peer',
-  ECONNREFUSED: 'Connection refused',
-  ECONNABORTED: 'Software caused connection abort',
-  ENOTCONN: 'Transport endpoint is not connected',
-  EISCONN: 'Transport endpoint is already connected',
-  EBADF: 'Bad file descriptor',
-  EINVAL: 'Invalid argument',
-  ENOENT: 'No such file or directory',
-  EADDRINUSE: 'Address already in use',
-  ETIMEDOUT: 'Connection timed out',
-  ENOPROTOOPT: 'Protocol not available',
-};
-
 function describe(code: string): string {
-  return `[Errno ${errnoOf(code)}] ${DESCRIPTIONS[code] ?? code}`;
+  return `[Errno ${errnoOf(code)}] ${LINUX_ERRNO[code]?.[1] ?? code}`;
 }

@@ -1,4 +1,4 @@
-// The emulated kernel's process-wide tables (DESIGN.md section 0): which switchboard socket listens
+// The emulated kernel's process-wide tables (docs/semantics.md section 1): which switchboard socket listens
 // on which TCP address or Unix path, which paths are bound without listening, and which TCP
 // addresses are bound (the bind table, for EADDRINUSE). Used only between switchboard sockets of
 // this process, so that they behave exactly as on Linux.

@@ -6,7 +6,7 @@
 // closed held a server descriptor for as long as it liked: 1,000 of them held 1,000.
 import type { DelayedCall } from '../reactor/delayed-call.js';
 import type { Reactor } from '../reactor/reactor.js';
-import type { Protocol, Transport } from './protocol.js';
+import type { Protocol, Transport } from '../contract/index.js';
 
 /** The bounds of a refused connection's lingering close (docs/limits.md). */
 export interface RefusalLimits {

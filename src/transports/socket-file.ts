@@ -3,6 +3,7 @@
 // of writing a request and waiting for a reply that cannot come until the request is flushed.
 import type { WaitOptions } from '../reactor/wait-ready.js';
 import { ValueError } from './errors.js';
+import { type SocketData, bytesOf } from './bytes-like.js';
 import { ReadBuffer } from './read-buffer.js';
 
 /** What SocketFile needs of a socket (the awaitable calls), so it can be tested over any of them. */
@@ -82,9 +83,10 @@ export class SocketFile {
    * Buffers a copy of `data` and resolves with its length; once the buffer holds at least bufferSize
    * bytes it is flushed first, so awaiting write() applies the socket's backpressure.
    */
-  async write(data: Uint8Array | string, options?: WaitOptions): Promise<number> {
+  async write(data: SocketData, options?: WaitOptions): Promise<number> {
+    const view = bytesOf(data, 'write');
     this.#checkOpen();
-    const bytes = Buffer.from(typeof data === 'string' ? Buffer.from(data) : data);
+    const bytes = Buffer.from(view);
     this.#pendingWrites.push(bytes);
     this.#pendingBytes += bytes.length;
     if (this.#pendingBytes >= this.#bufferSize) await this.flush(options);

@@ -18,7 +18,7 @@ import {
   SO_TYPE,
   TCP_NODELAY,
 } from './constants.js';
-import { OSError } from './errors.js';
+import { socketError } from './errors.js';
 
 /** `SO_LINGER` as Python packs it: `[onoff, seconds]`, or the packed `struct linger` bytes. */
 export type LingerValue = readonly [number, number] | Uint8Array;
@@ -63,7 +63,7 @@ export class SocketOptions {
   /** getsockopt for the plain-value options; OSError `ENOPROTOOPT` for the rest. */
   get(level: number, option: number): number {
     if (level === IPPROTO_TCP && option === TCP_NODELAY && this.#isTcp) return this.noDelay ? 1 : 0;
-    if (level !== SOL_SOCKET) throw new OSError('ENOPROTOOPT', undefined, 'getsockopt');
+    if (level !== SOL_SOCKET) throw socketError('ENOPROTOOPT', 'getsockopt');
     switch (option) {
       case SO_TYPE:
         return SOCK_STREAM;
@@ -78,7 +78,7 @@ export class SocketOptions {
       case SO_LINGER:
         return this.lingerOn ? 1 : 0;
       default:
-        throw new OSError('ENOPROTOOPT', undefined, 'getsockopt');
+        throw socketError('ENOPROTOOPT', 'getsockopt');
     }
   }
 
@@ -88,7 +88,7 @@ export class SocketOptions {
       this.noDelay = Boolean(value);
       return 'stream';
     }
-    if (level !== SOL_SOCKET) throw new OSError('ENOPROTOOPT', undefined, 'setsockopt');
+    if (level !== SOL_SOCKET) throw socketError('ENOPROTOOPT', 'setsockopt');
     switch (option) {
       case SO_RCVBUF:
         this.rcvbuf = bufferSize(value);
@@ -106,7 +106,7 @@ export class SocketOptions {
         [this.lingerOn, this.lingerZero] = parseLinger(value);
         return 'none';
       default:
-        throw new OSError('ENOPROTOOPT', undefined, 'setsockopt');
+        throw socketError('ENOPROTOOPT', 'setsockopt');
     }
   }
 }
@@ -121,7 +121,7 @@ function parseLinger(value: OptionValue): [isOn: boolean, isZero: boolean] {
   let onoff: number;
   let seconds: number;
   if (value instanceof Uint8Array) {
-    if (value.byteLength < 8) throw new OSError('EINVAL', 'SO_LINGER takes an 8-byte struct linger', 'setsockopt');
+    if (value.byteLength < 8) throw socketError('EINVAL', 'setsockopt', 'SO_LINGER takes an 8-byte struct linger');
     const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
     [onoff, seconds] = [view.getInt32(0, true), view.getInt32(4, true)];
   } else if (Array.isArray(value)) {

@@ -9,8 +9,8 @@
 import type { IOHandler, Reactor } from '../reactor/reactor.js';
 import type { Address } from './address.js';
 import { SHUT_WR, SOL_SOCKET, SO_ERROR, SO_LINGER } from './constants.js';
-import { BlockingIOError, ConnectionAbortedError, ValueError, codeOf, socketError } from './errors.js';
-import { type Protocol, type Transport, TransportClosedError } from './protocol.js';
+import { BlockingIOError, ValueError, codeOf, socketError } from './errors.js';
+import { type Protocol, type Transport, TransportClosedError } from '../contract/index.js';
 import type { Socket } from './socket.js';
 import type { StreamSocket } from './stream-socket.js';
 import type { SSLSocket } from './tls/ssl-socket.js';
@@ -105,10 +105,20 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     return this.#socket;
   }
 
-  /** Tells the protocol the connection is made and starts reading. */
+  /**
+   * Tells the protocol the connection is made and starts reading. If connectionMade throws, the
+   * connection is reset (an RST: what it wrote is dropped), the reactor keeps no handler of it,
+   * `onEnd` runs, and the error is rethrown; the protocol hears nothing more (no connectionLost: it
+   * never got going). Endpoints start connections through startConnection, which reports it.
+   */
   start(): this {
     this.#reactor.addErrorWatcher(this);
-    this.#protocol.connectionMade(this);
+    try {
+      this.#protocol.connectionMade(this);
+    } catch (error) {
+      this.#reset();
+      throw error;
+    }
     if (this.#state === 'open' && this.#isReading) this.#reactor.addReader(this);
     return this;
   }
@@ -354,10 +364,8 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
 
   abort(): void {
     if (this.#state === 'closed') return;
-    this.#queue = [];
-    this.#queued = 0;
-    this.#socket.setsockopt(SOL_SOCKET, SO_LINGER, [1, 0]);
-    this.#end(new ConnectionAbortedError('ECONNABORTED', 'Connection aborted by this side'));
+    this.#reset();
+    this.#reactor.callSoon(() => this.#protocol.connectionLost(socketError('ECONNABORTED', undefined, 'Connection aborted by this side')));
   }
 
   handlerFailed(error: unknown): void {
@@ -366,12 +374,26 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
 
   #end(reason: Error | undefined): void {
     if (this.#state === 'closed') return;
+    this.#release();
+    // Deferred, so a protocol that closes from inside dataReceived does not see connectionLost first.
+    this.#reactor.callSoon(() => this.#protocol.connectionLost(reason));
+  }
+
+  /** Drops what is queued and closes with an RST (SO_LINGER 0), telling the protocol nothing. */
+  #reset(): void {
+    if (this.#state === 'closed') return;
+    this.#queue = [];
+    this.#queued = 0;
+    this.#socket.setsockopt(SOL_SOCKET, SO_LINGER, [1, 0]);
+    this.#release();
+  }
+
+  /** Closed: the socket, every reactor handler and the owner's count (`onEnd`) are let go. */
+  #release(): void {
     this.#state = 'closed';
     this.#reactor.removeAll(this);
     this.#socket.close();
     this.#onEnd?.(this);
-    // Deferred, so a protocol that closes from inside dataReceived does not see connectionLost first.
-    this.#reactor.callSoon(() => this.#protocol.connectionLost(reason));
   }
 }
 

@@ -1,9 +1,9 @@
 // A non-blocking socket with the Linux kernel's semantics, emulated over node:net (TCP over IPv4 and
 // IPv6, Unix stream sockets) or memory (socketpair). Every call is synchronous and never blocks, as
-// after setblocking(False) in Python; the awaitable forms that wait live in socket-waits.ts.
+// after setblocking(False) in Python; the awaitable forms that wait (recvAsync...) are its async methods.
 // The state machine mirrors the kernel's: BSD socket state (unconnected/connecting/connected) over
 // the connection's state (none -> connecting -> established -> done). Each choice cites the scenario
-// in ../shared/SEMANTICS.md that fixes it; what Node cannot express is listed in docs/semantics.md.
+// in test/fixtures/kernel that fixes it; what Node cannot express is listed in docs/semantics.md.
 import * as net from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -31,11 +31,12 @@ import {
   SO_ACCEPTCONN,
   SO_ERROR,
 } from './constants.js';
-import { BlockingIOError, OSError, TimeoutError, ValueError, gaierror, socketError } from './errors.js';
+import { BlockingIOError, OSError, ValueError, gaierror, raisedBy, socketError, timedOut } from './errors.js';
 import { DeadlineExceeded, type WaitOptions, waitReady } from '../reactor/wait-ready.js';
 import { SocketFile, type SocketFileOptions } from './socket-file.js';
 import { ReceiveQueue } from './receive-queue.js';
 import { bufferView, copyBytes } from './copy-bytes.js';
+import { type SocketData, bytesOf } from './bytes-like.js';
 import { AcceptQueue, type Arrival } from './accept-queue.js';
 import * as registry from './kernel-registry.js';
 import { descriptorShortage } from './descriptor-probe.js';
@@ -47,13 +48,14 @@ import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Sele
 
 type ConnState = 'none' | 'connecting' | 'established' | 'done';
 type BsdState = 'unconnected' | 'connecting' | 'connected';
-/** What `send`, `sendall` and `SocketFile.write` take: bytes, or a string sent as its UTF-8 encoding. */
-export type SocketData = Uint8Array | string;
+export type { SocketData } from './bytes-like.js';
 export type { LingerValue } from './socket-options.js';
 
 /** Python's default for `listen()` without an argument: min(SOMAXCONN, 128). */
 const DEFAULT_BACKLOG = 128;
 const EMPTY = Buffer.alloc(0);
+/** The longest delay setTimeout holds (2^31-1 ms, about 24.8 days); a longer one fires at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 let nextFileno = 3;
 
 interface Listening {
@@ -176,9 +178,9 @@ export class Socket implements Selectable {
 
   constructor(family: AddressFamily = AF_INET, type: number = SOCK_STREAM) {
     if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
-      throw new OSError('EAFNOSUPPORT', undefined, 'socket');
+      throw socketError('EAFNOSUPPORT', 'socket');
     }
-    if (type !== SOCK_STREAM) throw new OSError('EPROTONOSUPPORT', 'only SOCK_STREAM sockets are supported', 'socket');
+    if (type !== SOCK_STREAM) throw socketError('EPROTONOSUPPORT', 'socket', 'only SOCK_STREAM sockets are supported');
     this.family = family;
     this.#options = new SocketOptions(family);
   }
@@ -254,7 +256,7 @@ export class Socket implements Selectable {
   bind(address: AddressInput): void {
     this.#checkOpen('bind');
     if (this.#local !== null || this.#conn !== 'none' || this.#listening !== null) {
-      throw new OSError('EINVAL', undefined, 'bind');
+      throw socketError('EINVAL', 'bind');
     }
     if (this.family === AF_UNIX) {
       this.#bindUnix(unixPath(address));
@@ -333,8 +335,8 @@ export class Socket implements Selectable {
   }
 
   #bindUnix(path: string): void {
-    if (path === '') throw new OSError('EINVAL', 'abstract and autobound AF_UNIX addresses are not supported', 'bind');
-    if (existsSync(path)) throw new OSError('EADDRINUSE', undefined, 'bind');
+    if (path === '') throw socketError('EINVAL', 'bind', 'abstract and autobound AF_UNIX addresses are not supported');
+    if (existsSync(path)) throw socketError('EADDRINUSE', 'bind');
     const handle = newPipeHandle();
     try {
       check(handle.bind(path), 'bind');
@@ -361,8 +363,8 @@ export class Socket implements Selectable {
       this.#listening.queue.backlog = backlog;
       return;
     }
-    if (this.#conn !== 'none' || this.#bsd !== 'unconnected') throw new OSError('EINVAL', undefined, 'listen');
-    if (this.family === AF_UNIX && typeof this.#local !== 'string') throw new OSError('EINVAL', undefined, 'listen');
+    if (this.#conn !== 'none' || this.#bsd !== 'unconnected') throw socketError('EINVAL', 'listen');
+    if (this.family === AF_UNIX && typeof this.#local !== 'string') throw socketError('EINVAL', 'listen');
     if (this.family !== AF_UNIX) {
       // listen() after a SHUT_RD stopped listening binds again: a new port if the old one was released.
       if (Array.isArray(this.#local)) this.#rebindKeptAddress();
@@ -396,7 +398,7 @@ export class Socket implements Selectable {
 
   #listenTcp(server: net.Server): void {
     const handle = this.#tcpHandle;
-    if (handle === null || !Array.isArray(this.#local)) throw new OSError('EINVAL', undefined, 'listen');
+    if (handle === null || !Array.isArray(this.#local)) throw socketError('EINVAL', 'listen');
     this.#tcpHandle = null;
     // The kernel's own queue stays deep: node:net accepts at once and the emulated queue applies the
     // backlog, so that a full queue can be held per client as Linux does.
@@ -424,7 +426,7 @@ export class Socket implements Selectable {
    */
   accept(): [Socket, Address] {
     const accepted = this.tryAccept();
-    if (accepted === null) throw new BlockingIOError('EAGAIN', undefined, 'accept');
+    if (accepted === null) throw socketError('EAGAIN', 'accept');
     return accepted;
   }
 
@@ -436,7 +438,7 @@ export class Socket implements Selectable {
   tryAccept(): [Socket, Address] | null {
     this.#checkOpen('accept');
     const listening = this.#listening;
-    if (listening === null) throw new OSError('EINVAL', undefined, 'accept');
+    if (listening === null) throw socketError('EINVAL', 'accept');
     const arrival = listening.queue.shift();
     if (arrival === undefined) {
       // Linux's accept() fails with EMFILE while the table is full; ours has the queued connections'
@@ -589,15 +591,15 @@ export class Socket implements Selectable {
       this.#connectUnix(unixPath(address));
       return;
     }
-    if (this.#listening !== null || this.#bsd === 'connected') throw new OSError('EISCONN', undefined, 'connect');
+    if (this.#listening !== null || this.#bsd === 'connected') throw socketError('EISCONN', 'connect');
     if (this.#bsd === 'connecting') {
-      if (this.#conn === 'connecting') throw new BlockingIOError('EALREADY', undefined, 'connect');
+      if (this.#conn === 'connecting') throw socketError('EALREADY', 'connect');
       if (this.#conn === 'established') {
         this.#bsd = 'connected';
         return;
       }
       // The attempt failed: report its error once and become unconnected again (connect-ex-refused-retry).
-      const error = this.#takePendingError() ?? new OSError('ECONNABORTED', undefined, 'connect');
+      const error = this.#takePendingError('connect') ?? socketError('ECONNABORTED', 'connect');
       this.#resetToUnconnected();
       throw error;
     }
@@ -609,7 +611,7 @@ export class Socket implements Selectable {
     if (numeric === undefined) this.#resolveThenConnect(host, port);
     else this.#openTcp(numeric, port);
     this.#notify();
-    throw new BlockingIOError('EINPROGRESS', undefined, 'connect');
+    throw socketError('EINPROGRESS', 'connect');
   }
 
   /**
@@ -621,7 +623,7 @@ export class Socket implements Selectable {
       this.connect(address);
       return 0;
     } catch (error) {
-      if (error instanceof OSError && !(error instanceof gaierror)) return error.errno;
+      if (error instanceof OSError && !(error instanceof gaierror)) return error.errno ?? 0;
       throw error;
     }
   }
@@ -693,7 +695,8 @@ export class Socket implements Selectable {
   #connectUnix(path: string): void {
     // A connect to a path nobody here listens on that failed a turn later (docs/semantics.md 6.5):
     // the next connect reports it once, as connect reports a failed TCP attempt.
-    if (this.#conn === 'none' && this.#pendingError !== null) throw this.#takePendingError();
+    const late = this.#conn === 'none' ? this.#takePendingError('connect') : null;
+    if (late !== null) throw late;
     // Linux finds the target before it looks at this socket's own state (unix_stream_connect), so a
     // connected socket gets ENOENT or ECONNREFUSED for a bad target (unix-connect-again [9]-[11]).
     const entry = registry.findUnixPath(path);
@@ -705,10 +708,10 @@ export class Socket implements Selectable {
     }
     const listening = listener === null ? null : listener.#listening;
     // unix-backlog-full-eagain: a full queue refuses at once with EAGAIN, and nothing is connected.
-    if (listening !== null && !listening.queue.hasRoom) throw new BlockingIOError('EAGAIN', undefined, 'connect');
+    if (listening !== null && !listening.queue.hasRoom) throw socketError('EAGAIN', 'connect');
     if (listening === null && !existsSync(path)) throw socketError('ENOENT', 'connect');
-    if (this.#listening !== null) throw new OSError('EINVAL', undefined, 'connect');
-    if (this.#conn !== 'none') throw new OSError('EISCONN', undefined, 'connect');
+    if (this.#listening !== null) throw socketError('EINVAL', 'connect');
+    if (this.#conn !== 'none') throw socketError('EISCONN', 'connect');
     if (listening !== null) {
       listening.queue.reserve();
       listening.expectedUnix.push(this);
@@ -739,7 +742,7 @@ export class Socket implements Selectable {
    */
   send(data: SocketData): number {
     const count = this.trySend(data);
-    if (count < 0) throw new BlockingIOError('EAGAIN', undefined, 'send');
+    if (count < 0) throw socketError('EAGAIN', 'send');
     return count;
   }
 
@@ -751,8 +754,8 @@ export class Socket implements Selectable {
    * node:net's and Netty's; a copy of every send costs 15% of a streaming echo's CPU).
    */
   trySend(data: SocketData, isHandedOver = false): number {
+    const bytes = bytesOf(data, 'send');
     this.#checkOpen('send');
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     const stream = this.#checkCanSend();
     // An empty send copies nothing and returns 0 once the state checks passed, even with no room
     // (send-empty-payload [11], [28]).
@@ -788,15 +791,15 @@ export class Socket implements Selectable {
     if (this.family === AF_UNIX) {
       if (this.#conn !== 'established' || this.#stream === null) {
         // The late failure of a connect (docs/semantics.md 6.5) is reported once, by the first call.
-        throw this.#takePendingError() ?? new OSError('ENOTCONN', undefined, 'send');
+        throw this.#takePendingError('send') ?? socketError('ENOTCONN', 'send');
       }
       if (this.#shutWr || this.#peerCannotReceive) throw socketError('EPIPE', 'send');
       return this.#stream;
     }
     if (this.#listening !== null) throw socketError('EPIPE', 'send');
-    const pending = this.#takePendingError();
+    const pending = this.#takePendingError('send');
     if (pending !== null) throw pending;
-    if (this.#conn === 'connecting') throw new BlockingIOError('EAGAIN', undefined, 'send');
+    if (this.#conn === 'connecting') throw socketError('EAGAIN', 'send');
     if (this.#conn !== 'established' || this.#shutWr || this.#stream === null) throw socketError('EPIPE', 'send');
     return this.#stream;
   }
@@ -831,7 +834,7 @@ export class Socket implements Selectable {
    */
   recv(size: number): Buffer {
     const data = this.tryRecv(size);
-    if (data === null) throw new BlockingIOError('EAGAIN', undefined, 'recv');
+    if (data === null) throw socketError('EAGAIN', 'recv');
     return data;
   }
 
@@ -844,9 +847,9 @@ export class Socket implements Selectable {
     this.#checkOpen('recv');
     if (this.family === AF_UNIX && this.#conn !== 'established') {
       // The late failure of a connect (docs/semantics.md 6.5) is reported once, by the first call.
-      throw this.#takePendingError() ?? new OSError('EINVAL', undefined, 'recv');
+      throw this.#takePendingError('recv') ?? socketError('EINVAL', 'recv');
     }
-    if (this.#listening !== null) throw new OSError('ENOTCONN', undefined, 'recv');
+    if (this.#listening !== null) throw socketError('ENOTCONN', 'recv');
     if (!this.#rq.isEmpty) {
       const data = this.#rq.take(size);
       this.#bytesConsumed += data.length;
@@ -856,10 +859,10 @@ export class Socket implements Selectable {
     }
     // Linux's order (tcp_recvmsg): a FIN already read means EOF, then a pending error, then shutdown.
     if (this.#finReceived && this.family !== AF_UNIX) return EMPTY;
-    const pending = this.#takePendingError();
+    const pending = this.#takePendingError('recv');
     if (pending !== null) throw pending;
     if (this.#finReceived || this.#shutRd || this.#conn === 'done') return EMPTY;
-    if (this.#conn === 'none') throw new OSError('ENOTCONN', undefined, 'recv');
+    if (this.#conn === 'none') throw socketError('ENOTCONN', 'recv');
     return null;
   }
 
@@ -999,7 +1002,7 @@ export class Socket implements Selectable {
    */
   shutdown(how: number): void {
     this.#checkOpen('shutdown');
-    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw new OSError('EINVAL', undefined, 'shutdown');
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw socketError('EINVAL', 'shutdown');
     const reading = how !== SHUT_WR;
     const writing = how !== SHUT_RD;
     if (this.family !== AF_UNIX) {
@@ -1020,7 +1023,7 @@ export class Socket implements Selectable {
         if (reading) this.#shutRd = true;
         if (writing) this.#shutWr = true;
         this.#notify();
-        throw new OSError('ENOTCONN', undefined, 'shutdown');
+        throw socketError('ENOTCONN', 'shutdown');
       }
     }
     if (reading) {
@@ -1158,7 +1161,7 @@ export class Socket implements Selectable {
   getsockopt(level: number, option: number): number {
     this.#checkOpen('getsockopt');
     // The options that read the socket's state; the rest are plain values (socket-options.ts).
-    if (level === SOL_SOCKET && option === SO_ERROR) return this.#takePendingError()?.errno ?? 0;
+    if (level === SOL_SOCKET && option === SO_ERROR) return this.#takePendingError('getsockopt')?.errno ?? 0;
     if (level === SOL_SOCKET && option === SO_ACCEPTCONN) return this.#listening === null ? 0 : 1;
     return this.#options.get(level, option);
   }
@@ -1210,7 +1213,7 @@ export class Socket implements Selectable {
   getpeername(): Address {
     this.#checkOpen('getpeername');
     if (this.#listening !== null || this.#conn !== 'established' || this.#remote === null) {
-      throw new OSError('ENOTCONN', undefined, 'getpeername');
+      throw socketError('ENOTCONN', 'getpeername');
     }
     return this.#remote;
   }
@@ -1243,29 +1246,29 @@ export class Socket implements Selectable {
 
   /** Resolves once every byte was accepted by the send buffer (the timeout bounds the whole call). */
   async sendall(data: SocketData, options?: WaitOptions): Promise<void> {
-    let rest = typeof data === 'string' ? Buffer.from(data) : data;
+    let rest = bytesOf(data, 'sendall');
     const deadline = this.#deadline();
     while (rest.length > 0) {
-      const sent = await this.#retry(EVENT_WRITE, deadline, options, () => this.send(rest));
+      const sent = await this.#retry('send', EVENT_WRITE, deadline, options, () => this.send(rest));
       rest = rest.subarray(sent);
     }
   }
 
   /** recv() that waits for data, EOF or an error. */
   recvAsync(size: number, options?: WaitOptions): Promise<Buffer> {
-    return this.#retry(EVENT_READ, this.#deadline(), options, () => this.recv(size));
+    return this.#retry('recv', EVENT_READ, this.#deadline(), options, () => this.recv(size));
   }
 
   /** accept() that waits for a connection. */
   acceptAsync(options?: WaitOptions): Promise<[Socket, Address]> {
-    return this.#retry(EVENT_READ, this.#deadline(), options, () => {
+    return this.#retry('accept', EVENT_READ, this.#deadline(), options, () => {
       try {
         return this.accept();
       } catch (error) {
         // A blocking accept on a Unix listener that shut down reading, with nothing queued, fails
         // with EINVAL (unix_accept); it is readable, so waiting would never end (unix-listener-shut-rd).
         if (error instanceof BlockingIOError && this.#timeout !== 0 && this.#shutRd) {
-          throw new OSError('EINVAL', undefined, 'accept');
+          throw socketError('EINVAL', 'accept');
         }
         throw error;
       }
@@ -1281,7 +1284,7 @@ export class Socket implements Selectable {
     } catch (error) {
       if (!(error instanceof BlockingIOError) || this.#timeout === 0) throw error;
     }
-    await this.#retry(EVENT_WRITE, deadline, options, () => this.connect(address));
+    await this.#retry('connect', EVENT_WRITE, deadline, options, () => this.connect(address));
   }
 
   /** A buffered file over this socket, as Python's makefile(): writes wait for flush() or a full buffer. */
@@ -1293,7 +1296,7 @@ export class Socket implements Selectable {
     return this.#timeout === null ? null : performance.now() + this.#timeout * 1000;
   }
 
-  async #retry<T>(events: number, deadline: number | null, options: WaitOptions | undefined, attempt: () => T): Promise<T> {
+  async #retry<T>(syscall: string, events: number, deadline: number | null, options: WaitOptions | undefined, attempt: () => T): Promise<T> {
     for (;;) {
       try {
         return attempt();
@@ -1301,22 +1304,25 @@ export class Socket implements Selectable {
         if (!(error instanceof BlockingIOError) || this.#timeout === 0) throw error;
       }
       try {
-        await waitReady(this, events, deadline, options?.signal);
+        await waitReady(this, events, deadline === null ? null : Math.min(deadline, performance.now() + MAX_TIMER_MS), options?.signal);
       } catch (error) {
-        if (error instanceof DeadlineExceeded) throw new TimeoutError('ETIMEDOUT', 'timed out');
-        throw error;
+        if (!(error instanceof DeadlineExceeded)) throw error;
+        // A leg of a timeout longer than one timer can hold ended: wait again, up to the real deadline.
+        if (deadline !== null && performance.now() < deadline) continue;
+        throw timedOut(syscall);
       }
     }
   }
 
   #checkOpen(syscall: string): void {
-    if (this.#fd < 0) throw new OSError('EBADF', undefined, syscall);
+    if (this.#fd < 0) throw socketError('EBADF', syscall);
   }
 
-  #takePendingError(): OSError | null {
+  /** The pending error (SO_ERROR), cleared, as the call `syscall` raises it. */
+  #takePendingError(syscall: string): OSError | null {
     const error = this.#pendingError;
     this.#pendingError = null;
-    return error;
+    return error === null ? null : raisedBy(error, syscall);
   }
 }
 

@@ -60,6 +60,6 @@ export function check(result: number, syscall: string): void {
 export function boundEndpoint(handle: TcpHandle): { host: string; port: number } {
   const out: { address?: string; port?: number } = {};
   check(handle.getsockname(out), 'getsockname');
-  if (out.address === undefined || out.port === undefined) throw new OSError('EINVAL', undefined, 'getsockname');
+  if (out.address === undefined || out.port === undefined) throw socketError('EINVAL', 'getsockname');
   return { host: out.address, port: out.port };
 }

@@ -4,8 +4,8 @@ import test from 'ava';
 import { EchoProtocol } from '../../src/protocols/apps/echo.js';
 import { Throttle } from '../../src/protocols/throttle.js';
 import { parseFlags } from '../../src/cli/flags.js';
-import { SERVE_FLAGS, SERVE_HELP } from '../../src/cli/serve-command.js';
-import { SERVERS } from '../../src/cli/servers.js';
+import { SERVE_HELP } from '../../src/cli/serve-command.js';
+import { SERVERS, SERVE_FLAGS } from '../../src/cli/servers.js';
 import { ManualScheduler } from '../../src/testing/index.js';
 
 const flagsOf = (...args: string[]) => parseFlags(args, SERVE_FLAGS).flags;
@@ -35,5 +35,5 @@ test('throttling needs a scheduler that tells the time', (t) => {
 
 test('serve --help documents the throttle and back-off flags', (t) => {
   for (const flag of ['--read-limit N', '--write-limit N', '--accept-backoff S']) t.true(SERVE_HELP.includes(flag), flag);
-  t.throws(() => flagsOf('--read-limit', 'fast'), { message: "--read-limit takes a whole number, got 'fast'" });
+  t.throws(() => flagsOf('--read-limit', 'fast'), { message: "--read-limit takes a whole number (0 or more), got 'fast'" });
 });

@@ -7,7 +7,7 @@ import { httpFactory } from '../../src/protocols/apps/http-app.js';
 import { respFactory } from '../../src/protocols/resp/resp-server.js';
 import { SelectorReactor } from '../../src/reactor/selector-reactor.js';
 import { type ListenOptions, listenTCP } from '../../src/transports/endpoints.js';
-import type { Factory } from '../../src/transports/protocol.js';
+import type { Factory } from '../../src/contract/index.js';
 
 async function listen(t: { teardown(fn: () => Promise<void>): void }, factory: Factory, options: ListenOptions): Promise<number> {
   const reactor = new SelectorReactor();

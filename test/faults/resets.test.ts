@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { EchoProtocol } from '../../src/protocols/apps/echo.js';
 import { httpFactory } from '../../src/protocols/apps/http-app.js';
 import { IdleTimeoutError, withIdleTimeout } from '../../src/protocols/idle-timeout.js';
-import type { Factory, Protocol } from '../../src/transports/protocol.js';
+import type { Factory, Protocol } from '../../src/contract/index.js';
 import { serveForTest } from '../helpers/reactor-server.js';
 
 /** Records every server-side connectionLost reason. */

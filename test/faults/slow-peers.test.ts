@@ -6,7 +6,7 @@ import { connect, type Socket as NetSocket } from 'node:net';
 import { request } from 'node:http';
 import { EchoProtocol } from '../../src/protocols/apps/echo.js';
 import { httpFactory } from '../../src/protocols/apps/http-app.js';
-import type { Factory, Protocol, Transport } from '../../src/transports/protocol.js';
+import type { Factory, Protocol, Transport } from '../../src/contract/index.js';
 import { serveForTest } from '../helpers/reactor-server.js';
 
 /** Wraps a factory to see each server-side transport and record its largest write buffer. */

@@ -2,7 +2,7 @@
 // that talk to it with real clients (node:http, curl, raw node:net).
 import { SelectorReactor } from '../../src/reactor/selector-reactor.js';
 import { type ListeningPort, listenTCP } from '../../src/transports/endpoints.js';
-import type { Factory } from '../../src/transports/protocol.js';
+import type { Factory } from '../../src/contract/index.js';
 import type { ClockedScheduler } from '../../src/protocols/throttle-window.js';
 
 export interface RunningTestServer {

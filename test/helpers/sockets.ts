@@ -74,6 +74,16 @@ export function hasIPv6(): boolean {
   return ipv6;
 }
 
+/**
+ * For a test that needs ::1: true when it can be bound; otherwise the test FAILS saying what to set
+ * up (a missing prerequisite never passes), and the caller returns.
+ */
+export function requireIPv6(t: ExecutionContext): boolean {
+  if (hasIPv6()) return true;
+  t.fail('::1 cannot be bound on this machine: the test needs IPv6 on loopback (sysctl -w net.ipv6.conf.lo.disable_ipv6=0; in a container, run it with IPv6 enabled)');
+  return false;
+}
+
 /** The family for a loopback host. */
 export function familyOf(host: string): AddressFamily {
   return host.includes(':') ? AF_INET6 : AF_INET;

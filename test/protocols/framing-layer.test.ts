@@ -8,7 +8,7 @@ import { LengthPrefixedCodec } from '../../src/protocols/framing/length-prefixed
 import { LineCodec } from '../../src/protocols/framing/line-codec.js';
 import { stack } from '../../src/protocols/stack.js';
 import { RecordingTransport } from '../../src/testing/recording-transport.js';
-import type { Protocol, Transport } from '../../src/transports/protocol.js';
+import type { Protocol, Transport } from '../../src/contract/index.js';
 
 /** Frames of base64 text <-> bytes: a middle layer for a three-layer stack. */
 const base64: Codec<Uint8Array, Uint8Array> = {

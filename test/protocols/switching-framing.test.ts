@@ -10,7 +10,7 @@ import { LineCodec } from '../../src/protocols/framing/line-codec.js';
 import { withIdleTimeout } from '../../src/protocols/idle-timeout.js';
 import { ProtocolSwitchError, switchProtocol } from '../../src/protocols/switching.js';
 import { ManualScheduler, connectRecording, type RecordingTransport } from '../../src/testing/index.js';
-import type { Protocol, Transport } from '../../src/transports/protocol.js';
+import { NotConnectedError, type Protocol, type Transport } from '../../src/contract/index.js';
 import { bytes, splits } from '../helpers/splits.js';
 
 const latin1 = (frame: Uint8Array): string => Buffer.from(frame).toString('latin1');
@@ -143,9 +143,18 @@ test('after a handoff the old layer reports closing, refuses calls, and hears no
   const wire = connectRecording<Uint8Array>(layer);
   wire.receive(bytes('ECHO\n'));
   t.true(layer.isClosing);
-  t.throws(() => layer.write(bytes('x')), { message: /handed its connection/ });
-  t.throws(() => layer.setProtocol(new SwitchesToEcho()), { message: /handed off/ });
-  t.deepEqual(layer.peerAddress, wire.peerAddress);
+  t.false(layer.isReading);
+  for (const [operation, call] of [
+    ['write', () => layer.write(bytes('x'))],
+    ['setProtocol', () => layer.setProtocol(new SwitchesToEcho())],
+    ['peerAddress', () => layer.peerAddress],
+    ['close', () => layer.close()],
+  ] as const) {
+    const error = t.throws(call, { instanceOf: NotConnectedError, message: /the framing layer has handed its connection to another protocol/ }, operation);
+    t.true(error?.isHandedOff);
+    t.is(error?.operation, operation);
+  }
+  t.false(wire.isClosing, 'the old layer closed nothing of the connection it handed off');
   layer.dataReceived(bytes('late\n'));
   t.false(layer.eofReceived());
   layer.connectionLost();
@@ -217,7 +226,9 @@ test('a codec that cannot give bytes back keeps the frames it decoded while paus
         got.push(latin1(frame));
         layer.pauseReading();
       },
-      decodeFailed: (error) => reasons.push(error.name),
+      decodeFailed: (error) => {
+        reasons.push(error.name);
+      },
       connectionLost: () => {},
     });
     return layer;
@@ -292,7 +303,9 @@ test('an error thrown by the layer above goes on up to the transport below, not 
       events.push(latin1(line));
       throw new TypeError('handler bug');
     },
-    decodeFailed: (error: Error) => events.push(`decodeFailed ${error.message}`),
+    decodeFailed: (error: Error) => {
+      events.push(`decodeFailed ${error.message}`);
+    },
     connectionLost: () => {},
   });
   connectRecording<Uint8Array>(layer);

@@ -12,7 +12,7 @@ import { HttpServerProtocol } from '../../src/protocols/http/http-server.js';
 import { Router } from '../../src/protocols/http/router.js';
 import { withIdleTimeout } from '../../src/protocols/idle-timeout.js';
 import { ManualScheduler, connectProtocols, connectRecording, type RecordingTransport } from '../../src/testing/index.js';
-import type { Protocol } from '../../src/transports/protocol.js';
+import type { Protocol } from '../../src/contract/index.js';
 import { serveForTest } from '../helpers/reactor-server.js';
 import { bytes, splits } from '../helpers/splits.js';
 

@@ -4,7 +4,7 @@ import test from 'ava';
 import { Throttle, throttled, type ThrottleOptions } from '../../src/protocols/throttle.js';
 import type { ClockedScheduler } from '../../src/protocols/throttle-window.js';
 import { ManualScheduler, RecordingTransport } from '../../src/testing/index.js';
-import type { Factory, Protocol, Transport } from '../../src/transports/protocol.js';
+import { type Factory, type Protocol, type Transport, TransportClosedError } from '../../src/contract/index.js';
 
 /** A protocol that records what it is told, for asserting the order of events. */
 class Probe implements Protocol {
@@ -176,7 +176,7 @@ test('Throttle sends writeEOF and close only after the queued writes', (t) => {
   eof.probe.write(bytes(1500));
   eof.throttle.writeEOF();
   t.false(eof.lower.hasWrittenEOF);
-  t.throws(() => eof.probe.write(Buffer.from('x')), { name: 'TransportClosedError' });
+  t.throws(() => eof.probe.write(Buffer.from('x')), { instanceOf: TransportClosedError });
   eof.clock.advance(1);
   t.true(eof.lower.hasWrittenEOF);
   t.is(eof.lower.bytes().length, 1500);

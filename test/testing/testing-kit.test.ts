@@ -4,7 +4,7 @@ import { chatFactory } from '../../src/protocols/apps/chat.js';
 import { EchoProtocol } from '../../src/protocols/apps/echo.js';
 import { IdleTimeoutError, withIdleTimeout } from '../../src/protocols/idle-timeout.js';
 import { ManualScheduler, RecordingTransport, connectProtocols, connectRecording } from '../../src/testing/index.js';
-import type { Protocol, Transport } from '../../src/transports/protocol.js';
+import type { Protocol, Transport } from '../../src/contract/index.js';
 
 test('RecordingTransport shows what an echo protocol wrote, its half-close and its flow control', (t) => {
   const echo = new EchoProtocol();
@@ -81,7 +81,7 @@ test('an idle timeout closes a silent connection with IdleTimeoutError, and traf
   const clock = new ManualScheduler();
   let lost: Error | undefined;
   let inner: Transport | undefined;
-  const protocol = withIdleTimeout<Uint8Array, Uint8Array>(
+  const protocol = withIdleTimeout<Uint8Array>(
     {
       connectionMade: (transport) => {
         inner = transport;

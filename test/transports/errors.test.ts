@@ -20,7 +20,9 @@ import {
   errnoOf,
   gaierror,
   isWouldBlock,
+  raisedBy,
   socketError,
+  timedOut,
 } from '../../src/transports/errors.js';
 import { ValueError as ReactorValueError } from '../../src/reactor/value-error.js';
 
@@ -53,8 +55,8 @@ test('socketError picks the class Python raises for each code in the table', (t)
     t.is(error.name, name, code);
     t.is(error.code, code);
     t.is(error.errno, errnoOf(code), code);
-    // Node's os.constants.errno has no ESHUTDOWN (Linux 108), so its errno reads 0.
-    if (code !== 'ESHUTDOWN') t.is(error.errno, constants.errno[code as keyof typeof constants.errno], code);
+    // Node's os.constants.errno has no ESHUTDOWN: Linux's 108 comes from errors.ts's own table.
+    t.is(error.errno, code === 'ESHUTDOWN' ? 108 : constants.errno[code as keyof typeof constants.errno], code);
     t.is(error.syscall, 'recv');
   }
 });
@@ -78,13 +80,43 @@ test('The four connection errors share ConnectionError as their base, as in Pyth
   t.false(new TimeoutError('ETIMEDOUT') instanceof ConnectionError);
 });
 
-test('OSError messages read as Python prints them, with the syscall in front', (t) => {
-  t.is(socketError('ECONNRESET', 'recv').message, 'recv: [Errno 104] Connection reset by peer');
+test('OSError messages read as Python prints them; the call is in syscall, not in the text', (t) => {
+  const reset = socketError('ECONNRESET', 'recv');
+  t.is(reset.message, '[Errno 104] Connection reset by peer');
+  t.is(reset.syscall, 'recv');
+  t.is(socketError('ECONNREFUSED', 'connect').message, '[Errno 111] Connection refused');
   t.is(socketError('EAGAIN').message, '[Errno 11] Resource temporarily unavailable');
+  // glibc's strerror texts, as python3 -c "import os; print(os.strerror(24))" prints them.
+  t.is(socketError('EMFILE').message, '[Errno 24] Too many open files');
+  t.is(socketError('ESHUTDOWN').message, '[Errno 108] Cannot send after transport endpoint shutdown');
   // A code without a description shows the code itself.
-  t.is(socketError('EMFILE').message, '[Errno 24] EMFILE');
+  t.is(socketError('ENOSUCHCODE').message, '[Errno 0] ENOSUCHCODE');
   t.is(socketError('EPIPE', 'send', 'custom words').message, 'custom words');
-  t.is(new TimeoutError('ETIMEDOUT', 'timed out').message, 'timed out');
+});
+
+test('A settimeout timeout is Python socket.timeout: TimeoutError with no errno, "timed out"', (t) => {
+  const error = timedOut('recv');
+  t.true(error instanceof TimeoutError);
+  t.true(error instanceof OSError);
+  t.is(error.errno, null);
+  t.is(error.message, 'timed out');
+  t.is(error.syscall, 'recv');
+  t.is(error.code, 'ETIMEDOUT');
+});
+
+test('raisedBy gives a pending error the call that takes it, keeping its class and text', (t) => {
+  const pending = socketError('ECONNREFUSED', 'recv');
+  const raised = raisedBy(pending, 'connect');
+  t.true(raised instanceof ConnectionRefusedError);
+  t.is(raised.syscall, 'connect');
+  t.is(raised.message, '[Errno 111] Connection refused');
+  t.is(raised.errno, 111);
+  t.is(raisedBy(raised, 'connect'), raised);
+  const custom = socketError('EPIPE', 'recv', 'custom words');
+  t.is(raisedBy(custom, 'send').message, 'custom words');
+  // Classes outside the errno table keep their own form.
+  const lookup = new gaierror('ENOTFOUND', 'getaddrinfo nowhere.invalid: ENOTFOUND');
+  t.is(raisedBy(lookup, 'connect'), lookup);
 });
 
 test('errnoOf gives Linux errno numbers and 0 for an unknown code', (t) => {

@@ -4,7 +4,7 @@
 import test from 'ava';
 import * as net from 'node:net';
 import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { SHUT_WR, SOL_SOCKET, SO_RCVBUF, SO_SNDBUF } from '../../src/transports/constants.js';
 import { BlockingIOError } from '../../src/transports/errors.js';
@@ -112,6 +112,22 @@ test('A TCP sender pushing 64 MiB at a socket that does not read meets EAGAIN, t
   t.true(wouldBlock > 1);
 });
 
+/**
+ * The kernel's receive queue (rx_queue, bytes) of the IPv4 loopback connection from `remotePort` to
+ * `localPort`, from /proc/net/tcp (the kernel's own count; 0 if the connection is not listed).
+ */
+function kernelReceiveQueue(localPort: number, remotePort: number): number {
+  const hexPort = (port: number): string => port.toString(16).toUpperCase().padStart(4, '0');
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const [local, remote, , queues] = fields.slice(1, 5);
+    if (local?.endsWith(`:${hexPort(localPort)}`) && remote?.endsWith(`:${hexPort(remotePort)}`)) {
+      return Number.parseInt(queues?.split(':')[1] ?? '0', 16);
+    }
+  }
+  return 0;
+}
+
 test('A socket that does not read holds back a node:net sender of 64 MiB by TCP flow control', async (t) => {
   const listener = newSocket(t);
   const rcvbuf = 65536;
@@ -133,10 +149,18 @@ test('A socket that does not read holds back a node:net sender of 64 MiB by TCP 
     lastWritten = new Promise((resolve) => peer.write(piece, () => resolve()));
   }
   peer.end();
-  // 64 MiB is far more than the kernel buffers of a loopback connection: if the receiver kept
-  // reading from node:net into its own queue, the last write would complete. Its absence is the point.
-  const outcome = await Promise.race([lastWritten.then(() => 'all written'), sleep(300).then(() => 'held back')]);
-  t.is(outcome, 'held back');
+  // Flow control reaches the kernel: once the emulated queue is full, node:net stops reading, so the
+  // real kernel's receive queue of this connection fills (node:net reading on would keep it near 0).
+  // A wait on that condition, read from /proc/net/tcp, instead of a sleep of guessed length.
+  const serverPort = Number(name[1]);
+  let kernelQueued = 0;
+  for (let round = 0; round < 1000 && kernelQueued < rcvbuf; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    kernelQueued = kernelReceiveQueue(serverPort, peer.localPort ?? 0);
+  }
+  t.true(kernelQueued >= rcvbuf, `the kernel queued ${kernelQueued} bytes for the paused receiver`);
+  // 64 MiB is far more than the kernel buffers of a loopback connection: the sender is held back.
+  t.true(peer.writableLength > 0, 'node:net still queues part of the 64 MiB');
   const first = await server.recvAsync(1 << 30);
   t.log(`the receiver held ${first.length} bytes (SO_RCVBUF ${rcvbuf}); node:net still queued ${peer.writableLength}`);
   t.true(first.length <= rcvbuf + NODE_CHUNK, `the receive queue held ${first.length} bytes`);

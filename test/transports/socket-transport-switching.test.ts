@@ -4,7 +4,7 @@
 import test from 'ava';
 import { SelectorReactor } from '../../src/reactor/selector-reactor.js';
 import { SHUT_WR } from '../../src/transports/constants.js';
-import type { Protocol, Transport } from '../../src/transports/protocol.js';
+import type { Protocol, Transport } from '../../src/contract/index.js';
 import { Socket } from '../../src/transports/socket.js';
 import { SocketTransport } from '../../src/transports/socket-transport.js';
 

@@ -1,7 +1,7 @@
-// A line-based chat server (DESIGN.md section 6): a client is guest<N> until it sends /nick NAME;
+// A line-based chat server (`switchboard serve chat`): a client is guest<N> until it sends /nick NAME;
 // every other line goes to every other client as `NAME: line`; others see joins and leaves. A line
 // over the limit gets `* line too long` and that connection closes. Lines end in LF or CRLF.
-import type { Factory, Protocol, Transport } from '../../transports/protocol.js';
+import type { Factory, Protocol, Transport } from '../../contract/index.js';
 import type { Codec } from '../framing/codec.js';
 import { LineCodec } from '../framing/line-codec.js';
 import { stack } from '../stack.js';

@@ -1,7 +1,7 @@
 // Echo (RFC 862): every byte goes back. When the client half-closes, the server half-closes too once
 // everything is echoed. Backpressure: a full write buffer stops reading, so a client that does not
 // read its echoes is slowed down by TCP, not buffered without bound.
-import type { Factory, Protocol, Transport } from '../../transports/protocol.js';
+import type { Factory, Protocol, Transport } from '../../contract/index.js';
 
 /**
  * Echo (RFC 862), Twisted's `Echo` with backpressure: writes back what arrives, stops reading while

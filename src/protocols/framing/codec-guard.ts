@@ -1,12 +1,14 @@
 // The call grammar every codec in this folder keeps, `feed* end?`, and the rule that a codec which
 // has thrown stays failed. Internal to the framing folder (not exported from its index).
+import { isRecoverable } from './codec.js';
 
 /** Where a codec is in its life. */
 type Life = { readonly status: 'open' } | { readonly status: 'failed'; readonly error: unknown } | { readonly status: 'ended' };
 
 /**
  * Runs a codec's feed and end steps in the order `feed* end?`. A step that throws (the codec's own
- * FrameTooLongError or FrameSyntaxError, or an error thrown by `emit`) fails the codec for good:
+ * FrameTooLongError or FrameSyntaxError, or an error thrown by `emit`) fails the codec for good,
+ * unless it is recoverable (isRecoverable: one whole frame rejected, the stream still in step):
  * every later call throws that same error again, so a caller that ignored it cannot go on decoding
  * from the middle of a frame. A call after `end` throws an Error (it is the caller's bug).
  */
@@ -38,7 +40,8 @@ export class CodecGuard {
     try {
       step(input, emit);
     } catch (error) {
-      this.#life = { status: 'failed', error };
+      // A recoverable error rejected the one frame fed: the codec takes the next one as if it never came.
+      if (!isRecoverable(error)) this.#life = { status: 'failed', error };
       throw error;
     }
   }

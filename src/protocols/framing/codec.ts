@@ -4,7 +4,8 @@
 /**
  * Decodes a stream of `Down` (bytes, or frames from the codec below) into `Up` frames, and encodes
  * `Up` back into `Down`. `feed` may be called with any split of the stream; it emits every frame it
- * completes. After it throws (FrameTooLongError, FrameSyntaxError) the codec stays failed.
+ * completes. After it throws (FrameTooLongError, FrameSyntaxError) the codec stays failed, except
+ * for a recoverable error (isRecoverable), which rejected the one frame fed and nothing more.
  */
 export interface Codec<Up, Down = Uint8Array> {
   /**
@@ -56,10 +57,36 @@ export class FrameTooLongError extends RangeError {
   }
 }
 
+/** What a FrameSyntaxError is made with: ErrorOptions, and whether the codec can go on after it. */
+export interface FrameSyntaxErrorOptions extends ErrorOptions {
+  /** True when only the one frame fed was rejected, whole: see FrameSyntaxError.recoverable. */
+  readonly recoverable?: boolean;
+}
+
 /** Input the codec cannot parse (a bad netstring length, invalid UTF-8 or JSON, EOF inside a frame). */
 export class FrameSyntaxError extends SyntaxError {
   /** 'FrameSyntaxError'. */
   override name = 'FrameSyntaxError';
   /** A stable code to test for, as Node's errors have. */
   readonly code = 'ERR_FRAME_SYNTAX' as const;
+  /**
+   * True when a message codec (one frame in per feed: JSON, UTF-8) rejected that one frame whole:
+   * nothing of it is held, the stream is still in step, and the codec accepts the next frame. False
+   * (the default) when the stream is out of step and the codec stays failed.
+   */
+  readonly recoverable: boolean;
+
+  /** `options.cause` as Error's; `options.recoverable` (default false) as the property says. */
+  constructor(message: string, options: FrameSyntaxErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.recoverable = options.recoverable === true;
+  }
+}
+
+/**
+ * Whether a codec's error rejected one frame and left the stream in step (`recoverable: true`, as a
+ * recoverable FrameSyntaxError has), so that the connection may go on with the next frame.
+ */
+export function isRecoverable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'recoverable' in error && error.recoverable === true;
 }

@@ -1,7 +1,7 @@
 // The public surface of the framing codecs: pure state machines for every way of ending a message
 // the socket HOWTO names, and message codecs to stack above them. Join one to a connection with
 // FramingLayer (../framing-layer.ts); nothing here does I/O.
-export { FrameSyntaxError, FrameTooLongError, type Codec } from './codec.js';
+export { FrameSyntaxError, FrameTooLongError, isRecoverable, type Codec, type FrameSyntaxErrorOptions } from './codec.js';
 export { FixedLengthCodec, type FixedLengthCodecOptions } from './fixed-length-codec.js';
 export { DelimitedCodec, type DelimitedCodecOptions } from './delimited-codec.js';
 export { LineCodec, type LineCodecOptions, type LineEnding } from './line-codec.js';

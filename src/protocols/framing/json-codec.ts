@@ -30,7 +30,9 @@ const CLOSE_BRACE = 0x7d;
  * per frame; `end` emits nothing. `T` is what the caller expects: values are not checked against it.
  *
  * Invalid UTF-8, text that JSON.parse rejects (its SyntaxError is the `cause`) or nesting deeper
- * than `maxDepth` throw FrameSyntaxError, and the codec stays failed.
+ * than `maxDepth` throw a recoverable FrameSyntaxError: only that frame is rejected (each feed is
+ * one whole frame), and the codec takes the next one. In a stack, the application's decodeFailed
+ * decides whether the connection goes on.
  */
 export class JsonCodec<T = unknown> implements Codec<T> {
   readonly #maxDepth: number | undefined;
@@ -41,13 +43,13 @@ export class JsonCodec<T = unknown> implements Codec<T> {
   readonly #decode = (frame: Uint8Array, emit: (value: T) => void): void => {
     const text = decodeUtf8(this.#decoder, frame);
     if (this.#maxDepth !== undefined && exceedsDepth(text, this.#maxDepth)) {
-      throw new FrameSyntaxError(`Cannot decode frame: JSON nested deeper than ${this.#maxDepth}`);
+      throw new FrameSyntaxError(`Cannot decode frame: JSON nested deeper than ${this.#maxDepth}`, { recoverable: true });
     }
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      throw new FrameSyntaxError('Cannot decode frame: invalid JSON', { cause: error });
+      throw new FrameSyntaxError('Cannot decode frame: invalid JSON', { cause: error, recoverable: true });
     }
     // The I/O boundary: the peer's JSON is taken to be a T, as the type parameter promises.
     emit(value as T);

@@ -15,8 +15,8 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * Down is a whole frame, never part of one. Call grammar: `feed* end?`; `feed` emits exactly one
  * string per frame; `end` emits nothing.
  *
- * Invalid UTF-8 throws FrameSyntaxError (its `cause` is the TextDecoder's TypeError) and the codec
- * stays failed. A leading BOM is part of the string, not removed.
+ * Invalid UTF-8 throws a recoverable FrameSyntaxError (its `cause` is the TextDecoder's TypeError):
+ * only that frame is rejected, and the codec takes the next one. A leading BOM is part of the string.
  */
 export class Utf8Codec implements Codec<string> {
   readonly #decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -42,11 +42,12 @@ export class Utf8Codec implements Codec<string> {
   }
 }
 
-/** `decoder.decode(bytes)` with its TypeError for invalid input turned into FrameSyntaxError. */
+/** `decoder.decode(bytes)`, one whole frame, with its TypeError for invalid input turned into a recoverable FrameSyntaxError. */
 export function decodeUtf8(decoder: { decode(bytes: Uint8Array): string }, bytes: Uint8Array): string {
   try {
     return decoder.decode(bytes);
   } catch (error) {
-    throw new FrameSyntaxError('Cannot decode frame: invalid UTF-8', { cause: error });
+    // Recoverable: `bytes` is one whole frame, so the next frame starts in step.
+    throw new FrameSyntaxError('Cannot decode frame: invalid UTF-8', { cause: error, recoverable: true });
   }
 }

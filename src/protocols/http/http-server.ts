@@ -2,7 +2,7 @@
 // HTTP/1.0 clients, Expect: 100-continue, HEAD, streamed responses that honour backpressure, and
 // HTTP Upgrade (101, then the connection goes to another protocol). Requests are parsed by
 // HttpRequestParser; what to answer is the Router's business.
-import type { Protocol, Transport } from '../../transports/protocol.js';
+import type { Protocol, Transport } from '../../contract/index.js';
 import type { Cancellable, Scheduler } from '../scheduler.js';
 import { switchProtocol } from '../switching.js';
 import { DEFAULT_HTTP_LIMITS, HttpError, type HttpLimits, type HttpRequest, HttpRequestParser, type ParserEvents } from './request-parser.js';

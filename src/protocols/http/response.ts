@@ -1,7 +1,7 @@
 // One HTTP response on a connection: head, then a body by Content-Length, chunked coding (HTTP/1.1)
 // or until close (HTTP/1.0), never a body for HEAD. Streams through a producer that is paused and
 // resumed with the transport's write buffer, so a slow client is never buffered without bound.
-import type { Protocol, Transport } from '../../transports/protocol.js';
+import type { Protocol, Transport } from '../../contract/index.js';
 import type { HttpRequest } from './request-parser.js';
 import { offersUpgrade } from './upgrade.js';
 

@@ -1,6 +1,6 @@
 // A small routing API for HTTP handlers: exact paths or patterns with named parameters
 // (`/bytes/:n`), per method; another method on a known path is 405 with Allow, anything else 404.
-import type { Protocol } from '../../transports/protocol.js';
+import type { Protocol } from '../../contract/index.js';
 import type { HttpRequest } from './request-parser.js';
 import type { HttpResponse } from './response.js';
 import { offersUpgrade } from './upgrade.js';

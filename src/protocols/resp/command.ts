@@ -1,14 +1,24 @@
 // What a command of the RESP server is, and how one is looked up and checked before it runs, with
 // redis's error replies (server.c processCommand): unknown command, unknown subcommand, arity.
 // A command is a function of its arguments and the store; the connection is the server's business.
-import { encodeError, encodeInteger, encodeSimpleString } from './resp-encoder.js';
+import type { ClientState } from './client-state.js';
+import { HELD_OBJECT_BYTES } from './held-elements.js';
+import { type Reply, encodeError, encodeInteger, encodeSimpleString } from './resp-encoder.js';
 import type { RespLimits } from './resp-limits.js';
+import type { RespServerState } from './server-state.js';
 import type { RespStore } from './store.js';
 
-/** What a running command may use: the store, the limits, the table, and the connection's QUIT hook. */
+/**
+ * What a running command may use: the selected database, the connection's state, the server's,
+ * the limits, the table, and the connection's QUIT hook.
+ */
 export interface CommandContext {
-  /** The keyspace shared by the factory's connections. */
+  /** The database the client selected (read when the command runs: SELECT changes it). */
   readonly store: RespStore;
+  /** This connection's state: protocol version, database, name, transaction. */
+  readonly client: ClientState;
+  /** What all connections share: the 16 databases, client ids, counts. */
+  readonly server: RespServerState;
   /** The connection's limits (CONFIG GET reports proto-max-bulk-len from them). */
   readonly limits: RespLimits;
   /** Every command, for COMMAND and COMMAND INFO. */
@@ -28,7 +38,9 @@ export interface CommandSpec {
   /** COMMAND INFO's first key, last key (-1: the last argument), step; 0 0 0 for no keys. */
   readonly keys: readonly [first: number, last: number, step: number];
   /** Absent for a container (CONFIG) that does nothing without a subcommand. */
-  readonly run?: (args: readonly Buffer[], context: CommandContext) => Buffer;
+  readonly run?: (args: readonly Buffer[], context: CommandContext) => Reply;
+  /** Runs at once even inside MULTI (MULTI, EXEC, DISCARD, WATCH, QUIT), as redis's processCommand. */
+  readonly isNeverQueued?: boolean;
   /** Keyed by lower-case subcommand name. */
   readonly subcommands?: CommandTable;
 }
@@ -128,8 +140,11 @@ export function lookupCommand(table: CommandTable, name: Buffer): CommandSpec | 
   return undefined;
 }
 
-/** Runs the command `args` names, or answers with the error redis-server would give. */
-export function dispatch(table: CommandTable, args: CommandArgs, context: CommandContext): Buffer {
+/**
+ * The command `args` names, checked as processCommand checks it before running or queuing it, or
+ * the error redis-server would answer (unknown command or subcommand, wrong arity).
+ */
+export function resolveCommand(table: CommandTable, args: CommandArgs): CommandSpec | Buffer {
   const [name, sub] = args;
   let spec = lookupCommand(table, name);
   if (spec === undefined) return unknownCommand(args);
@@ -140,7 +155,49 @@ export function dispatch(table: CommandTable, args: CommandArgs, context: Comman
   }
   const arityOk = spec.arity > 0 ? args.length === spec.arity : args.length >= -spec.arity;
   if (!arityOk || spec.run === undefined) return arityError(spec.name);
-  return spec.run(args, context);
+  return spec;
+}
+
+const QUEUED = encodeSimpleString('QUEUED');
+const TRANSACTION_TOO_BIG = encodeError('ERR transaction queue over the query buffer limit: MULTI discarded at EXEC');
+
+/**
+ * Runs the command `args` names, or answers with the error redis-server would give. Inside MULTI
+ * it is checked and queued instead (a refused one makes EXEC answer EXECABORT), unless it is one of
+ * the commands that always run at once. A command that throws is answered with `-ERR` and the
+ * error's message: one bad reply, never a dropped connection that loses the replies before it.
+ */
+export function dispatch(table: CommandTable, args: CommandArgs, context: CommandContext): Reply {
+  const found = resolveCommand(table, args);
+  const transaction = context.client.transaction;
+  if (transaction !== undefined && (Buffer.isBuffer(found) || found.isNeverQueued !== true)) {
+    if (Buffer.isBuffer(found)) {
+      transaction.isAborted = true;
+      return found;
+    }
+    // Queued commands outlive the chunk their arguments are views of.
+    const [name, ...rest] = args;
+    const copy: CommandArgs = [Buffer.from(name), ...rest.map((arg) => Buffer.from(arg))];
+    transaction.heldBytes += copy.reduce((n, arg) => n + arg.length + HELD_OBJECT_BYTES, 0);
+    if (transaction.heldBytes > context.limits.maxQueryBytes) {
+      transaction.isAborted = true;
+      transaction.queue.length = 0;
+      return TRANSACTION_TOO_BIG;
+    }
+    transaction.queue.push({ spec: found, args: copy });
+    return QUEUED;
+  }
+  return Buffer.isBuffer(found) ? found : runCommand(found, args, context);
+}
+
+/** Runs a resolved command; an exception becomes `-ERR <message>` (see dispatch). */
+export function runCommand(spec: CommandSpec, args: readonly Buffer[], context: CommandContext): Reply {
+  try {
+    return spec.run === undefined ? arityError(spec.name) : spec.run(args, context);
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return encodeError(`ERR internal error in '${spec.name}': ${message}`);
+  }
 }
 
 /** `unknown command 'x', with args beginning with: 'a' 'b' `: up to about 128 bytes of arguments. */

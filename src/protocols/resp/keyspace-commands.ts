@@ -1,8 +1,9 @@
 // The keyspace commands (db.c, expire.c): DEL, EXISTS, EXPIRE/PEXPIRE, TTL/PTTL, PERSIST, KEYS,
-// DBSIZE, FLUSHDB, with redis's replies and errors. One database: SELECT is in server-commands.ts.
+// DBSIZE, FLUSHDB, TYPE, SCAN, with redis's replies and errors, on the client's selected database.
 import { type CommandContext, type CommandSpec, NOT_AN_INTEGER, OK, ONE, SYNTAX_ERROR, ZERO, argAt, cString, invalidExpireTime, lowerCase, text } from './command.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from './integers.js';
-import { encodeArray, encodeBulkString, encodeError, encodeInteger } from './resp-encoder.js';
+import { encodeArray, encodeBulkString, encodeError, encodeInteger, encodeSimpleString } from './resp-encoder.js';
+import { type ExpiryTime, expiryTime, matchesKeyPattern } from './store.js';
 
 interface ExpireFlags {
   readonly nx: boolean;
@@ -26,7 +27,7 @@ function parseExpireFlags(options: readonly Buffer[]): ExpireFlags | Buffer {
 }
 
 /** Whether the flags let the new time `at` replace `current` (undefined: no TTL, an infinite one). */
-function isAllowed(flags: ExpireFlags, current: number | undefined, at: bigint): boolean {
+function isAllowed(flags: ExpireFlags, current: ExpiryTime | undefined, at: bigint): boolean {
   if (flags.nx && current !== undefined) return false;
   if (flags.xx && current === undefined) return false;
   if (flags.gt && (current === undefined || at <= BigInt(current))) return false;
@@ -49,7 +50,7 @@ function expire(args: readonly Buffer[], { store }: CommandContext, unit: 1000n 
   if (!store.has(key)) return ZERO;
   if (!isAllowed(flags, store.expiresAt(key), at)) return ZERO;
   if (at <= now) store.delete(key);
-  else store.expireAt(key, Number(at));
+  else store.expireAt(key, expiryTime(at));
   return ONE;
 }
 
@@ -59,8 +60,11 @@ function ttl(args: readonly Buffer[], { store }: CommandContext, inMilliseconds:
   if (!store.has(key)) return encodeInteger(-2);
   const at = store.expiresAt(key);
   if (at === undefined) return encodeInteger(-1);
-  const left = Math.max(0, Math.trunc(at - store.now()));
-  return encodeInteger(inMilliseconds ? left : Math.floor((left + 500) / 1000));
+  // Exact past 2^53 (PXAT 2^63 - 1 answers 9223370270...): bigint arithmetic, as redis's long long.
+  const now = BigInt(Math.trunc(store.now()));
+  const exact = BigInt(at) - now;
+  const left = exact < 0n ? 0n : exact;
+  return encodeInteger(inMilliseconds ? left : (left + 500n) / 1000n);
 }
 
 function flushdb(args: readonly Buffer[], { store }: CommandContext): Buffer {
@@ -70,13 +74,68 @@ function flushdb(args: readonly Buffer[], { store }: CommandContext): Buffer {
   return OK;
 }
 
+const STRING_TYPE = encodeSimpleString('string');
+const NONE_TYPE = encodeSimpleString('none');
+const INVALID_CURSOR = encodeError('ERR invalid cursor');
+const UINT64_MAX = 18446744073709551615n;
+
+/**
+ * A SCAN cursor as redis's parseScanCursorOrReply reads it with strtoul: the C string up to a NUL
+ * (so "" is 0), not starting with a space, an optional sign and digits within 64 bits unsigned;
+ * a '-' wraps around as in C, which for our cursors means "past the end".
+ */
+function parseCursor(arg: Buffer): bigint | undefined {
+  const digits = cString(arg);
+  if (digits === '') return 0n;
+  if (!/^[-+]?[0-9]+$/.test(digits)) return undefined;
+  const value = BigInt(digits);
+  if (value > UINT64_MAX || value < -UINT64_MAX) return undefined;
+  return value < 0n ? UINT64_MAX + 1n + value : value;
+}
+
+/** SCAN's options (db.c scanGenericCommand): MATCH, COUNT (at least 1), TYPE; else the error reply. */
+function parseScanOptions(args: readonly Buffer[]): { match: string; count: number; type: string | undefined } | Buffer {
+  const options = { match: '*', count: 10, type: undefined as string | undefined };
+  for (let j = 2; j < args.length; j += 2) {
+    const name = lowerCase(argAt(args, j));
+    const value = args[j + 1];
+    if (value === undefined) return SYNTAX_ERROR;
+    if (name === 'count') {
+      const n = parseInt64(value);
+      if (n === undefined) return NOT_AN_INTEGER;
+      if (n < 1n) return SYNTAX_ERROR;
+      // A hint, as in redis: more than a million per call would only make one reply huge.
+      options.count = Number(n > 1_048_576n ? 1_048_576n : n);
+    } else if (name === 'match') options.match = text(value);
+    else if (name === 'type') options.type = lowerCase(value);
+    else return SYNTAX_ERROR;
+  }
+  return options;
+}
+
+/**
+ * SCAN cursor [MATCH p] [COUNT n] [TYPE t]: up to COUNT keys walked from the cursor, then filtered
+ * (as redis filters after the walk, so a call may return none and a non-zero cursor). Every value
+ * is a string, so TYPE other than `string` filters all out. The cursor is store.scan's (ScanOrder).
+ */
+function scan(args: readonly Buffer[], { store }: CommandContext): Buffer {
+  const cursor = parseCursor(argAt(args, 1));
+  if (cursor === undefined) return INVALID_CURSOR;
+  const options = parseScanOptions(args);
+  if (Buffer.isBuffer(options)) return options;
+  const { next, keys } = store.scan(cursor, options.count);
+  const isTypeMatch = options.type === undefined || options.type === 'string';
+  const found = isTypeMatch ? keys.filter((key) => matchesKeyPattern(options.match, key)) : [];
+  return encodeArray([encodeBulkString(next.toString()), encodeArray(found.map((key) => encodeBulkString(Buffer.from(key, 'latin1'))))]);
+}
+
 function count(args: readonly Buffer[], test: (key: string) => boolean): Buffer {
   let n = 0;
   for (const key of args.slice(1)) if (test(text(key))) n++;
   return encodeInteger(n);
 }
 
-/** DEL EXISTS EXPIRE PEXPIRE TTL PTTL PERSIST KEYS DBSIZE FLUSHDB, as redis 7 declares them. */
+/** DEL EXISTS EXPIRE PEXPIRE TTL PTTL PERSIST KEYS DBSIZE FLUSHDB TYPE SCAN, as redis 7 declares them. */
 export const KEYSPACE_COMMANDS: readonly CommandSpec[] = [
   { name: 'del', arity: -2, flags: ['write'], keys: [1, -1, 1], run: (args, { store }) => count(args, (key) => store.delete(key)) },
   { name: 'exists', arity: -2, flags: ['readonly', 'fast'], keys: [1, -1, 1], run: (args, { store }) => count(args, (key) => store.has(key)) },
@@ -100,4 +159,12 @@ export const KEYSPACE_COMMANDS: readonly CommandSpec[] = [
   },
   { name: 'dbsize', arity: 1, flags: ['readonly', 'fast'], keys: [0, 0, 0], run: (_args, { store }) => encodeInteger(store.size) },
   { name: 'flushdb', arity: -1, flags: ['write'], keys: [0, 0, 0], run: flushdb },
+  {
+    name: 'type',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    run: (args, { store }) => (store.has(text(argAt(args, 1))) ? STRING_TYPE : NONE_TYPE),
+  },
+  { name: 'scan', arity: -2, flags: ['readonly'], keys: [0, 0, 0], run: scan },
 ];

@@ -61,3 +61,62 @@ export function encodeArray(items: readonly Uint8Array[] | null): Buffer {
   if (items === null) return Buffer.from('*-1\r\n');
   return Buffer.concat([Buffer.from(`*${items.length}\r\n`, 'latin1'), ...items]);
 }
+
+/**
+ * A reply as the commands return it: one Buffer, or parts written in order (a stored value among
+ * them, uncopied: see bulkParts). Never changed after it is returned.
+ */
+export type Reply = Buffer | readonly Buffer[];
+
+/** The protocol a connection speaks: RESP2 (the default) or RESP3 (after `HELLO 3`). */
+export type RespVersion = 2 | 3;
+
+const CRLF = Buffer.from('\r\n');
+/** From this size a value is sent uncopied (the server's write batch size): below it a copy is cheaper than a write. */
+const BIG_VALUE_BYTES = 64 * 1024;
+const RESP2_NULL = Buffer.from('$-1\r\n');
+const RESP2_NULL_ARRAY = Buffer.from('*-1\r\n');
+const RESP3_NULL = Buffer.from('_\r\n');
+
+/**
+ * A bulk string as three parts, `value` uncopied between its header and CRLF: for values that may
+ * be large (GET, MGET), so a reply never copies a large value the store holds. A value under
+ * 64 KiB is encoded whole, as the server would copy it into its write batch anyway.
+ */
+export function bulkParts(value: Buffer): Buffer[] {
+  if (value.length < BIG_VALUE_BYTES) return [encodeBulkString(value)];
+  return [Buffer.from(`$${value.length}\r\n`, 'latin1'), value, CRLF];
+}
+
+/** The null bulk string: `$-1` in RESP2, `_` in RESP3 (redis's addReplyNull). */
+export function encodeNull(version: RespVersion): Buffer {
+  return version === 3 ? RESP3_NULL : RESP2_NULL;
+}
+
+/** The null array: `*-1` in RESP2, `_` in RESP3 (redis's addReplyNullArray). */
+export function encodeNullArray(version: RespVersion): Buffer {
+  return version === 3 ? RESP3_NULL : RESP2_NULL_ARRAY;
+}
+
+/** A map of `pairs` (key, value, key, value, ... already encoded): `%n` in RESP3, a flat array of 2n in RESP2. */
+export function encodeMap(pairs: readonly Uint8Array[], version: RespVersion): Buffer {
+  if (version === 2) return encodeArray(pairs);
+  return Buffer.concat([Buffer.from(`%${pairs.length / 2}\r\n`, 'latin1'), ...pairs]);
+}
+
+/** Text with a format (INFO's `txt`): `=len\r\ntxt:text\r\n` in RESP3, a bulk string in RESP2. */
+export function encodeVerbatim(text: string, version: RespVersion): Buffer {
+  if (version === 2) return encodeBulkString(text);
+  const body = Buffer.from(`txt:${text}`, 'utf8');
+  return Buffer.concat([Buffer.from(`=${body.length}\r\n`, 'latin1'), body, CRLF]);
+}
+
+/** An array of replies, as parts: `*count` then each reply's parts, nothing copied. */
+export function arrayParts(replies: readonly Reply[]): Buffer[] {
+  const parts: Buffer[] = [Buffer.from(`*${replies.length}\r\n`, 'latin1')];
+  for (const reply of replies) {
+    if (Buffer.isBuffer(reply)) parts.push(reply);
+    else parts.push(...(reply as readonly Buffer[]));
+  }
+  return parts;
+}

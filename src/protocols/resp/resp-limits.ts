@@ -1,5 +1,5 @@
 // The limits of the RESP parser. Each default never refuses what redis-server accepts in legitimate
-// use (DESIGN.md section 6): they bound memory against hostile clients, not real ones.
+// use: they bound memory against hostile clients, not real ones.
 
 /** What one connection's parser accepts; over a limit, redis's protocol error and a close. */
 export interface RespLimits {

@@ -12,6 +12,7 @@
 //   element       one byte: '$' (or '*' nested)   bulk-header | array-header
 //   bulk-header   a length line                   bulk
 //   bulk          length + 2 bytes (CRLF)         element | start (emits once the array is complete)
+import { ByteArena, HeldElements } from './held-elements.js';
 import { parseLength } from './integers.js';
 import { type RespLimits, resolveRespLimits } from './resp-limits.js';
 import { splitArgs } from './split-args.js';
@@ -48,9 +49,9 @@ export class RespProtocolError extends SyntaxError {
   }
 }
 
-/** An array being read: what it holds so far, how many elements are still to come. */
+/** An array being read: what it holds so far (compactly), how many elements are still to come. */
 class Frame {
-  readonly items: RespValue[] = [];
+  readonly held: HeldElements;
   remaining: number;
   readonly parent: Frame | undefined;
   readonly depth: number;
@@ -59,6 +60,7 @@ class Frame {
   readonly bulkHeader: Phase = { kind: 'bulk-header', frame: this };
 
   constructor(count: number, parent: Frame | undefined) {
+    this.held = new HeldElements(count);
     this.remaining = count;
     this.parent = parent;
     this.depth = parent === undefined ? 1 : parent.depth + 1;
@@ -79,7 +81,7 @@ type Phase =
   | { readonly kind: 'array-header'; readonly parent: Frame | undefined }
   | { readonly kind: 'element'; readonly frame: Frame }
   | { readonly kind: 'bulk-header'; readonly frame: Frame }
-  | { readonly kind: 'bulk'; readonly frame: Frame; readonly length: number; remaining: number; readonly parts: Buffer[] }
+  | { readonly kind: 'bulk'; readonly frame: Frame; readonly length: number; remaining: number }
   | { readonly kind: 'failed' };
 
 const START: Phase = { kind: 'start' };
@@ -106,15 +108,12 @@ const DOLLAR = 0x24;
 export class RespParser {
   readonly #limits: RespLimits;
   #phase: Phase = START;
-  /** A line not yet ended by LF, as copied pieces (joined once when its LF arrives). */
-  #line: Buffer[] = [];
-  #lineBytes = 0;
+  /** A line not yet ended by LF, copied in (read whole once its LF arrives). */
+  #line = new ByteArena();
   /** Set by #shortHeader: where the line after the header it read starts. */
   #afterHeader = 0;
   /** The fast path's headers are within any line limit but one set absurdly low. */
   readonly #isFastPathSafe: boolean;
-  /** Bulk strings already read into arrays not yet complete. */
-  #elementBytes = 0;
 
   constructor(limits: Partial<RespLimits> = {}) {
     this.#limits = resolveRespLimits(limits);
@@ -122,13 +121,16 @@ export class RespParser {
   }
 
   /**
-   * The bytes held for the command being read: a partial line, a partial bulk string, and the bulk
-   * strings of arrays not yet complete. What a limit test measures (not the heap).
+   * The bytes held for the command being read, as allocated: a partial line, and the elements of
+   * arrays not yet complete (their bytes, one offset each, and a partial bulk string). Counted in
+   * what is held rather than in payload, so a million empty elements count for 8 MB, not for 0.
    */
   get bufferedBytes(): number {
     const phase = this.#phase;
-    const bulk = phase.kind === 'bulk' ? phase.length + 2 - phase.remaining : 0;
-    return this.#lineBytes + bulk + this.#elementBytes;
+    let frame = phase.kind === 'array-header' ? phase.parent : 'frame' in phase ? phase.frame : undefined;
+    let held = this.#line.capacity;
+    for (; frame !== undefined; frame = frame.parent) held += frame.held.heldBytes;
+    return held;
   }
 
   /** True between commands with nothing buffered: EOF here cuts no command short. */
@@ -156,9 +158,7 @@ export class RespParser {
       }
     } catch (error) {
       this.#phase = FAILED;
-      this.#line = [];
-      this.#lineBytes = 0;
-      this.#elementBytes = 0;
+      this.#line.clear();
       throw error;
     }
   }
@@ -260,7 +260,8 @@ export class RespParser {
     if (parent === undefined && count <= 0) {
       this.#phase = START;
     } else if (parent !== undefined && count <= 0) {
-      this.#complete(parent, count === 0 ? [] : null, emit);
+      parent.held.addOther(count === 0 ? [] : null, 0);
+      this.#complete(parent, emit);
     } else {
       this.#phase = new Frame(count, parent).element;
     }
@@ -289,51 +290,60 @@ export class RespParser {
     }
     const start = read.next;
     if (start + length + 2 <= data.length) {
-      // The whole body in this chunk: one copy, no pieces. Copied, since the command it belongs to
-      // may be completed by a later chunk, after this one was reused.
+      // The whole body in this chunk: copied into the array's arena at once, since the command it
+      // belongs to may be completed by a later chunk, after this one was reused.
       expectCRLF(data, start + length);
-      const value = Buffer.allocUnsafe(length);
-      value.set(data.subarray(start, start + length));
-      this.#complete(frame, value, emit);
+      frame.held.appendBulk(data.subarray(start, start + length), length);
+      frame.held.endBulk();
+      this.#complete(frame, emit);
       return start + length + 2;
     }
-    this.#phase = { kind: 'bulk', frame, length, remaining: length + 2, parts: [] };
+    this.#phase = { kind: 'bulk', frame, length, remaining: length + 2 };
     return start;
   }
 
+  /** Copies the body straight into the array's arena (no piece per chunk), then checks the CRLF bytewise. */
   #readBulk(phase: Extract<Phase, { kind: 'bulk' }>, data: Buffer, pos: number, emit: (command: RespCommand) => void): number {
-    const take = Math.min(phase.remaining, data.length - pos);
-    const piece = data.subarray(pos, pos + take);
-    // Copied unless it is the last piece: the chunk is only lent for this call, and concat copies.
-    phase.parts.push(take === phase.remaining ? piece : Buffer.from(piece));
-    phase.remaining -= take;
-    if (phase.remaining > 0) return pos + take;
-    const whole = Buffer.concat(phase.parts, phase.length + 2);
-    expectCRLF(whole, phase.length);
-    this.#complete(phase.frame, whole.subarray(0, phase.length), emit);
-    return pos + take;
+    let at = pos;
+    const bodyLeft = phase.remaining - 2;
+    if (bodyLeft > 0) {
+      const take = Math.min(bodyLeft, data.length - at);
+      phase.frame.held.appendBulk(data.subarray(at, at + take), bodyLeft);
+      phase.remaining -= take;
+      at += take;
+    }
+    while (phase.remaining <= 2 && phase.remaining > 0 && at < data.length) {
+      if (data[at] !== (phase.remaining === 2 ? CR : LF)) throw new RespProtocolError(CRLF_EXPECTED);
+      phase.remaining -= 1;
+      at += 1;
+    }
+    if (phase.remaining > 0) return at;
+    phase.frame.held.endBulk();
+    this.#complete(phase.frame, emit);
+    return at;
   }
 
-  /** Adds `value` to `frame`; each array it completes goes to its parent, the outermost to `emit`. */
-  #complete(frame: Frame, value: RespValue, emit: (command: RespCommand) => void): void {
+  /**
+   * `frame` got an element; each array that completes goes to its parent as one element, the
+   * outermost to `emit`.
+   */
+  #complete(frame: Frame, emit: (command: RespCommand) => void): void {
     let current = frame;
-    let item = value;
-    if (value instanceof Buffer) this.#elementBytes += value.length;
     for (;;) {
-      current.items.push(item);
       current.remaining -= 1;
       if (current.remaining > 0) {
         this.#phase = current.element;
         return;
       }
       const parent = current.parent;
+      const heldBytes = current.held.heldBytes;
+      const items = current.held.take();
       if (parent === undefined) {
         this.#phase = START;
-        this.#elementBytes = 0;
-        emit(current.items);
+        emit(items);
         return;
       }
-      item = current.items;
+      parent.held.addOther(items, heldBytes);
       current = parent;
     }
   }
@@ -345,18 +355,16 @@ export class RespParser {
   #readLine(data: Buffer, pos: number, tooBig: string): Line | undefined {
     const lf = data.indexOf(LF, pos);
     const end = lf < 0 ? data.length : lf;
-    const length = this.#lineBytes + end - pos;
+    const length = this.#line.used + end - pos;
     if (length > this.#limits.maxInlineBytes) throw new RespProtocolError(tooBig, { limit: this.#limits.maxInlineBytes, length });
     if (lf < 0) {
-      this.#line.push(Buffer.from(data.subarray(pos)));
-      this.#lineBytes = length;
+      this.#line.append(data.subarray(pos));
       return undefined;
     }
-    if (this.#line.length === 0) return { bytes: data, start: pos, end: lf, next: lf + 1 };
-    this.#line.push(data.subarray(pos, lf));
-    const bytes = Buffer.concat(this.#line, length);
-    this.#line = [];
-    this.#lineBytes = 0;
+    if (this.#line.used === 0) return { bytes: data, start: pos, end: lf, next: lf + 1 };
+    this.#line.append(data.subarray(pos, lf));
+    const bytes = this.#line.view(0, length);
+    this.#line.clear();
     return { bytes, start: 0, end: length, next: lf + 1 };
   }
 }
@@ -386,5 +394,7 @@ function sizeOf(length: number | undefined, limit: number): { limit: number; len
  * means the client and server disagree on where commands start. No client sends anything else.
  */
 function expectCRLF(data: Buffer, at: number): void {
-  if (data[at] !== CR || data[at + 1] !== LF) throw new RespProtocolError('Protocol error: expected CRLF after bulk string');
+  if (data[at] !== CR || data[at + 1] !== LF) throw new RespProtocolError(CRLF_EXPECTED);
 }
+
+const CRLF_EXPECTED = 'Protocol error: expected CRLF after bulk string';

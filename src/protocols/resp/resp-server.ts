@@ -1,20 +1,26 @@
 // The Redis-protocol server: one RespServerProtocol per connection, over one RespStore shared by
 // all of a factory's connections. Commands are answered in order; the replies to one chunk of
-// pipelined commands go out in one write. Not a redis: strings only, one database, no persistence.
+// pipelined commands go out in one write. Not a redis: strings only, no persistence; 16 databases,
+// transactions, RESP2 and RESP3 (HELLO), as the client libraries use them with their defaults.
 //
 //   state     reads  runs commands                leaves by
 //   open      yes    as they arrive               pauseWriting -> paused; QUIT or protocol error -> closing
 //   paused    no     no (they wait, parsed)       resumeWriting -> open, the waiting ones run
 //   closing   no     no                           the last reply written, then transport.close()
-import type { Factory, Protocol, Transport } from '../../transports/protocol.js';
+import type { Factory, Protocol, Transport } from '../../contract/index.js';
+import { ClientState } from './client-state.js';
 import { type CommandArgs, type CommandContext, type CommandTable, dispatch } from './command.js';
+import { CONNECTION_COMMANDS } from './connection-commands.js';
+import { DATABASE_COMMANDS } from './database-commands.js';
 import { KEYSPACE_COMMANDS } from './keyspace-commands.js';
-import { encodeError } from './resp-encoder.js';
+import { type Reply, encodeError } from './resp-encoder.js';
 import { type RespLimits, resolveRespLimits } from './resp-limits.js';
 import { type RespCommand, RespParser, RespProtocolError, type RespValue, copyCommand } from './resp-parser.js';
 import { SERVER_COMMANDS } from './server-commands.js';
+import { RespServerState } from './server-state.js';
 import { RespStore, type StoreOptions } from './store.js';
 import { STRING_COMMANDS } from './string-commands.js';
+import { TRANSACTION_COMMANDS } from './transaction-commands.js';
 
 /** Options of one connection. */
 export interface RespServerOptions {
@@ -24,19 +30,24 @@ export interface RespServerOptions {
 
 /** Options of respFactory: the connections' limits and, unless `store` is given, the store's. */
 export interface RespFactoryOptions extends RespServerOptions, StoreOptions {
-  /** The keyspace; default a new RespStore made with this object's clock and scheduler. */
+  /** Database 0; default a new RespStore made with this object's clock and scheduler (as the other 15 are). */
   readonly store?: RespStore;
 }
 
-/** A Factory whose connections share `store`. */
+/** A Factory whose connections share one server state: 16 databases. */
 export interface RespFactory extends Factory {
-  /** The keyspace every connection reads and writes; close() it on shutdown to stop its expiry sweep. */
+  /** Database 0 as it was made (SWAPDB may move it to another index); close() it on shutdown. */
   readonly store: RespStore;
+  /** The 16 databases and counters; close() it on shutdown to stop every expiry sweep. */
+  readonly server: RespServerState;
 }
 
 /** Every command the server knows, keyed by lower-case name. */
 export const RESP_COMMANDS: CommandTable = new Map(
-  [...STRING_COMMANDS, ...KEYSPACE_COMMANDS, ...SERVER_COMMANDS].map((spec) => [spec.name, spec]),
+  [...STRING_COMMANDS, ...KEYSPACE_COMMANDS, ...DATABASE_COMMANDS, ...TRANSACTION_COMMANDS, ...CONNECTION_COMMANDS, ...SERVER_COMMANDS].map((spec) => [
+    spec.name,
+    spec,
+  ]),
 );
 
 /** Replies are batched up to this many bytes per write; a bigger reply is written as it is, uncopied. */
@@ -58,6 +69,7 @@ function isCommandArgs(command: RespCommand): command is CommandArgs {
 export class RespServerProtocol implements Protocol {
   readonly #parser: RespParser;
   readonly #context: CommandContext;
+  readonly #client: ClientState;
   #transport: Transport | undefined;
   /** Parsed, not yet run: only non-empty while writing is paused. */
   #queue: (RespCommand | RespProtocolError)[] = [];
@@ -68,11 +80,19 @@ export class RespServerProtocol implements Protocol {
   #isClosingAfterReply = false;
   #isPeerDone = false;
 
-  constructor(store: RespStore, options: RespServerOptions = {}) {
+  /** `server`: the databases it shares with the other connections (a RespStore alone: database 0, the rest its own). */
+  constructor(server: RespServerState | RespStore, options: RespServerOptions = {}) {
     const limits = resolveRespLimits(options.limits);
+    const state = server instanceof RespStore ? new RespServerState({ now: server.now }, server) : server;
+    const client = new ClientState(state);
+    this.#client = client;
     this.#parser = new RespParser(limits);
     this.#context = {
-      store,
+      get store() {
+        return client.store;
+      },
+      client,
+      server: state,
       limits,
       commands: RESP_COMMANDS,
       closeAfterReply: () => {
@@ -124,6 +144,7 @@ export class RespServerProtocol implements Protocol {
   }
 
   connectionLost(): void {
+    if (this.#transport !== undefined) this.#client.disconnected();
     this.#transport = undefined;
     this.#queue = [];
     this.#head = 0;
@@ -149,7 +170,7 @@ export class RespServerProtocol implements Protocol {
     if (this.#isClosingAfterReply || (isDrained && this.#isPeerDone)) transport.close();
   }
 
-  #run(item: RespCommand | RespProtocolError): Buffer {
+  #run(item: RespCommand | RespProtocolError): Reply {
     if (item instanceof RespProtocolError) {
       this.#isClosingAfterReply = true;
       return item.closesSilently ? NO_REPLY : encodeError(`ERR ${item.message}`);
@@ -157,14 +178,20 @@ export class RespServerProtocol implements Protocol {
     return isCommandArgs(item) ? dispatch(RESP_COMMANDS, item, this.#context) : NESTED_ARGUMENT;
   }
 
-  #reply(transport: Transport, reply: Buffer): void {
-    if (reply.length >= FLUSH_BYTES) {
+  #reply(transport: Transport, reply: Reply): void {
+    if (Buffer.isBuffer(reply)) this.#replyPart(transport, reply);
+    else for (const part of reply as readonly Buffer[]) this.#replyPart(transport, part);
+  }
+
+  /** Small parts are batched (one copy into the batch); a big one is written as it is, uncopied. */
+  #replyPart(transport: Transport, part: Buffer): void {
+    if (part.length >= FLUSH_BYTES) {
       this.#flush(transport);
-      this.#write(transport, reply);
+      this.#write(transport, part);
       return;
     }
-    this.#replies.push(reply);
-    this.#replyBytes += reply.length;
+    this.#replies.push(part);
+    this.#replyBytes += part.length;
     if (this.#replyBytes >= FLUSH_BYTES) this.#flush(transport);
   }
 
@@ -197,6 +224,7 @@ function valueBytes(value: RespValue): number {
 export function respFactory(options: RespFactoryOptions = {}): RespFactory {
   const limits = resolveRespLimits(options.limits);
   const store = options.store ?? new RespStore(options);
+  const server = new RespServerState({ ...options, now: store.now }, store);
   // redis-server's words when maxclients is reached.
-  return { store, buildProtocol: () => new RespServerProtocol(store, { limits }), refusal: () => Buffer.from('-ERR max number of clients reached\r\n') };
+  return { store, server, buildProtocol: () => new RespServerProtocol(server, { limits }), refusal: () => Buffer.from('-ERR max number of clients reached\r\n') };
 }

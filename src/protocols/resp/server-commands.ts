@@ -1,14 +1,12 @@
-// The connection and server commands that clients send before any data: COMMAND (redis-cli asks
-// COMMAND DOCS), CONFIG GET (redis-benchmark asks for `save` and `appendonly`), SELECT (one
-// database, 0) and QUIT. Just enough of each for real clients to start, with redis's errors.
+// The server commands that clients send before any data: COMMAND (redis-cli asks COMMAND DOCS),
+// CONFIG GET (redis-benchmark asks for `save` and `appendonly`) and QUIT. Just enough of each for
+// real clients to start, with redis's errors.
 import { type CommandContext, type CommandSpec, NOT_AN_INTEGER, OK, argAt, lowerCase, text } from './command.js';
 import { globMatch } from './glob-match.js';
-import { parseInt64 } from './integers.js';
-import { encodeArray, encodeBulkString, encodeError, encodeInteger, encodeSimpleString } from './resp-encoder.js';
+import { encodeArray, encodeBulkString, encodeInteger, encodeMap, encodeNull, encodeSimpleString } from './resp-encoder.js';
+import { DATABASE_COUNT } from './server-state.js';
 
 const EMPTY_ARRAY = encodeArray([]);
-const INT32_MIN = -2147483648n;
-const INT32_MAX = 2147483647n;
 
 /** COMMAND INFO's ten fields for one command (redis 7); ACL categories, tips and key specs empty. */
 function commandInfo(spec: CommandSpec): Buffer {
@@ -36,7 +34,7 @@ function commandInfoFor(args: readonly Buffer[], context: CommandContext): Buffe
   if (args.length === 2) return allCommandInfo(context);
   return encodeArray(args.slice(2).map((name) => {
     const spec = context.commands.get(lowerCase(name));
-    return spec === undefined ? encodeBulkString(null) : commandInfo(spec);
+    return spec === undefined ? encodeNull(context.client.version) : commandInfo(spec);
   }));
 }
 
@@ -45,7 +43,7 @@ function configValues({ limits }: CommandContext): ReadonlyMap<string, string> {
   return new Map([
     ['save', ''],
     ['appendonly', 'no'],
-    ['databases', '1'],
+    ['databases', String(DATABASE_COUNT)],
     ['maxmemory', '0'],
     ['maxmemory-policy', 'noeviction'],
     ['proto-max-bulk-len', String(limits.maxBulkBytes)],
@@ -69,21 +67,14 @@ function configGet(args: readonly Buffer[], context: CommandContext): Buffer {
     for (const [name, value] of values) if (!matches.has(name) && globMatch(pattern, name)) matches.set(name, [name, value]);
   }
   const pairs = [...matches.values()].flatMap(([shown, value]) => [encodeBulkString(Buffer.from(shown, 'latin1')), encodeBulkString(value)]);
-  return encodeArray(pairs);
-}
-
-function select(args: readonly Buffer[]): Buffer {
-  const index = parseInt64(argAt(args, 1));
-  if (index === undefined) return NOT_AN_INTEGER;
-  if (index < INT32_MIN || index > INT32_MAX) return encodeError(`ERR value is out of range, value must between ${INT32_MIN} and ${INT32_MAX}`);
-  return index === 0n ? OK : encodeError('ERR DB index is out of range');
+  return encodeMap(pairs, context.client.version);
 }
 
 function subcommands(specs: readonly CommandSpec[]): ReadonlyMap<string, CommandSpec> {
   return new Map(specs.map((spec) => [spec.name.slice(spec.name.indexOf('|') + 1), spec]));
 }
 
-/** COMMAND (COUNT, DOCS, INFO), CONFIG (GET), SELECT and QUIT. */
+/** COMMAND (COUNT, DOCS, INFO), CONFIG (GET) and QUIT. */
 export const SERVER_COMMANDS: readonly CommandSpec[] = [
   {
     name: 'command',
@@ -105,12 +96,12 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
     keys: [0, 0, 0],
     subcommands: subcommands([{ name: 'config|get', arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'], keys: [0, 0, 0], run: configGet }]),
   },
-  { name: 'select', arity: 2, flags: ['loading', 'stale', 'fast'], keys: [0, 0, 0], run: select },
   {
     name: 'quit',
     arity: -1,
     flags: ['noscript', 'loading', 'stale', 'fast'],
     keys: [0, 0, 0],
+    isNeverQueued: true,
     run: (_args, context) => {
       context.closeAfterReply();
       return OK;

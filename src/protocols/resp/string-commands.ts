@@ -2,11 +2,11 @@
 // Values are binary-safe; integers are int64 as redis's (INCR past 2^63 - 1 is an error, not a float).
 import { type CommandContext, type CommandSpec, NOT_AN_INTEGER, OK, SYNTAX_ERROR, argAt, arityError, invalidExpireTime, lowerCase, text } from './command.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from './integers.js';
-import { encodeArray, encodeBulkString, encodeError, encodeInteger, encodeSimpleString } from './resp-encoder.js';
-import type { RespStore } from './store.js';
+import { type Reply, type RespVersion, arrayParts, bulkParts, encodeBulkString, encodeError, encodeInteger, encodeNull, encodeSimpleString } from './resp-encoder.js';
+import { type ExpiryTime, type RespStore, expiryTime } from './store.js';
 
 const PONG = encodeSimpleString('PONG');
-const NULL_BULK = encodeBulkString(null);
+const TOO_BIG = encodeError('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
 const OVERFLOW = encodeError('ERR increment or decrement would overflow');
 
 const EXPIRE_KINDS = ['ex', 'px', 'exat', 'pxat'] as const;
@@ -47,26 +47,31 @@ function parseSetOptions(args: readonly Buffer[]): SetOptions | undefined {
 }
 
 /** An expiry argument as an absolute time in ms, or the error reply (getExpireMillisecondsOrReply). */
-function expiryTime(kind: ExpireKind, arg: Buffer, now: number): number | Buffer {
+function setExpiryTime(kind: ExpireKind, arg: Buffer, now: number): ExpiryTime | Buffer {
   const value = parseInt64(arg);
   if (value === undefined) return NOT_AN_INTEGER;
   const isSeconds = kind === 'ex' || kind === 'exat';
   if (value <= 0n || (isSeconds && value > INT64_MAX / 1000n)) return invalidExpireTime('set');
   const relative = kind === 'ex' || kind === 'px' ? BigInt(Math.trunc(now)) : 0n;
   const at = (isSeconds ? value * 1000n : value) + relative;
-  return at > INT64_MAX ? invalidExpireTime('set') : Number(at);
+  return at > INT64_MAX ? invalidExpireTime('set') : expiryTime(at);
 }
 
-function set(args: readonly Buffer[], { store }: CommandContext): Buffer {
+/** A stored value as a bulk reply (uncopied when large), or null in the connection's protocol. */
+function valueReply(value: Buffer | undefined, version: RespVersion): Reply {
+  return value === undefined ? encodeNull(version) : bulkParts(value);
+}
+
+function set(args: readonly Buffer[], { store, client }: CommandContext): Reply {
   const options = parseSetOptions(args);
   if (options === undefined) return SYNTAX_ERROR;
-  const at = options.expire === undefined ? undefined : expiryTime(options.expire.kind, options.expire.arg, store.now());
+  const at = options.expire === undefined ? undefined : setExpiryTime(options.expire.kind, options.expire.arg, store.now());
   if (Buffer.isBuffer(at)) return at;
   const key = text(argAt(args, 1));
   // With GET the reply is the old value, whether or not NX/XX let the write happen.
-  const old = options.get ? encodeBulkString(store.get(key) ?? null) : undefined;
+  const old = options.get ? valueReply(store.get(key), client.version) : undefined;
   const isFound = store.has(key);
-  if ((options.nx && isFound) || (options.xx && !isFound)) return old ?? NULL_BULK;
+  if ((options.nx && isFound) || (options.xx && !isFound)) return old ?? encodeNull(client.version);
   store.set(key, argAt(args, 2), { keepTtl: options.keepTtl });
   if (at !== undefined) store.expireAt(key, at);
   return old ?? OK;
@@ -103,7 +108,34 @@ function mset(args: readonly Buffer[], { store }: CommandContext): Buffer {
   return OK;
 }
 
-/** PING ECHO GET SET MGET MSET INCR DECR INCRBY DECRBY, as redis 7 declares their arity and keys. */
+/** APPEND (t_string.c appendCommand): a new Buffer of both, never the stored one changed in place. */
+function append(args: readonly Buffer[], { store, limits }: CommandContext): Buffer {
+  const key = text(argAt(args, 1));
+  const addition = argAt(args, 2);
+  const current = store.get(key);
+  if ((current?.length ?? 0) + addition.length > limits.maxBulkBytes) return TOO_BIG;
+  if (current === undefined) {
+    store.set(key, addition);
+    return encodeInteger(addition.length);
+  }
+  const joined = Buffer.allocUnsafe(current.length + addition.length);
+  joined.set(current);
+  joined.set(addition, current.length);
+  store.adopt(key, joined);
+  return encodeInteger(joined.length);
+}
+
+/**
+ * MGET: the reply is parts, each value handed over uncopied, so MGET of many large values costs
+ * their headers, not a second copy of them all (the transport holds the stored Buffers until sent).
+ */
+function mget(args: readonly Buffer[], { store, client }: CommandContext): Reply {
+  const replies: Reply[] = [];
+  for (let j = 1; j < args.length; j++) replies.push(valueReply(store.get(text(argAt(args, j))), client.version));
+  return arrayParts(replies);
+}
+
+/** PING ECHO GET SET MGET MSET INCR DECR INCRBY DECRBY APPEND STRLEN, as redis 7 declares their arity and keys. */
 export const STRING_COMMANDS: readonly CommandSpec[] = [
   {
     name: 'ping',
@@ -118,7 +150,7 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     arity: 2,
     flags: ['readonly', 'fast'],
     keys: [1, 1, 1],
-    run: (args, { store }) => encodeBulkString(store.get(text(argAt(args, 1))) ?? null),
+    run: (args, { store, client }) => valueReply(store.get(text(argAt(args, 1))), client.version),
   },
   { name: 'set', arity: -3, flags: ['write', 'denyoom'], keys: [1, 1, 1], run: set },
   {
@@ -126,11 +158,19 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     arity: -2,
     flags: ['readonly', 'fast'],
     keys: [1, -1, 1],
-    run: (args, { store }) => encodeArray(args.slice(1).map((key) => encodeBulkString(store.get(text(key)) ?? null))),
+    run: mget,
   },
   { name: 'mset', arity: -3, flags: ['write', 'denyoom'], keys: [1, -1, 2], run: mset },
   { name: 'incr', arity: 2, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], run: (args, { store }) => incrementBy(store, argAt(args, 1), 1n) },
   { name: 'decr', arity: 2, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], run: (args, { store }) => incrementBy(store, argAt(args, 1), -1n) },
   { name: 'incrby', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], run: incrBy },
   { name: 'decrby', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], run: decrBy },
+  { name: 'append', arity: 3, flags: ['write', 'denyoom', 'fast'], keys: [1, 1, 1], run: append },
+  {
+    name: 'strlen',
+    arity: 2,
+    flags: ['readonly', 'fast'],
+    keys: [1, 1, 1],
+    run: (args, { store }) => encodeInteger(store.get(text(argAt(args, 1)))?.length ?? 0),
+  },
 ];

@@ -3,7 +3,7 @@
 // Unix and socketpair() alike, and bytes read before TLS began (STARTTLS) go first. No TLS logic here.
 import { Duplex } from 'node:stream';
 import { SHUT_WR } from '../constants.js';
-import { OSError } from '../errors.js';
+import { socketError } from '../errors.js';
 import type { Socket } from '../socket.js';
 
 /** One recv() of ciphertext: the size of a few TLS records. */
@@ -87,7 +87,7 @@ export class CiphertextChannel extends Duplex {
       try {
         data = this.#socket.fileno() < 0 ? Buffer.alloc(0) : this.#socket.tryRecv(READ_CHUNK);
       } catch (error) {
-        this.destroy(error instanceof Error ? error : new OSError('EIO', String(error)));
+        this.destroy(error instanceof Error ? error : socketError('EIO', undefined, String(error)));
         return;
       }
       if (data === null) return;

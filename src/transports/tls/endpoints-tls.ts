@@ -12,7 +12,7 @@ import {
   listenTCPPrepared,
   serveConnection,
 } from '../endpoints.js';
-import type { Factory } from '../protocol.js';
+import type { Factory } from '../../contract/index.js';
 import type { SocketTransport } from '../socket-transport.js';
 import type * as net from 'node:net';
 import { TimeoutError, ValueError } from '../errors.js';

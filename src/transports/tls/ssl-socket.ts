@@ -12,8 +12,9 @@
 import type * as tls from 'node:tls';
 import type { Address } from '../address.js';
 import { SHUT_RD, SHUT_RDWR, SHUT_WR, SOL_SOCKET, SO_ERROR, SO_RCVBUF, SO_SNDBUF } from '../constants.js';
-import { BrokenPipeError, OSError, ValueError } from '../errors.js';
-import type { Socket, SocketData } from '../socket.js';
+import { OSError, ValueError, raisedBy, socketError } from '../errors.js';
+import type { Socket } from '../socket.js';
+import { type SocketData, bytesOf } from '../bytes-like.js';
 import type { OptionValue } from '../socket-options.js';
 import type { StreamSocket } from '../stream-socket.js';
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener } from '../../reactor/selectable.js';
@@ -77,7 +78,7 @@ export class SSLSocket implements StreamSocket {
     this.#settings = settings;
     this.#leftover = options.leftover;
     this.#fd = raw.fileno();
-    if (this.#fd < 0) throw new OSError('EBADF', undefined, 'wrap_socket');
+    if (this.#fd < 0) throw socketError('EBADF', 'wrap_socket');
     this.#sndbuf = raw.getsockopt(SOL_SOCKET, SO_SNDBUF);
     this.#rcvbuf = raw.getsockopt(SOL_SOCKET, SO_RCVBUF);
     raw.watch(this.#onRawReadiness);
@@ -142,7 +143,7 @@ export class SSLSocket implements StreamSocket {
    */
   doHandshake(): void {
     this.#checkOpen('do_handshake');
-    if (this.#failure !== null) throw this.#failure;
+    if (this.#failure !== null) throw raisedBy(this.#failure, 'do_handshake');
     if (this.#phase === 'open') {
       this.#isHandshakeUnseen = false;
       return;
@@ -229,7 +230,7 @@ export class SSLSocket implements StreamSocket {
     this.#checkOpen('recv');
     this.#isHandshakeUnseen = false;
     if (!this.#records.isEmpty && !this.#isShutRd) return this.#take(size);
-    if (this.#failure !== null) throw this.#failure;
+    if (this.#failure !== null) throw raisedBy(this.#failure, 'recv');
     // node:tls tells close_notify and a bare FIN apart for no one: both end as b'', as Python's
     // default suppress_ragged_eofs=True returns b'' for both.
     if (this.#hasEOF || this.#isShutRd) return EMPTY;
@@ -260,14 +261,14 @@ export class SSLSocket implements StreamSocket {
 
   /** send() with -1 for would-block (for hot loops, as Socket.trySend). */
   trySend(data: SocketData, isHandedOver = false): number {
+    const bytes = bytesOf(data, 'send');
     this.#checkOpen('send');
     this.#isHandshakeUnseen = false;
-    if (this.#failure !== null) throw this.#failure;
-    if (this.#isShutWr) throw new BrokenPipeError('EPIPE', undefined, 'send');
+    if (this.#failure !== null) throw raisedBy(this.#failure, 'send');
+    if (this.#isShutWr) throw socketError('EPIPE', 'send');
     if (this.#phase === 'idle') this.#start();
     const session = this.#session;
     if (this.#phase !== 'open' || session === null) return NOTHING;
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (bytes.length === 0) return 0;
     const room = this.#sendRoom();
     if (room <= 0) return NOTHING;
@@ -279,7 +280,7 @@ export class SSLSocket implements StreamSocket {
 
   /** Resolves once every byte was accepted by the send buffer. */
   async sendall(data: SocketData, options?: WaitOptions): Promise<void> {
-    let rest = typeof data === 'string' ? Buffer.from(data) : data;
+    let rest = bytesOf(data, 'sendall');
     while (rest.length > 0) {
       const sent = this.trySend(rest);
       if (sent > 0) rest = rest.subarray(sent);
@@ -354,7 +355,7 @@ export class SSLSocket implements StreamSocket {
   /** The wrapped socket's option; SO_ERROR also reports a TLS failure (its errno). */
   getsockopt(level: number, option: number): number {
     this.#checkOpen('getsockopt');
-    if (level === SOL_SOCKET && option === SO_ERROR && this.#failure !== null) return this.#failure.errno;
+    if (level === SOL_SOCKET && option === SO_ERROR && this.#failure !== null) return this.#failure.errno ?? 0;
     return this.#raw.getsockopt(level, option);
   }
 
@@ -372,7 +373,7 @@ export class SSLSocket implements StreamSocket {
    */
   shutdown(how: number): void {
     this.#checkOpen('shutdown');
-    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw new OSError('EINVAL', undefined, 'shutdown');
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw socketError('EINVAL', 'shutdown');
     if (how !== SHUT_WR) {
       this.#isShutRd = true;
       this.#records.clear();
@@ -416,6 +417,6 @@ export class SSLSocket implements StreamSocket {
   }
 
   #checkOpen(call: string): void {
-    if (this.#fd < 0) throw new OSError('EBADF', undefined, call);
+    if (this.#fd < 0) throw socketError('EBADF', call);
   }
 }

@@ -3,7 +3,7 @@
 import test from 'ava';
 import { connect } from 'node:net';
 import { EchoProtocol, discardFactory } from '../../../src/protocols/apps/echo.js';
-import type { Transport } from '../../../src/transports/protocol.js';
+import type { Transport } from '../../../src/contract/index.js';
 import { serveForTest } from '../../helpers/reactor-server.js';
 
 test('echo returns every byte and half-closes after the client half-closes', async (t) => {

@@ -2,7 +2,7 @@
 import test from 'ava';
 import * as framing from '../../../src/protocols/framing/index.js';
 
-test('the framing index exports every codec and both errors', (t) => {
+test('the framing index exports every codec, both errors and isRecoverable', (t) => {
   t.deepEqual(Object.keys(framing).sort(), [
     'DelimitedCodec',
     'FixedLengthCodec',
@@ -15,5 +15,6 @@ test('the framing index exports every codec and both errors', (t) => {
     'ReadToEofCodec',
     'TypePrefixedCodec',
     'Utf8Codec',
+    'isRecoverable',
   ]);
 });

@@ -1,6 +1,6 @@
 // Utf8Codec with no sockets: one string per frame, strict both ways, stacked on a LineCodec.
 import test from 'ava';
-import { FrameSyntaxError, type Codec } from '../../../src/protocols/framing/codec.js';
+import { FrameSyntaxError, isRecoverable, type Codec } from '../../../src/protocols/framing/codec.js';
 import { LineCodec } from '../../../src/protocols/framing/line-codec.js';
 import { Utf8Codec } from '../../../src/protocols/framing/utf8-codec.js';
 import { bytes, checkSplits, decode, randomInt, seededRandom } from '../../helpers/splits.js';
@@ -29,7 +29,7 @@ test('Utf8Codec keeps a byte order mark', (t) => {
   t.deepEqual(decode(new Utf8Codec(), [Uint8Array.of(0xef, 0xbb, 0xbf, 0x61)]).frames, ['\ufeffa']);
 });
 
-test('Utf8Codec rejects invalid UTF-8 and stays failed', (t) => {
+test('Utf8Codec rejects a frame of invalid UTF-8 recoverably and decodes the next frame', (t) => {
   const codec = new Utf8Codec();
   const emitted: string[] = [];
   codec.feed(bytes('ok'), (s) => emitted.push(s));
@@ -42,8 +42,10 @@ test('Utf8Codec rejects invalid UTF-8 and stays failed', (t) => {
     instanceOf: FrameSyntaxError,
     message: 'Cannot decode frame: invalid UTF-8',
   });
-  t.is(t.throws(() => codec.feed(bytes('fine'), () => t.fail())), error);
-  t.deepEqual(emitted, ['ok']);
+  t.true(error?.recoverable);
+  t.true(isRecoverable(error));
+  codec.feed(bytes('fine'), (s) => emitted.push(s));
+  t.deepEqual(emitted, ['ok', 'fine']);
   const split = checkSplits(t, utf8Lines, Uint8Array.of(0x61, 0x0a, 0xc3, 0x0a, 0x62, 0x0a));
   t.deepEqual(split.frames, ['a']);
   t.true(split.error instanceof FrameSyntaxError);

@@ -140,9 +140,10 @@ test('KEYS returns binary keys byte for byte', (t) => {
   t.is(send('KEYS *k'), '*1\r\n$3\r\n\xff\x00k\r\n');
 });
 
-test('SELECT takes database 0 only, with redis errors for the rest', (t) => {
+test('SELECT takes databases 0 to 15, each its own keyspace, with redis errors for the rest', (t) => {
   const { send } = server();
-  t.is(send('SELECT 0', 'SELECT 1', 'SELECT -1', 'SELECT abc', 'SELECT 99999999999', 'SELECT'), `+OK\r\n-ERR DB index is out of range\r\n-ERR DB index is out of range\r\n${NOT_INTEGER}-ERR value is out of range, value must between -2147483648 and 2147483647\r\n${arity('select')}`);
+  t.is(send('SELECT 0', 'SELECT 15', 'SELECT 16', 'SELECT -1', 'SELECT abc', 'SELECT 99999999999', 'SELECT'), `+OK\r\n+OK\r\n-ERR DB index is out of range\r\n-ERR DB index is out of range\r\n${NOT_INTEGER}-ERR value is out of range, value must between -2147483648 and 2147483647\r\n${arity('select')}`);
+  t.is(send('SET k fifteen', 'SELECT 0', 'GET k', 'SELECT 15', 'GET k'), '+OK\r\n+OK\r\n$-1\r\n+OK\r\n$7\r\nfifteen\r\n');
 });
 
 test('CONFIG GET answers save and appendonly as redis-benchmark asks, and globs', (t) => {

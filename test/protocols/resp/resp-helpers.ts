@@ -1,8 +1,7 @@
 // Helpers for the RESP tests: the splits of an input (every single cut, every pair of cuts, one byte
 // at a time), a recording Transport, and a manual clock that is also a Scheduler. Local to these
 // tests on purpose: no sockets, no sleeps, no shared helpers that may change under us.
-import type { Address } from '../../../src/transports/address.js';
-import { type Protocol, type Transport, TransportClosedError } from '../../../src/transports/protocol.js';
+import { type Address, type Protocol, type Transport, TransportClosedError } from '../../../src/contract/index.js';
 import type { Cancellable, Scheduler } from '../../../src/protocols/scheduler.js';
 import { type RespCommand, RespParser, RespProtocolError, type RespValue, copyCommand } from '../../../src/protocols/resp/resp-parser.js';
 import type { RespLimits } from '../../../src/protocols/resp/resp-limits.js';

@@ -2,13 +2,13 @@
 // (STARTTLS), with the peer's first TLS bytes that arrived along with the command handed over as
 // leftover, not lost; then the same protocol talks over TLS.
 import test from 'ava';
-import { SelectorReactor } from '../../src/reactor/selector-reactor.js';
-import { ValueError } from '../../src/transports/errors.js';
-import type { Protocol, Transport } from '../../src/transports/protocol.js';
-import { SocketTransport } from '../../src/transports/socket-transport.js';
-import { socketpair } from '../../src/transports/socket-module.js';
-import { closing, tcpConnection } from '../helpers/sockets.js';
-import { recvAll, testContexts } from '../helpers/tls-pair.js';
+import { SelectorReactor } from '../../../src/reactor/selector-reactor.js';
+import { ValueError } from '../../../src/transports/errors.js';
+import type { Protocol, Transport } from '../../../src/contract/index.js';
+import { SocketTransport } from '../../../src/transports/socket-transport.js';
+import { socketpair } from '../../../src/transports/socket-module.js';
+import { closing, tcpConnection } from '../../helpers/sockets.js';
+import { recvAll, testContexts } from '../../helpers/tls-pair.js';
 
 const COMMAND = 'STARTTLS\n';
 

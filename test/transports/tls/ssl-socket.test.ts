@@ -1,15 +1,15 @@
 // SSLSocket as Python's ssl.SSLSocket in non-blocking mode: the handshake driven by select(),
 // pending() and why a select loop must check it, half-close, flow control, session details.
 import test from 'ava';
-import { select } from '../../src/reactor/select.js';
-import { EVENT_READ, EVENT_WRITE } from '../../src/reactor/selectable.js';
-import { Selector } from '../../src/reactor/selector.js';
-import { SHUT_WR, SOL_SOCKET, SO_RCVBUF, SO_SNDBUF } from '../../src/transports/constants.js';
-import { BrokenPipeError, OSError } from '../../src/transports/errors.js';
-import { socketpair } from '../../src/transports/socket-module.js';
-import { SSLWantReadError, SSLWantWriteError } from '../../src/transports/tls/errors.js';
-import { handshakeAll, handshakenPair, recvAll, testContexts, wrapPair } from '../helpers/tls-pair.js';
-import { tcpConnection, unixConnection } from '../helpers/sockets.js';
+import { select } from '../../../src/reactor/select.js';
+import { EVENT_READ, EVENT_WRITE } from '../../../src/reactor/selectable.js';
+import { Selector } from '../../../src/reactor/selector.js';
+import { SHUT_WR, SOL_SOCKET, SO_RCVBUF, SO_SNDBUF } from '../../../src/transports/constants.js';
+import { BrokenPipeError, OSError } from '../../../src/transports/errors.js';
+import { socketpair } from '../../../src/transports/socket-module.js';
+import { SSLWantReadError, SSLWantWriteError } from '../../../src/transports/tls/errors.js';
+import { handshakeAll, handshakenPair, recvAll, testContexts, wrapPair } from '../../helpers/tls-pair.js';
+import { tcpConnection, unixConnection } from '../../helpers/sockets.js';
 
 test('SSLSocket with doHandshakeOnConnect false does nothing until doHandshake, which wants to read first', async (t) => {
   const { server, client } = wrapPair(t, socketpair());

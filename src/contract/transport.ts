@@ -1,31 +1,7 @@
-// The contract between layers (DESIGN.md section 4): a Protocol receives events, a Transport carries
-// its writes, a Factory builds one Protocol per connection. Generic in the message type, so framing
-// codecs stack: a codec is a Protocol of bytes below and a Transport of frames above.
-// This file imports nothing at run time; protocols depend on it with `import type` only.
+// The sending half of the contract between layers: what a Protocol writes through and controls its
+// connection with. Types only: nothing here exists at run time.
 import type { Address } from './address.js';
-
-/**
- * The events of one connection, in this order:
- * `connectionMade dataReceived* eofReceived? dataReceived*... connectionLost`, and flow control
- * `pauseWriting` / `resumeWriting` in between (strictly alternating, pause first).
- */
-export interface Protocol<In = Uint8Array, Out = In> {
-  /** The connection is up; keep `transport` to write. Called once, first. */
-  connectionMade(transport: Transport<Out>): void;
-  /** Some data arrived: for bytes, any split of the stream (one byte to many messages). */
-  dataReceived(data: In): void;
-  /**
-   * The peer shut down its writing side. Return true to keep ours open (writing on, then close());
-   * otherwise the transport closes itself once its buffered writes are out.
-   */
-  eofReceived?(): boolean | void;
-  /** The connection is gone. `reason` undefined: a clean close; an Error: what ended it. Called once, last. */
-  connectionLost(reason?: Error): void;
-  /** The transport's write buffer went over its high-water mark: stop writing until resumeWriting(). */
-  pauseWriting?(): void;
-  /** The write buffer drained to the low-water mark or below. */
-  resumeWriting?(): void;
-}
+import type { Protocol } from './protocol.js';
 
 /**
  * What a Protocol writes through: one connection's outgoing side and its controls (asyncio's
@@ -76,26 +52,4 @@ export interface Transport<Out = Uint8Array> {
    * SocketTransport throws TransportClosedError once the connection is closed.
    */
   setProtocol?(next: Protocol<Out, Out>, leftover?: readonly Out[]): void;
-}
-
-/** Builds one Protocol per connection. */
-export interface Factory<In = Uint8Array, Out = In> {
-  /**
-   * Called for each new connection, before connectionMade(); returns that connection's own Protocol
-   * (Twisted's `Factory.buildProtocol(addr)`, asyncio's `protocol_factory`). `peerAddress` is the
-   * connecting client's address for a listener, the server's for an outgoing connection.
-   */
-  buildProtocol(peerAddress: Address): Protocol<In, Out>;
-  /** An outgoing connection failed before a protocol was built (refused, timed out, not found). */
-  connectionFailed?(reason: Error): void;
-  /** What a connection refused for a connection limit is told before it is closed (HTTP 503...). */
-  refusal?(): Uint8Array;
-}
-
-/** Thrown by write() or writeEOF() on a transport that is closing or closed. */
-export class TransportClosedError extends Error {
-  /** The class name, kept when the code is minified. */
-  override name = 'TransportClosedError';
-  /** Node-style code to `switch` on, as a literal type. */
-  readonly code = 'ERR_TRANSPORT_CLOSED' as const;
 }

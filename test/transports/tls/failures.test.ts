@@ -2,10 +2,10 @@
 // an unknown CA, a host name mismatch, an expired certificate, a plain-text peer, a missing client
 // certificate; bad configuration raises ValueError before any I/O.
 import test, { type ExecutionContext } from 'ava';
-import { SHUT_WR } from '../../src/transports/constants.js';
-import { BlockingIOError, OSError, ValueError } from '../../src/transports/errors.js';
-import type { Socket } from '../../src/transports/socket.js';
-import { socketpair } from '../../src/transports/socket-module.js';
+import { SHUT_WR } from '../../../src/transports/constants.js';
+import { BlockingIOError, OSError, ValueError } from '../../../src/transports/errors.js';
+import type { Socket } from '../../../src/transports/socket.js';
+import { socketpair } from '../../../src/transports/socket-module.js';
 import {
   SSLCertVerificationError,
   SSLEOFError,
@@ -13,12 +13,12 @@ import {
   SSLWantReadError,
   SSLWantWriteError,
   SSLZeroReturnError,
-} from '../../src/transports/tls/errors.js';
-import { sslErrorFrom } from '../../src/transports/tls/ssl-error-map.js';
-import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, TLSContext, createDefaultContext } from '../../src/transports/tls/tls-context.js';
-import { closing } from '../helpers/sockets.js';
-import { testCerts } from '../helpers/tls-certs.js';
-import { handshakeAll, handshakeFailure, handshakenPair, testContexts, wrapPair } from '../helpers/tls-pair.js';
+} from '../../../src/transports/tls/errors.js';
+import { sslErrorFrom } from '../../../src/transports/tls/ssl-error-map.js';
+import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, TLSContext, createDefaultContext } from '../../../src/transports/tls/tls-context.js';
+import { closing } from '../../helpers/sockets.js';
+import { testCerts } from '../../helpers/tls-certs.js';
+import { handshakeAll, handshakeFailure, handshakenPair, testContexts, wrapPair } from '../../helpers/tls-pair.js';
 
 async function clientFailure(t: ExecutionContext, serverCert: 'server' | 'selfSigned' | 'expired', client: TLSContext, hostname = 'localhost'): Promise<unknown> {
   const certs = testCerts();
