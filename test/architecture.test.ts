@@ -1,8 +1,9 @@
 // The layers import downwards only (protocols -> transports -> reactor), with the Protocol/Transport
 // contract in src/contract, a folder of its own below them that every layer may import as values
-// (so its error classes are one class everywhere) and that imports nothing itself. Protocols see no
-// transport and no reactor, only the contract; pure codecs import nothing outside their folder; no
-// source file uses an explicit `any`.
+// (so its error classes are one class everywhere) and that imports nothing itself. Under everything,
+// src/bytes (the one chunk queue) imports nothing and every layer may use it, pure codecs included.
+// Protocols see no transport and no reactor, only the contract; pure codecs import nothing outside
+// their folder but src/bytes; no source file uses an explicit `any`.
 import test from 'ava';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -42,20 +43,24 @@ const all = files.flatMap(imports);
 const importsOutside = (layer: string, allowed: readonly string[]): Import[] =>
   all.filter((i) => layerOf(i.file) === layer && !allowed.includes(layerOf(i.target)));
 
+test('src/bytes, the lowest layer, imports nothing outside itself', (t) => {
+  t.deepEqual(importsOutside('bytes', ['bytes']), []);
+});
+
 test('src/contract imports nothing outside itself', (t) => {
   t.deepEqual(importsOutside('contract', ['contract']), []);
 });
 
 test('src/reactor imports nothing from the layers above it', (t) => {
-  t.deepEqual(importsOutside('reactor', ['reactor']), []);
+  t.deepEqual(importsOutside('reactor', ['reactor', 'bytes']), []);
 });
 
-test('src/transports imports from itself, the contract and src/reactor only', (t) => {
-  t.deepEqual(importsOutside('transports', ['transports', 'contract', 'reactor']), []);
+test('src/transports imports from itself, the contract, src/reactor and src/bytes only', (t) => {
+  t.deepEqual(importsOutside('transports', ['transports', 'contract', 'reactor', 'bytes']), []);
 });
 
-test('src/protocols sees no transport and no reactor, only the contract', (t) => {
-  t.deepEqual(importsOutside('protocols', ['protocols', 'contract']), []);
+test('src/protocols sees no transport and no reactor, only the contract (and src/bytes)', (t) => {
+  t.deepEqual(importsOutside('protocols', ['protocols', 'contract', 'bytes']), []);
 });
 
 test('the contract is one set of classes: no file outside src/contract declares its errors again', (t) => {
@@ -65,8 +70,8 @@ test('the contract is one set of classes: no file outside src/contract declares 
   t.deepEqual(redeclared.map((f) => relative(SRC, f)), []);
 });
 
-test('pure codecs in src/protocols/framing import nothing outside their folder', (t) => {
-  const bad = all.filter((i) => i.file.startsWith('protocols/framing/') && !i.target.startsWith('protocols/framing/'));
+test('pure codecs in src/protocols/framing import nothing outside their folder but src/bytes', (t) => {
+  const bad = all.filter((i) => i.file.startsWith('protocols/framing/') && !i.target.startsWith('protocols/framing/') && layerOf(i.target) !== 'bytes');
   t.deepEqual(bad, []);
 });
 

@@ -3,7 +3,7 @@
 // node:net itself builds on these handles; they are reached through process.binding, which Node keeps
 // for exactly these modules (its allow-list includes tcp_wrap and pipe_wrap).
 import { getSystemErrorName } from 'node:util';
-import { socketError } from '../errors.js';
+import { OSError, socketError } from '../errors.js';
 
 /** The part of libuv's TCP handle this module uses. Errors are negative libuv codes, 0 is success. */
 export interface TcpHandle {
@@ -35,18 +35,41 @@ interface PipeWrap {
 }
 
 type Binding = (name: string) => unknown;
-// I/O boundary: process.binding is untyped; the shapes above are what Node 20 and 22 provide.
-const binding = (process as unknown as { binding: Binding }).binding.bind(process);
-const tcpWrap = binding('tcp_wrap') as TcpWrap;
-const pipeWrap = binding('pipe_wrap') as PipeWrap;
 
-/** A fresh libuv TCP handle with no descriptor yet (libuv makes it at bind). */
+/**
+ * One of Node's internal bindings, loaded on first use rather than at import: process.binding is
+ * deprecated (DEP0111, a warning under --pending-deprecation) and refused under the permission
+ * model (`--permission`: ERR_ACCESS_DENIED), and a Node may drop it. Then importing switchboard
+ * still works (socketpair() needs no handle), and the first TCP or Unix bind or connect fails with
+ * an OSError ENOSYS that says why, not a TypeError from deep inside.
+ */
+function internalBinding(name: 'tcp_wrap' | 'pipe_wrap'): unknown {
+  const binding = (process as unknown as { binding?: Binding }).binding;
+  let reason: string;
+  try {
+    if (typeof binding === 'function') return binding.call(process, name);
+    reason = 'this Node has no process.binding';
+  } catch (error) {
+    reason = error instanceof Error ? `${'code' in error ? `${String(error.code)}: ` : ''}${error.message}` : String(error);
+  }
+  const hint = reason.startsWith('ERR_ACCESS_DENIED') ? ' (the permission model, --permission, blocks it)' : '';
+  throw new OSError('ENOSYS', `TCP and Unix sockets need Node's libuv handles through process.binding('${name}') (deprecated, DEP0111), which this Node refuses: ${reason}${hint}`, 'socket');
+}
+
+let tcpWrap: TcpWrap | undefined;
+let pipeWrap: PipeWrap | undefined;
+
+/** A fresh libuv TCP handle with no descriptor yet (libuv makes it at bind). Throws OSError ENOSYS without process.binding. */
 export function newTcpHandle(role: 'socket' | 'server'): TcpHandle {
+  // I/O boundary: process.binding is untyped; TcpWrap is the shape Node 20, 24 and 26 provide.
+  tcpWrap ??= internalBinding('tcp_wrap') as TcpWrap;
   return new tcpWrap.TCP(role === 'server' ? tcpWrap.constants.SERVER : tcpWrap.constants.SOCKET);
 }
 
-/** A fresh libuv pipe handle for bind() on a path. */
+/** A fresh libuv pipe handle for bind() on a path. Throws OSError ENOSYS without process.binding. */
 export function newPipeHandle(): PipeHandle {
+  // I/O boundary: as above, PipeWrap is the shape Node provides.
+  pipeWrap ??= internalBinding('pipe_wrap') as PipeWrap;
   return new pipeWrap.Pipe(pipeWrap.constants.SERVER);
 }
 
