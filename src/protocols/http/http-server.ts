@@ -94,6 +94,8 @@ export class HttpServerProtocol implements Protocol {
   #isContinueOwed = false;
   /** When the request being received began (its first byte), for the request timeout. */
   #requestStart: number | undefined;
+  /** The request being received has a complete head and a body still coming. */
+  #isReadingBody = false;
   #lingering: LingeringClose | undefined;
 
   constructor(router: Router, options: HttpServerOptions = {}) {
@@ -105,6 +107,7 @@ export class HttpServerProtocol implements Protocol {
     this.#deadline = new Deadline(options.scheduler, (kind) => this.#expire(kind));
     this.#events = {
       head: (_method, minor, header, length) => {
+        this.#isReadingBody = length !== 0;
         if (length !== 0) this.#deadline.set('body', this.#options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, this.#requestStart);
         if (minor === 1 && length !== 0 && header('expect')?.toLowerCase() === '100-continue') {
           // node:http: the 100 goes out when this request is next, after the responses before it.
@@ -114,6 +117,7 @@ export class HttpServerProtocol implements Protocol {
       },
       request: (request) => {
         this.#isContinueOwed = false;
+        this.#isReadingBody = false;
         this.#requestStart = undefined;
         if (this.#deadline.kind === 'head' || this.#deadline.kind === 'body') this.#deadline.clear();
         this.#queue.push(request);
@@ -266,7 +270,9 @@ export class HttpServerProtocol implements Protocol {
     if (kind === 'send' || this.#parser.isAwaitingUpgrade) return;
     if (this.#parser.isIdle && this.#unparsed === undefined) {
       if (isAllAnswered) this.#deadline.set('idle', this.#options.idleTimeout);
-    } else if (kind !== 'head' && kind !== 'body') {
+    } else if (this.#isReadingBody) {
+      if (kind !== 'body') this.#deadline.set('body', this.#options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, this.#requestStart);
+    } else if (kind !== 'head') {
       this.#deadline.set('head', this.#options.headerTimeout, this.#requestStart);
     }
   }
