@@ -97,6 +97,10 @@ export class HttpServerProtocol implements Protocol {
   /** The request being received has a complete head and a body still coming. */
   #isReadingBody = false;
   #lingering: LingeringClose | undefined;
+  /** drain() was called: every response from now on says `Connection: close`. */
+  #isDraining = false;
+  /** A response was completed here: the connection is a keep-alive one between requests when idle. */
+  #hasAnswered = false;
 
   constructor(router: Router, options: HttpServerOptions = {}) {
     this.#router = router;
@@ -202,6 +206,24 @@ export class HttpServerProtocol implements Protocol {
     this.#transport = undefined;
   }
 
+  /**
+   * Graceful shutdown (`serve` on SIGTERM, a rolling restart): the response in flight completes (a
+   * long body is not cut) and says `Connection: close` if its head is not sent yet, as does a
+   * request still arriving; then the connection closes. An idle keep-alive connection closes now; a
+   * new one that has not sent its first request yet gets it answered (its bytes may be on the way:
+   * closing would reset them), within the header timeout. Returns false when this protocol no
+   * longer holds the connection (it was handed on by an Upgrade).
+   */
+  drain(): boolean {
+    const transport = this.#transport;
+    if (transport === undefined) return false;
+    this.#isDraining = true;
+    const current = this.#current;
+    if (current !== undefined && !current.headersSent) current.keepAlive = false;
+    if (current === undefined && this.#queue.length === 0 && this.#parser.isIdle && this.#hasAnswered && !transport.isClosing) transport.close();
+    return true;
+  }
+
   #next(): void {
     // One loop answers every queued request (issue 13.1): a response that finishes synchronously
     // returns here through #finished instead of calling #next again, so the stack depth stays the
@@ -228,7 +250,7 @@ export class HttpServerProtocol implements Protocol {
       const request = this.#queue.shift();
       if (request === undefined) break;
       const failure = request.failure ?? ruleBroken(request);
-      const keepAlive = failure === undefined && wantsKeepAlive(request);
+      const keepAlive = failure === undefined && wantsKeepAlive(request) && !this.#isDraining;
       const canSwitch = request.upgrade !== undefined && transport.setProtocol !== undefined;
       const idleTimeout = this.#options.scheduler === undefined ? undefined : this.#options.idleTimeout;
       const response = new HttpResponse(transport, request, keepAlive, () => this.#finished(response), {
@@ -246,7 +268,10 @@ export class HttpServerProtocol implements Protocol {
     const transport = this.#transport;
     if (transport === undefined || this.#lingering !== undefined) return;
     const isAllAnswered = this.#current === undefined && this.#queue.length === 0;
-    if (isAllAnswered && this.#isEnding) {
+    // The parser also stops after a request that ends the connection (CONNECT): all answered, close.
+    // Draining, a keep-alive connection that answered and waits for nothing is closed too.
+    const isDrained = this.#isDraining && this.#hasAnswered && this.#parser.isIdle && this.#unparsed === undefined;
+    if (isAllAnswered && (this.#isEnding || this.#parser.isClosed || isDrained)) {
       this.#closeLingering(transport);
       return;
     }
@@ -310,6 +335,7 @@ export class HttpServerProtocol implements Protocol {
   #finished(response: HttpResponse): void {
     if (this.#current !== response) return;
     this.#current = undefined;
+    this.#hasAnswered = true;
     if (!response.keepAlive) {
       // The request (or our answer) ended the connection: what the client sent after it is not answered.
       this.#isEnding = true;
