@@ -185,6 +185,7 @@ export class ChunkQueue {
    * `from` in the held bytes, or -1. Resumable: searching again from where the last search gave up
    * (for a sequence, its length - 1 before the end) starts at the chunk it stopped in, so a parser
    * that searches after every chunk scans each byte O(1) times. Bytes examined count in `counters.scanned`.
+   * Throws RangeError for an empty sequence.
    */
   indexOf(needle: number | Uint8Array, from = 0): number {
     if (typeof needle !== 'number' && needle.length === 1) return this.indexOf(needle[0] ?? 0, from);
