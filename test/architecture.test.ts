@@ -89,3 +89,31 @@ test('the architecture check sees the source tree', (t) => {
   t.true(files.length > 20, `only ${files.length} files found under ${SRC}`);
   t.true(all.length > 50);
 });
+
+// ---- src/transports' folders (issue 16 step 1) ---------------------------------------------------
+// kernel/: the emulated kernel's parts; socket/: the core under the Python socket API and its
+// per-family rules; connection/: endpoints and the guarded start; tls/: TLS over them.
+
+test('src/transports/kernel imports only itself and the address, constant and error modules', (t) => {
+  const allowed = ['transports/address.ts', 'transports/constants.ts', 'transports/errors.ts'];
+  const bad = all.filter((i) => i.file.startsWith('transports/kernel/') && !i.target.startsWith('transports/kernel/') && !allowed.includes(i.target));
+  t.deepEqual(bad, []);
+});
+
+test('src/transports/socket (the core) imports no connection, TLS or public socket module', (t) => {
+  const above = ['transports/connection/', 'transports/tls/', 'transports/socket.ts', 'transports/socket-transport.ts', 'transports/endpoints.ts'];
+  const bad = all.filter((i) => i.file.startsWith('transports/socket/') && above.some((prefix) => i.target.startsWith(prefix)));
+  t.deepEqual(bad, []);
+});
+
+test('the socket core and the emulated kernel are module-internal: nothing outside src/transports imports them', (t) => {
+  const bad = all.filter((i) => !i.file.startsWith('transports/') && (i.target.startsWith('transports/socket/') || i.target.startsWith('transports/kernel/')));
+  t.deepEqual(bad, []);
+});
+
+test('only the per-family rules (socket/tcp.ts, socket/unix.ts) test for AF_UNIX', (t) => {
+  const offenders = files
+    .filter((file) => relative(SRC, file).startsWith('transports/') && !['transports/socket/tcp.ts', 'transports/socket/unix.ts'].includes(relative(SRC, file)))
+    .filter((file) => /[!=]==\s*AF_UNIX\b|\bAF_UNIX\s*[!=]==/.test(readFileSync(file, 'utf8')));
+  t.deepEqual(offenders.map((f) => relative(SRC, f)), []);
+});

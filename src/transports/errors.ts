@@ -1,6 +1,7 @@
 // Socket errors as Python's OSError tree: one class per errno family, each with `errno` and `code`.
 // Not for protocol errors (those live with the codecs that raise them).
 import { constants as osConstants } from 'node:os';
+import { LINUX_ERRNO } from './linux-errno.js';
 
 const ERRNO: Readonly<Record<string, number>> = osConstants.errno;
 
@@ -17,17 +18,21 @@ const GAI_ERRNO: Readonly<Record<string, number>> = {
 };
 
 /** Linux numbers that Node's `os.constants.errno` leaves out. */
-const LINUX_ONLY_ERRNO: Readonly<Record<string, number>> = { ESHUTDOWN: 108, EHOSTDOWN: 112 };
 
 /** The errno number for a code such as `'ECONNRESET'` (negative for resolver codes), or 0 if unknown. */
 export function errnoOf(code: string): number {
-  return ERRNO[code] ?? LINUX_ONLY_ERRNO[code] ?? GAI_ERRNO[code] ?? 0;
+  return ERRNO[code] ?? LINUX_ERRNO[code]?.[0] ?? GAI_ERRNO[code] ?? 0;
 }
 
 /** The code for an errno number (`104` gives `'ECONNRESET'`), as Python's `errno.errorcode`. */
 export function codeOf(errno: number): string {
   if (errno === ERRNO['EAGAIN']) return 'EAGAIN';
-  for (const [code, value] of Object.entries(errno < 0 ? GAI_ERRNO : { ...ERRNO, ...LINUX_ONLY_ERRNO })) if (value === errno) return code;
+  if (errno < 0) {
+    for (const [code, value] of Object.entries(GAI_ERRNO)) if (value === errno) return code;
+    return String(errno);
+  }
+  for (const [code, value] of Object.entries(ERRNO)) if (value === errno) return code;
+  for (const [code, [value]] of Object.entries(LINUX_ERRNO)) if (value === errno) return code;
   return String(errno);
 }
 
@@ -109,6 +114,22 @@ export class FileExistsError extends OSError {
 export class PermissionError extends OSError {
   override name = 'PermissionError';
 }
+/** ESRCH: no such process (Python's ProcessLookupError). */
+export class ProcessLookupError extends OSError {
+  override name = 'ProcessLookupError';
+}
+/** ECHILD: no child processes (Python's ChildProcessError). */
+export class ChildProcessError extends OSError {
+  override name = 'ChildProcessError';
+}
+/** ENOTDIR: a path component is not a directory, as a Unix socket path can be (Python's NotADirectoryError). */
+export class NotADirectoryError extends OSError {
+  override name = 'NotADirectoryError';
+}
+/** EISDIR: the path is a directory (Python's IsADirectoryError). */
+export class IsADirectoryError extends OSError {
+  override name = 'IsADirectoryError';
+}
 /** `EINTR` (4): a system call was interrupted by a signal, as Python's `InterruptedError`. Kept for the table's sake; Node retries such calls itself. */
 export class InterruptedError extends OSError {
   override name = 'InterruptedError';
@@ -151,6 +172,10 @@ const CLASS_OF: Readonly<Record<string, OSErrorClass>> = {
   EPERM: PermissionError,
   EINTR: InterruptedError,
   ETIMEDOUT: TimeoutError,
+  ESRCH: ProcessLookupError,
+  ECHILD: ChildProcessError,
+  ENOTDIR: NotADirectoryError,
+  EISDIR: IsADirectoryError,
 };
 
 /** The error for a code, of the class Python would raise for it: the one way to build a socket error. */
@@ -184,47 +209,6 @@ export function isWouldBlock(error: unknown): error is BlockingIOError {
   return error instanceof BlockingIOError;
 }
 
-// glibc's strerror texts (as Python prints them: `python3 -c "import os; print(os.strerror(111))"`).
-const DESCRIPTIONS: Readonly<Record<string, string>> = {
-  EPERM: 'Operation not permitted',
-  ENOENT: 'No such file or directory',
-  EINTR: 'Interrupted system call',
-  EIO: 'Input/output error',
-  EBADF: 'Bad file descriptor',
-  EAGAIN: 'Resource temporarily unavailable',
-  ENOMEM: 'Cannot allocate memory',
-  EACCES: 'Permission denied',
-  EEXIST: 'File exists',
-  ENOTDIR: 'Not a directory',
-  EINVAL: 'Invalid argument',
-  ENFILE: 'Too many open files in system',
-  EMFILE: 'Too many open files',
-  EPIPE: 'Broken pipe',
-  ENAMETOOLONG: 'File name too long',
-  ENOTSOCK: 'Socket operation on non-socket',
-  EPROTONOSUPPORT: 'Protocol not supported',
-  ENOPROTOOPT: 'Protocol not available',
-  EOPNOTSUPP: 'Operation not supported',
-  EAFNOSUPPORT: 'Address family not supported by protocol',
-  EADDRINUSE: 'Address already in use',
-  EADDRNOTAVAIL: 'Cannot assign requested address',
-  ENETDOWN: 'Network is down',
-  ENETUNREACH: 'Network is unreachable',
-  ECONNABORTED: 'Software caused connection abort',
-  ECONNRESET: 'Connection reset by peer',
-  ENOBUFS: 'No buffer space available',
-  EISCONN: 'Transport endpoint is already connected',
-  ENOTCONN: 'Transport endpoint is not connected',
-  ESHUTDOWN: 'Cannot send after transport endpoint shutdown',
-  ETIMEDOUT: 'Connection timed out',
-  ECONNREFUSED: 'Connection refused',
-  EHOSTDOWN: 'Host is down',
-  EHOSTUNREACH: 'No route to host',
-  EALREADY: 'Operation already in progress',
-  EINPROGRESS: 'Operation now in progress',
-  ECANCELED: 'Operation canceled',
-};
-
 function describe(code: string): string {
-  return `[Errno ${errnoOf(code)}] ${DESCRIPTIONS[code] ?? code}`;
+  return `[Errno ${errnoOf(code)}] ${LINUX_ERRNO[code]?.[1] ?? code}`;
 }
