@@ -126,7 +126,15 @@ export class RespStore {
    * Up to `count` live keys from `cursor` on, in insertion order, and the cursor to go on from
    * (0: done). A key present for the whole iteration is returned once: see ScanOrder.
    */
-  scan(cursor: bigint, count: number): { readonly next: bigint; readonly keys: string[] } {
+  scan(
+    cursor: bigint,
+    count: number,
+  ): {
+    /** The cursor to pass next (0n: the iteration is over). */
+    readonly next: bigint;
+    /** The live keys found. */
+    readonly keys: string[];
+  } {
     const now = this.now();
     const keys: string[] = [];
     const next = this.#order.scan(cursor, count, (key) => {

@@ -3,7 +3,7 @@
 // node:net itself builds on these handles; they are reached through process.binding, which Node keeps
 // for exactly these modules (its allow-list includes tcp_wrap and pipe_wrap).
 import { getSystemErrorName } from 'node:util';
-import { socketError } from '../errors.js';
+import { OSError, socketError } from '../errors.js';
 
 /** The part of libuv's TCP handle this module uses. Errors are negative libuv codes, 0 is success. */
 export interface TcpHandle {
