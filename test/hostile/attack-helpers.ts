@@ -122,3 +122,4 @@ export function statusOf(server: ServerProcess, request: string, firstLine: RegE
     socket.write(request);
   });
 }
+

@@ -19,7 +19,7 @@ const MiB = 1024 * 1024;
 
 /** What the server under attack is: its kind (for the probe), and whether it speaks TLS. */
 export interface ServerSpec {
-  readonly server: 'echo' | 'http' | 'resp';
+  readonly server: 'echo' | 'http' | 'resp' | 'chat';
   readonly tls?: boolean;
   readonly flags?: readonly string[];
 }
@@ -154,8 +154,9 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** One normal request the server must answer: a GET /, a PING, an echoed line. */
+/** One normal request the server must answer: a GET /, a PING, an echoed line, a chat line relayed. */
 export function probe(server: ServerProcess, timeoutMs = 10_000): Promise<number> {
+  if (server.spec.server === 'chat') return chatProbe(server, timeoutMs);
   const started = performance.now();
   const [ask, expect] =
     server.spec.server === 'http'
@@ -180,6 +181,33 @@ export function probe(server: ServerProcess, timeoutMs = 10_000): Promise<number
     socket.once('close', () => finish(new Error(`closed before answering (got ${JSON.stringify(got.slice(0, 80))})`)));
     socket.write(ask);
   });
+}
+
+/** Two chat clients: the time from one saying a line until the other hears it. */
+async function chatProbe(server: ServerProcess, timeoutMs: number): Promise<number> {
+  const [speaker, listener] = [server.connect(), server.connect()];
+  try {
+    await Promise.all([speaker, listener].map((socket) => new Promise<void>((resolve) => socket.once('connect', () => resolve()))));
+    // The speaker's join is announced to the listener: once heard, both are in the room.
+    await new Promise<void>((resolve) => listener.once('data', () => resolve()));
+    const started = performance.now();
+    const word = `probe${Math.floor(Math.random() * 1e9)}`;
+    return await new Promise<number>((resolve, reject) => {
+      let heard = '';
+      const timer = setTimeout(() => reject(new Error(`a chat line was not relayed within ${timeoutMs} ms`)), timeoutMs);
+      listener.on('data', (chunk: Buffer) => {
+        heard += chunk.toString();
+        if (!heard.includes(word)) return;
+        clearTimeout(timer);
+        resolve(performance.now() - started);
+      });
+      listener.once('close', () => reject(new Error('the chat listener was closed')));
+      speaker.write(`${word}\n`);
+    });
+  } finally {
+    speaker.destroy();
+    listener.destroy();
+  }
 }
 
 /** What the sampler saw while an attack ran. */
