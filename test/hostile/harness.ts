@@ -185,28 +185,36 @@ export function probe(server: ServerProcess, timeoutMs = 10_000): Promise<number
 
 /** Two chat clients: the time from one saying a line until the other hears it. */
 async function chatProbe(server: ServerProcess, timeoutMs: number): Promise<number> {
-  const [speaker, listener] = [server.connect(), server.connect()];
+  const sockets: net.Socket[] = [];
+  const open = async (): Promise<net.Socket> => {
+    const socket = server.connect();
+    sockets.push(socket);
+    const isOpen = await within(new Promise<boolean>((resolve) => socket.once('connect', () => resolve(true))), timeoutMs, false);
+    if (!isOpen) throw new Error(`a chat client could not connect within ${timeoutMs} ms`);
+    return socket;
+  };
   try {
-    await Promise.all([speaker, listener].map((socket) => new Promise<void>((resolve) => socket.once('connect', () => resolve()))));
-    // The speaker's join is announced to the listener: once heard, both are in the room.
-    await new Promise<void>((resolve) => listener.once('data', () => resolve()));
+    // The listener joins first (the server accepts in order), so it hears the speaker join: then
+    // both are in the room.
+    const listener = await open();
+    const joined = new Promise<boolean>((resolve) => listener.once('data', () => resolve(true)));
+    const speaker = await open();
+    if (!(await within(joined, timeoutMs, false))) throw new Error(`a chat join was not announced within ${timeoutMs} ms`);
     const started = performance.now();
     const word = `probe${Math.floor(Math.random() * 1e9)}`;
-    return await new Promise<number>((resolve, reject) => {
+    const relayed = new Promise<boolean>((resolve) => {
       let heard = '';
-      const timer = setTimeout(() => reject(new Error(`a chat line was not relayed within ${timeoutMs} ms`)), timeoutMs);
       listener.on('data', (chunk: Buffer) => {
         heard += chunk.toString();
-        if (!heard.includes(word)) return;
-        clearTimeout(timer);
-        resolve(performance.now() - started);
+        if (heard.includes(word)) resolve(true);
       });
-      listener.once('close', () => reject(new Error('the chat listener was closed')));
-      speaker.write(`${word}\n`);
+      listener.once('close', () => resolve(false));
     });
+    speaker.write(`${word}\n`);
+    if (!(await within(relayed, timeoutMs, false))) throw new Error(`a chat line was not relayed within ${timeoutMs} ms`);
+    return performance.now() - started;
   } finally {
-    speaker.destroy();
-    listener.destroy();
+    for (const socket of sockets) socket.destroy();
   }
 }
 
