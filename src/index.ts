@@ -4,6 +4,7 @@
  *
  * @module switchboard
  */
+export * from './bytes/index.js';
 export * from './contract/index.js';
 export * from './reactor/index.js';
 export * from './transports/index.js';

@@ -68,7 +68,7 @@ test('the README client fetches a page from a local HTTP server', async (t) => {
   });
   const [code] = (await once(child, 'exit')) as [number | null];
   t.is(code, 0);
-  t.regex(out, /^HTTP\/1\.0 200 OK[\s\S]*hello from switchboard$/);
+  t.regex(out, /^HTTP\/1\.0 200 OK[\s\S]*hello from switchboard\n$/);
 });
 
 test('the README select() server echoes', async (t) => {

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { createServer } from 'node:http';
 import { announceAndStopOnSignal, tracked } from './stop-on-signal.js';
 
-const BODY = 'hello from switchboard';
+const BODY = 'hello from switchboard\n';
 const sockets = new Set<Socket>();
 const server = createServer((_req, res) => {
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(BODY) });

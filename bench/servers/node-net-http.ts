@@ -3,7 +3,7 @@
 import { type Socket, createServer } from 'node:net';
 import { announceAndStopOnSignal, tracked } from './stop-on-signal.js';
 
-const BODY = 'hello from switchboard';
+const BODY = 'hello from switchboard\n';
 const RESPONSE = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${BODY.length}\r\n\r\n${BODY}`);
 const END = [13, 10, 13, 10];
 const sockets = new Set<Socket>();

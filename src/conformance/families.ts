@@ -8,7 +8,7 @@ import { AF_INET, AF_INET6, AF_UNIX } from '../transports/constants.js';
 import { type Connector, type ListeningPort, connectTCP, connectUnix, listenTCP, listenUnix } from '../transports/endpoints.js';
 import type { Factory } from '../contract/index.js';
 import { Socket } from '../transports/socket.js';
-import { startConnection } from '../transports/connection-start.js';
+import { startConnection } from '../transports/connection/connection-start.js';
 import type { Family, FamilyName } from './case.js';
 
 function ipFamily(name: 'tcp4' | 'tcp6', host: string): Family {

@@ -1,6 +1,7 @@
 // The time base of a throttled connection: fixed windows on a grid (origin + k * length), and a byte
 // budget per window and direction. Windows are computed from the clock, never chained from the last
 // timer, so a timer that fires late does not push every later window back (no drift).
+import { ChunkQueue } from '../bytes/chunk-queue.js';
 import type { Cancellable, Scheduler } from './scheduler.js';
 
 /** A Scheduler that can tell the time: throttling needs `seconds()` to place its windows. */
@@ -81,43 +82,22 @@ export class WindowBudget {
   }
 }
 
-/** Bytes waiting for a later window: chunks kept in order, taken from the front a piece at a time. */
-export class HeldBytes {
-  #chunks: Uint8Array[] = [];
-  #bytes = 0;
-
-  get bytes(): number {
-    return this.#bytes;
-  }
-
-  /** Keeps a copy of `chunk`: its owner may reuse the buffer once the call returns. */
+/**
+ * Bytes waiting for a later window: a ChunkQueue of copies (the owner of a chunk may reuse its buffer
+ * once dataReceived or write returns), taken from the front a piece at a time, as views.
+ */
+export class HeldBytes extends ChunkQueue {
+  /** Keeps a copy of `chunk` after everything held. */
   keep(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    this.#chunks.push(Buffer.copyBytesFrom(chunk));
-    this.#bytes += chunk.length;
+    if (chunk.length > 0) this.push(Buffer.copyBytesFrom(chunk));
   }
 
   /** Keeps copies of `chunks` ahead of everything held (a switch's leftover comes before the rest). */
   keepFirst(chunks: readonly Uint8Array[]): void {
-    const copies = chunks.filter((chunk) => chunk.length > 0).map((chunk) => Buffer.copyBytesFrom(chunk));
-    this.#chunks.unshift(...copies);
-    this.#bytes += copies.reduce((sum, chunk) => sum + chunk.length, 0);
-  }
-
-  /** Removes and returns up to `max` bytes from the first chunk (a view, never a join). */
-  takeUpTo(max: number): Uint8Array | undefined {
-    const first = this.#chunks[0];
-    if (first === undefined || max <= 0) return undefined;
-    const piece = first.length <= max ? first : first.subarray(0, max);
-    if (piece === first) this.#chunks.shift();
-    else this.#chunks[0] = first.subarray(max);
-    this.#bytes -= piece.length;
-    return piece;
-  }
-
-  clear(): void {
-    this.#chunks = [];
-    this.#bytes = 0;
+    for (let index = chunks.length - 1; index >= 0; index -= 1) {
+      const chunk = chunks[index];
+      if (chunk !== undefined && chunk.length > 0) this.pushFront(Buffer.copyBytesFrom(chunk));
+    }
   }
 }
 

@@ -251,7 +251,7 @@ export class Throttle extends ProtocolWrapper<Uint8Array> {
         const window = this.#window();
         // A switch's leftover was spent from the budget when the old protocol got it: it is free.
         const isLeftover = this.#leftoverBytes > 0;
-        const piece = this.#heldReads.takeUpTo(isLeftover ? this.#leftoverBytes : budget.remaining(window));
+        const piece = this.#heldReads.takeChunk(isLeftover ? this.#leftoverBytes : budget.remaining(window));
         if (piece === undefined) break;
         if (isLeftover) this.#leftoverBytes -= piece.length;
         else budget.spend(window, piece.length);
@@ -288,7 +288,7 @@ export class Throttle extends ProtocolWrapper<Uint8Array> {
       // lower.write() may call our pauseWriting() at once: the loop stops there.
       while (!this.#lowerPausedWriting) {
         const window = this.#window();
-        const piece = this.#queuedWrites.takeUpTo(budget.remaining(window));
+        const piece = this.#queuedWrites.takeChunk(budget.remaining(window));
         if (piece === undefined) break;
         budget.spend(window, piece.length);
         lower.write(piece);

@@ -28,9 +28,11 @@ export function formatAddress(family: AddressFamily, host: string, port: number)
 
 /** The address of a socket with no name yet: `['0.0.0.0', 0]`, `['::', 0, 0, 0]` or `''`, as Linux reports it. */
 export function unnamedAddress(family: AddressFamily): Address {
-  if (family === AF_UNIX) return '';
-  return family === AF_INET6 ? ['::', 0, 0, 0] : ['0.0.0.0', 0];
+  return UNNAMED[family];
 }
+
+const UNNAMED: Readonly<Record<AddressFamily, Address>> = { [AF_INET]: ['0.0.0.0', 0], [AF_INET6]: ['::', 0, 0, 0], [AF_UNIX]: '' };
+const FAMILY_NAMES: Readonly<Record<AddressFamily, string>> = { [AF_INET]: 'AF_INET', [AF_INET6]: 'AF_INET6', [AF_UNIX]: 'AF_UNIX' };
 
 /** Checks the shape of an IP address argument and returns host and port as given; TypeError or RangeError if malformed. */
 export function ipEndpoint(family: AddressFamily, address: AddressInput): IpEndpoint {
@@ -76,7 +78,7 @@ export function isWildcard(host: string): boolean {
 
 /** The constant's name (`'AF_INET6'`), for error messages. */
 export function familyName(family: AddressFamily): string {
-  return family === AF_UNIX ? 'AF_UNIX' : family === AF_INET6 ? 'AF_INET6' : 'AF_INET';
+  return FAMILY_NAMES[family];
 }
 
 /** A readable form for messages and logs: `127.0.0.1:80`, `[::1]:80`, or the path. */

@@ -4,7 +4,7 @@ export * from './constants.js';
 export * from './errors.js';
 export type { AddressInput } from './address.js';
 export { Socket, type SocketData, type LingerValue } from './socket.js';
-export type { OptionValue } from './socket-options.js';
+export type { OptionValue } from './kernel/socket-options.js';
 export { SocketFile, ReadLimitError, type SocketFileOptions, type FileSocket } from './socket-file.js';
 export { socket, socketpair, gethostname, getaddrinfo, type AddrInfo } from './socket-module.js';
 export { SocketTransport, type SocketTransportOptions, type StartTLSOptions } from './socket-transport.js';

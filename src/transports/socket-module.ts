@@ -3,7 +3,7 @@
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import type { Address } from './address.js';
-import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily, IPPROTO_TCP, SOCK_STREAM } from './constants.js';
+import { AF_INET, AF_INET6, type AddressFamily, IPPROTO_TCP, SOCK_STREAM } from './constants.js';
 import { gaierror } from './errors.js';
 import { Socket } from './socket.js';
 
@@ -31,6 +31,13 @@ export function gethostname(): string {
 /** One getaddrinfo() result, as Python's: (family, type, proto, canonname, sockaddr). */
 export type AddrInfo = [family: AddressFamily, type: number, proto: number, canonname: string, sockaddr: Address];
 
+/** What dns.lookup's `family` is for getaddrinfo's: 0 gives both; other families have no host names. */
+const LOOKUP_FAMILY: ReadonlyMap<number, 0 | 4 | 6> = new Map([
+  [0, 0],
+  [AF_INET, 4],
+  [AF_INET6, 6],
+]);
+
 /**
  * Python's `socket.getaddrinfo(host, port, family)`, awaitable: every address of `host`, as stream
  * sockets with `port`, for `bind` (which cannot wait for a lookup) or `connect`. `family` 0 gives both
@@ -38,8 +45,8 @@ export type AddrInfo = [family: AddressFamily, type: number, proto: number, cano
  * `'EAI_FAMILY'` for AF_UNIX).
  */
 export async function getaddrinfo(host: string, port: number, family: number = 0): Promise<AddrInfo[]> {
-  if (family === AF_UNIX) throw new gaierror('EAI_FAMILY', 'getaddrinfo: AF_UNIX has no host names');
-  const wanted = family === AF_INET ? 4 : family === AF_INET6 ? 6 : 0;
+  const wanted = LOOKUP_FAMILY.get(family);
+  if (wanted === undefined) throw new gaierror('EAI_FAMILY', '[Errno -6] ai_family not supported');
   try {
     const results = await lookup(host, { all: true, family: wanted });
     return results.map(({ address, family: version }) =>

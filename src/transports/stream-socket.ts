@@ -2,7 +2,7 @@
 // startTLS switched the connection. A contract only; both classes implement it as they are.
 import type { Selectable } from '../reactor/selectable.js';
 import type { Address } from './address.js';
-import type { OptionValue } from './socket-options.js';
+import type { OptionValue } from './kernel/socket-options.js';
 
 /**
  * What SocketTransport reads and writes through: a Socket, or the SSLSocket over it after startTLS().

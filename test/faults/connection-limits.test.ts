@@ -82,11 +82,11 @@ test('past maxConnections a RESP client hears redis-server\'s words', async (t) 
 
 test('maxConnectionsPerPeer limits one address while the total limit is not reached', async (t) => {
   const port = await listen(t, httpFactory(), { maxConnections: 100, maxConnectionsPerPeer: 2 });
-  const a = await held(port, 'GET / HTTP/1.1\r\n\r\n', 'switchboard');
-  const b = await held(port, 'GET / HTTP/1.1\r\n\r\n', 'switchboard');
+  const a = await held(port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n', 'switchboard');
+  const b = await held(port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n', 'switchboard');
   t.teardown(async () => {
     a.destroy();
     b.destroy();
   });
-  t.regex(await exchange(port, 'GET / HTTP/1.1\r\n\r\n'), /^HTTP\/1\.1 503 /);
+  t.regex(await exchange(port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n'), /^HTTP\/1\.1 503 /);
 });

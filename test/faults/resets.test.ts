@@ -59,7 +59,7 @@ test('a client that resets in the middle of a request is dropped and others are 
   // node:net itself reports an RST that lands right behind the data as a plain EOF (libuv reads
   // the data and then sees the end), so either a reset or a clean close is the peer's fault here.
   t.true(probe.reasons[0] === undefined || probe.reasons[0].name === 'ConnectionResetError', String(probe.reasons[0]));
-  t.is(await hello(server.port), 'hello from switchboard');
+  t.is(await hello(server.port), 'hello from switchboard\n');
   await probe.whenLost(2);
   t.is(server.listening.connectionCount, 0);
 });

@@ -82,7 +82,7 @@ test('slow-loris clients are cut off by the header timeout while a normal client
     req.on('error', reject);
     req.end();
   });
-  t.is(normal, 'hello from switchboard');
+  t.is(normal, 'hello from switchboard\n');
   t.true(loris.some((s) => !s.destroyed), 'the normal client was served while slow clients were still connected');
   const answers = await Promise.all(cutOff);
   t.true(answers.every((a) => a.startsWith('HTTP/1.1 408 ')), 'every slow client got 408 and was closed');

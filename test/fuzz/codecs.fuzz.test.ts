@@ -1,6 +1,6 @@
 // Property tests for every framing codec: random bytes never throw anything but the typed protocol
 // errors and never loop; valid frames encoded, concatenated and cut at random decode back.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
 import { type Codec, FrameSyntaxError, FrameTooLongError } from '../../src/protocols/framing/codec.js';
 import { DelimitedCodec } from '../../src/protocols/framing/delimited-codec.js';
@@ -12,7 +12,7 @@ import { NetstringCodec } from '../../src/protocols/framing/netstring-codec.js';
 import { ReadToEofCodec } from '../../src/protocols/framing/read-to-eof-codec.js';
 import { TypePrefixedCodec, type TypedFrame } from '../../src/protocols/framing/type-prefixed-codec.js';
 import { Utf8Codec } from '../../src/protocols/framing/utf8-codec.js';
-import { cut } from '../helpers/cut.js';
+import { cut } from '../helpers/splits.js';
 import { FUZZ } from '../helpers/fuzz-config.js';
 
 interface Case<F> {
@@ -65,30 +65,36 @@ function decodeAll<F>(codec: Codec<F, Uint8Array>, chunks: readonly Uint8Array[]
 }
 
 
+/** Runs `property` and asserts it held on every run, with fast-check's counterexample report if not. */
+function holds<T>(t: ExecutionContext, property: fc.IProperty<T>): void {
+  const details = fc.check(property, FUZZ);
+  t.false(details.failed, fc.defaultReportMessage(details) ?? 'the property failed');
+  t.true(details.numRuns > 0, 'the property ran');
+}
+
 const typed = (error: unknown): boolean => error === undefined || error instanceof FrameTooLongError || error instanceof FrameSyntaxError;
 
 for (const c of CASES) {
   test(`${c.name} on random bytes throws only FrameTooLongError or FrameSyntaxError`, (t) => {
-    fc.assert(fc.property(fc.array(fc.uint8Array({ maxLength: 400 }), { maxLength: 8 }), (chunks) => typed(decodeAll(c.make(), chunks).error)), FUZZ);
-    t.pass();
+    holds(t, fc.property(fc.array(fc.uint8Array({ maxLength: 400 }), { maxLength: 8 }), (chunks) => typed(decodeAll(c.make(), chunks).error)));
   });
 
   test(`${c.name} decodes encoded frames back, however the bytes are cut`, (t) => {
-    fc.assert(
+    holds(
+      t,
       fc.property(c.frames, fc.array(fc.nat(), { maxLength: 10 }), (frames, points) => {
         const encoder = c.make();
         const wire = Buffer.concat(frames.map((f) => encoder.encode(f)));
         const { frames: back, error } = decodeAll(c.make(), cut(wire, points));
         return error === undefined && back.length === frames.length && back.every((f, i) => c.same(f, frames[i]));
       }),
-      FUZZ,
     );
-    t.pass();
   });
 }
 
 test('Utf8Codec and JsonCodec on random frames throw only FrameSyntaxError or FrameTooLongError', (t) => {
-  fc.assert(
+  holds(
+    t,
     fc.property(fc.uint8Array({ maxLength: 200 }), (frame) => {
       for (const codec of [new Utf8Codec(), new JsonCodec({ maxDepth: 8 })] as Codec<unknown>[]) {
         try {
@@ -99,20 +105,17 @@ test('Utf8Codec and JsonCodec on random frames throw only FrameSyntaxError or Fr
       }
       return true;
     }),
-    FUZZ,
   );
-  t.pass();
 });
 
 test('JsonCodec round-trips JSON values', (t) => {
-  fc.assert(
+  holds(
+    t,
     fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
       const codec = new JsonCodec({ maxDepth: 16 });
       const out: unknown[] = [];
       codec.feed(codec.encode(value), (v) => out.push(v));
       return JSON.stringify(out[0]) === JSON.stringify(JSON.parse(JSON.stringify(value)));
     }),
-    FUZZ,
   );
-  t.pass();
 });

@@ -49,14 +49,22 @@ export function join(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /** The chunks of `input` cut at the increasing positions `cuts` (views, not copies). */
-function cutAt(input: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
+function cutAt<B extends Uint8Array>(input: B, cuts: readonly number[]): B[] {
+  const chunks: B[] = [];
   let start = 0;
   for (const cut of [...cuts, input.length]) {
-    chunks.push(input.subarray(start, cut));
+    chunks.push(input.subarray(start, cut) as B);
     start = cut;
   }
   return chunks;
+}
+
+/**
+ * `bytes` cut at `points` taken modulo its length + 1, deduplicated and sorted (views, not copies):
+ * the random splits the property tests (fast-check's `fc.nat()` arrays) feed to their decoders.
+ */
+export function cut<B extends Uint8Array>(bytes: B, points: readonly number[]): B[] {
+  return cutAt(bytes, [...new Set(points.map((p) => p % (bytes.length + 1)))].sort((a, b) => a - b));
 }
 
 /** Every split of `input` this helper tries (see the file's header), each as its list of chunks. */

@@ -93,14 +93,15 @@ test('a line protocol on a FramingLayer reads a header line, raw bytes, then lin
 });
 
 test('a reader that pauses after every line still switches at the right byte: nothing is decoded ahead', (t) => {
+  const wrong: string[] = [];
+  let count = 0;
   for (const chunks of splits(HEADER_THEN_BODY)) {
+    count += 1;
     const { events } = run(chunks, true);
-    if (JSON.stringify(events) !== JSON.stringify(EXPECTED)) {
-      t.deepEqual(events, EXPECTED, `chunks of ${chunks.map((c) => c.length).join(', ')}`);
-      return;
-    }
+    if (JSON.stringify(events) !== JSON.stringify(EXPECTED)) wrong.push(`chunks of ${chunks.map((c) => c.length).join(', ')}: ${JSON.stringify(events)}`);
   }
-  t.pass();
+  t.deepEqual(wrong, [], 'every split gives the expected events');
+  t.true(count > 500, `${count} splits`);
 });
 
 /** A line protocol that, after an `ECHO` line, hands its byte connection to an echo protocol. */
@@ -123,18 +124,19 @@ class SwitchesToEcho implements Protocol<Uint8Array> {
 
 test('a line protocol hands the byte connection to echo after a command, the rest of the chunk first, over every split', (t) => {
   const input = bytes('hi\nECHO\nabc\ndef\r\n');
+  const expected = { lines: ['hi', 'ECHO'], written: 'go ahead\nabc\ndef\r\n', isEcho: true };
+  const wrong: string[] = [];
+  let count = 0;
   for (const chunks of splits(input)) {
+    count += 1;
     const app = new SwitchesToEcho();
     const wire = connectRecording<Uint8Array>(new FramingLayer(new LineCodec({ maxLineLength: 8 }), app));
     for (const chunk of chunks) wire.receive(chunk);
     const outcome = { lines: app.lines, written: latin1(wire.bytes()), isEcho: wire.protocol instanceof EchoProtocol };
-    const expected = { lines: ['hi', 'ECHO'], written: 'go ahead\nabc\ndef\r\n', isEcho: true };
-    if (JSON.stringify(outcome) !== JSON.stringify(expected)) {
-      t.deepEqual(outcome, expected, `chunks of ${chunks.map((c) => c.length).join(', ')}`);
-      return;
-    }
+    if (JSON.stringify(outcome) !== JSON.stringify(expected)) wrong.push(`chunks of ${chunks.map((c) => c.length).join(', ')}: ${JSON.stringify(outcome)}`);
   }
-  t.pass();
+  t.deepEqual(wrong, [], 'every split hands off at the same byte');
+  t.true(count > 100, `${count} splits`);
 });
 
 test('after a handoff the old layer reports closing, refuses calls, and hears nothing more', (t) => {

@@ -3,13 +3,14 @@
 // handler behind, and a listener goes on. The conformance suite checks the same per family; these
 // check the endpoints one by one, descriptors included.
 import test from 'ava';
+import type { Reactor } from '../../src/reactor/reactor.js';
 import type { ExecutionContext } from 'ava';
 import { readdirSync } from 'node:fs';
 import * as net from 'node:net';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Recorder, factoryOf } from '../../src/conformance/recorder.js';
-import { SelectorReactor } from '../../src/reactor/selector-reactor.js';
+import { runningReactor } from '../helpers/running-reactor.js';
 import { connectTCP, connectUnix, listenTCP, listenUnix, serveConnection } from '../../src/transports/endpoints.js';
 import type { Factory } from '../../src/contract/index.js';
 import { tempDir } from '../helpers/sockets.js';
@@ -38,16 +39,6 @@ function throwingFactory(error: Error): Failing {
 }
 
 /** A reactor running until the test ends. */
-function running(t: ExecutionContext): SelectorReactor {
-  const reactor = new SelectorReactor();
-  const done = reactor.run();
-  t.teardown(async () => {
-    reactor.stop();
-    await done;
-  });
-  return reactor;
-}
-
 function openDescriptors(): number {
   return readdirSync('/proc/self/fd').length;
 }
@@ -58,12 +49,12 @@ async function descriptorsBackTo(t: ExecutionContext, count: number): Promise<vo
   t.true(openDescriptors() <= count, `descriptors: ${openDescriptors()} open, ${count} before the connection`);
 }
 
-function handlerCounts(reactor: SelectorReactor): { readers: number; writers: number; errorWatchers: number } {
+function handlerCounts(reactor: Reactor): { readers: number; writers: number; errorWatchers: number } {
   return { readers: reactor.readers.size, writers: reactor.writers.size, errorWatchers: reactor.errorWatchers.size };
 }
 
 test('connectTCP with a throwing buildProtocol: connectionFailed, client reset, server sees the close, no handler left', async (t) => {
-  const reactor = running(t);
+  const reactor = runningReactor(t);
   const server = new Recorder();
   const port = await listenTCP(reactor, 0, factoryOf(server));
   t.teardown(() => port.stopListening());
@@ -83,7 +74,7 @@ test('connectTCP with a throwing buildProtocol: connectionFailed, client reset, 
 });
 
 test('connectUnix with a throwing buildProtocol: connectionFailed, the server sees the close, no handler left', async (t) => {
-  const reactor = running(t);
+  const reactor = runningReactor(t);
   const server = new Recorder();
   const path = join(tempDir(t), 'guarded.sock');
   const port = await listenUnix(reactor, path, factoryOf(server));
@@ -99,7 +90,7 @@ test('connectUnix with a throwing buildProtocol: connectionFailed, the server se
 });
 
 test('A listener whose connectionMade throws resets that client, tells connectionFailed, and serves the next', async (t) => {
-  const reactor = running(t);
+  const reactor = runningReactor(t);
   const boom = new Error('connectionMade failed');
   const failures: Error[] = [];
   let builds = 0;
@@ -134,7 +125,7 @@ test('A listener whose connectionMade throws resets that client, tells connectio
 });
 
 test('serveConnection with a throwing factory returns a closed transport and tells connectionFailed; the peer sees the close', async (t) => {
-  const reactor = running(t);
+  const reactor = runningReactor(t);
   const server = net.createServer({ pauseOnConnect: true });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -6,7 +6,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { socketpair } from '../../src/transports/socket-module.js';
 import type { Socket } from '../../src/transports/socket.js';
 import { SOL_SOCKET, SO_SNDBUF } from '../../src/transports/constants.js';
-import { BlockingIOError, ConnectionResetError, OSError, TimeoutError, ValueError, errnoOf } from '../../src/transports/errors.js';
+import { BlockingIOError, ConnectionResetError, OSError, TimeoutError, ValueError } from '../../src/transports/errors.js';
 import { closing, newSocket, tcpConnection } from '../helpers/sockets.js';
 
 function pair(t: ExecutionContext): [Socket, Socket] {

@@ -3,7 +3,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { NodeStreamEnd, type StreamEvents } from '../../src/transports/stream-end.js';
+import { NodeStreamEnd, type StreamEvents } from '../../src/transports/kernel/stream-end.js';
 
 interface Ends {
   readonly end: NodeStreamEnd;

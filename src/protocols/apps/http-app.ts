@@ -4,9 +4,11 @@
 import type { Factory } from '../../contract/index.js';
 import { EchoProtocol } from './echo.js';
 import { HttpServerProtocol, type HttpServerOptions } from '../http/http-server.js';
+import { isValidHeaderValue } from '../http/response.js';
+import { LingeringCloser } from '../lingering-close.js';
 import { Router } from '../http/router.js';
 
-const HELLO = 'hello from switchboard';
+const HELLO = 'hello from switchboard\n';
 const STREAM_CHUNK = 64 * 1024;
 /** The most /bytes/<n> streams: 1 TiB, so a typo cannot ask for forever. */
 const MAX_STREAM_BYTES = 2 ** 40;
@@ -19,6 +21,12 @@ function patternChunk(offset: number, size: number): Buffer {
 }
 
 /**
+ * One period-aligned chunk of the pattern, made once and shared by every stream (read-only): a
+ * 64 KiB chunk filled per request cost more than the rest of a small /bytes answer.
+ */
+const PERIOD = patternChunk(0, STREAM_CHUNK - (STREAM_CHUNK % 251));
+
+/**
  * The routes of the demo server (see the top of this file). `servedBy` (a worker's id under
  * `serve --workers`) is sent as X-Served-By on `GET /`, to see the spread.
  */
@@ -27,7 +35,9 @@ export function demoRouter(servedBy?: string): Router {
   return new Router()
     .get('/', (_req, res) => res.send(200, HELLO, 'text/plain; charset=utf-8', extra))
     .post('/echo', (req, res) => {
-      res.setHeader('Content-Type', req.header('content-type') ?? 'application/octet-stream');
+      // The client's Content-Type comes back only if it is a valid value (no CR, LF or control byte).
+      const type = req.header('content-type');
+      res.setHeader('Content-Type', type !== undefined && isValidHeaderValue(type) ? type : 'application/octet-stream');
       res.end(req.body);
     })
     // HTTP Upgrade: after the 101, every byte sent (those right behind the request too) comes back.
@@ -39,8 +49,7 @@ export function demoRouter(servedBy?: string): Router {
         return;
       }
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': total });
-      // One pattern period-aligned chunk is reused, so streaming costs no allocation per chunk.
-      const period = patternChunk(0, STREAM_CHUNK - (STREAM_CHUNK % 251));
+      const period = PERIOD;
       let sent = 0;
       res.produce(() => {
         if (sent >= total) return undefined;
@@ -53,12 +62,15 @@ export function demoRouter(servedBy?: string): Router {
 
 /**
  * The factory of `switchboard serve http`: one HttpServerProtocol per connection over `router`
- * (default: demoRouter()), with `options` (limits, scheduler for timeouts). A connection refused for
+ * (default: demoRouter()), with `options` (limits, scheduler for timeouts; one LingeringCloser
+ * for all its connections unless `options.lingering` is given). A connection refused for
  * the listener's connection limit is answered `503 Service Unavailable` before it is closed.
  */
 export function httpFactory(options: HttpServerOptions = {}, router: Router = demoRouter()): Factory {
+  // One lingering-close cap for all the listener's connections.
+  const shared = options.lingering === undefined ? { ...options, lingering: new LingeringCloser(options.scheduler) } : options;
   return {
-    buildProtocol: () => new HttpServerProtocol(router, options),
+    buildProtocol: () => new HttpServerProtocol(router, shared),
     refusal: () => Buffer.from('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'),
   };
 }

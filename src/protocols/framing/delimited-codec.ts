@@ -6,10 +6,10 @@
 //               | no delimiter inside                   |           |
 //               +---------------------------------------+-----------+
 //   "hello\r\n" with delimiter "\r\n" decodes to "hello" ("hello\r\n" with stripDelimiter: false).
-import { ByteQueue } from './byte-queue.js';
+import { type ByteCounters, ChunkQueue } from '../../bytes/chunk-queue.js';
 import { CodecGuard } from './codec-guard.js';
 import { FrameSyntaxError, FrameTooLongError, type Codec } from './codec.js';
-import { DelimiterSearch, endsAtFirstDelimiter } from './delimiter-search.js';
+import { DelimiterSearch, endsAtFirstDelimiter } from '../../bytes/delimiter-search.js';
 import { concatBytes, requireCount, viewOf } from './support.js';
 
 /** Options of a DelimitedCodec. */
@@ -60,7 +60,7 @@ export class DelimitedCodec implements Codec<Uint8Array> {
   readonly #onDiscard: ((error: FrameTooLongError) => void) | undefined;
   readonly #isEmittingPartial: boolean;
   readonly #guard = new CodecGuard();
-  readonly #queue = new ByteQueue();
+  readonly #queue = new ChunkQueue();
   #state: State = { phase: 'frame' };
   /** The chunk `feed` is decoding, so that a switch made from `emit` can take or extend its rest. */
   #input: Uint8Array | undefined;
@@ -107,7 +107,12 @@ export class DelimitedCodec implements Codec<Uint8Array> {
     this.#guard.feed(this.#decode, chunk, emit);
   }
 
-  /** Whether input is passed through undecoded (after `setRawMode()`). */
+  /** Bytes scanned for delimiters and copied to join frames so far: O(bytes fed), however split. */
+  get counters(): ByteCounters {
+    return { scanned: this.#search.scanned, copied: this.#queue.counters.copied };
+  }
+
+  /** Whether the input is passed through undecoded (after `setRawMode()`). */
   get isRawMode(): boolean {
     return this.#state.phase === 'raw';
   }

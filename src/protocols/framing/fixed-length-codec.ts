@@ -5,7 +5,7 @@
 //               | exactly frameLength bytes        |
 //               +----------------------------------+
 //   frameLength 3:  61 62 63 64 65 66  ->  "abc", "def"
-import { ByteQueue } from './byte-queue.js';
+import { ChunkQueue } from '../../bytes/chunk-queue.js';
 import { CodecGuard } from './codec-guard.js';
 import { FrameSyntaxError, type Codec } from './codec.js';
 import { requireCount, viewOf } from './support.js';
@@ -25,7 +25,7 @@ export class FixedLengthCodec implements Codec<Uint8Array> {
   readonly #frameLength: number;
   readonly #guard = new CodecGuard();
   /** The start of the frame that the chunks fed so far end inside of. */
-  readonly #queue = new ByteQueue();
+  readonly #queue = new ChunkQueue();
   /** The feed step (an arrow field: CodecGuard runs it with no closure per chunk). */
   readonly #decode = (chunk: Uint8Array, emit: (frame: Uint8Array) => void): void => {
     const index = this.#queue.bytes > 0 ? this.#completeHeld(chunk, emit) : 0;

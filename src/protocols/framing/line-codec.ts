@@ -5,6 +5,7 @@
 //              | line: 0..maxLineLength bytes        | "\n" ('lf', 'any')         |
 //              | (no LF inside)                      | "\r\n" ('crlf', 'any')     |
 //              +-------------------------------------+----------------------------+
+import type { ByteCounters } from '../../bytes/chunk-queue.js';
 import { CodecGuard } from './codec-guard.js';
 import { FrameTooLongError, type Codec } from './codec.js';
 import { DelimitedCodec } from './delimited-codec.js';
@@ -89,6 +90,11 @@ export class LineCodec implements Codec<Uint8Array> {
     // Inner errors at EOF need no translation: for 'any' the inner limit leaves room for the CR, so
     // only #deliver can find an unterminated line too long.
     this.#guard.end(() => this.#lines.end((line) => this.#deliver(line, false, emit)));
+  }
+
+  /** Bytes scanned for line endings and copied to join lines so far (DelimitedCodec.counters). */
+  get counters(): ByteCounters {
+    return this.#lines.counters;
   }
 
   /** Whether input is passed through undecoded (after `setRawMode()`). */

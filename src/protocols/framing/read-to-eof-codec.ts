@@ -5,7 +5,7 @@
 //   the stream:  +--------------------------------------+ EOF
 //                | one frame: 0..maxFrameLength bytes   |
 //                +--------------------------------------+
-import { ByteQueue } from './byte-queue.js';
+import { ChunkQueue } from '../../bytes/chunk-queue.js';
 import { CodecGuard } from './codec-guard.js';
 import { FrameTooLongError, type Codec } from './codec.js';
 import { requireCount } from './support.js';
@@ -27,7 +27,7 @@ export interface ReadToEofCodecOptions {
 export class ReadToEofCodec implements Codec<Uint8Array> {
   readonly #maxFrameLength: number;
   readonly #guard = new CodecGuard();
-  readonly #queue = new ByteQueue();
+  readonly #queue = new ChunkQueue();
   /** The feed step, which never emits (an arrow field: CodecGuard runs it with no closure per chunk). */
   readonly #hold = (chunk: Uint8Array): void => {
     if (this.#queue.bytes + chunk.length > this.#maxFrameLength) {

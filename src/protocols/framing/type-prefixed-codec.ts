@@ -9,7 +9,7 @@
 //                           | type (1B) | length (1,2,4,8B) | payload        |
 //                           +-----------+-------------------+----------------+
 //   types {1: fixed 2, 2: length-field 1}:  01 68 69 02 03 61 62 63  ->  {1, "hi"}, {2, "abc"}
-import { ByteQueue } from './byte-queue.js';
+import { ChunkQueue } from '../../bytes/chunk-queue.js';
 import { CodecGuard } from './codec-guard.js';
 import { FrameSyntaxError, FrameTooLongError, type Codec } from './codec.js';
 import { dataViewOf, readLengthField, requireFieldLength, writeLengthField, type ByteOrder, type LengthFieldLength } from './length-field.js';
@@ -76,7 +76,7 @@ export class TypePrefixedCodec implements Codec<TypedFrame> {
   readonly #maxFrameLength: number;
   readonly #guard = new CodecGuard();
   /** The bytes of the current phase of a frame that a chunk ended inside of (never a type byte). */
-  readonly #queue = new ByteQueue();
+  readonly #queue = new ChunkQueue();
   #state: State = { phase: 'type' };
   /** The feed step (an arrow field: CodecGuard runs it with no closure per chunk). */
   readonly #decode = (chunk: Uint8Array, emit: (frame: TypedFrame) => void): void => {

@@ -2,6 +2,7 @@
 // or until close (HTTP/1.0), never a body for HEAD. Streams through a producer that is paused and
 // resumed with the transport's write buffer, so a slow client is never buffered without bound.
 import type { Protocol, Transport } from '../../contract/index.js';
+import { httpDate } from './http-date.js';
 import type { HttpRequest } from './request-parser.js';
 import { offersUpgrade } from './upgrade.js';
 
@@ -26,9 +27,37 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
 
 const NO_HEADERS: Readonly<Record<string, string | number>> = Object.freeze({});
 
-/** Whether a header name or value would break the head's line structure (response splitting). */
-function hasLineBreak(text: string): boolean {
-  return text.includes('\r') || text.includes('\n');
+/** A field name: a token (RFC 9110 section 5.1). */
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** A field value: HTAB, visible ASCII, SP, obs-text; no CR, LF, NUL or other control (node:http's check). */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Whether `value` may be sent as a header value as it is (RFC 9110 section 5.5): no CR, LF, NUL or other control byte. */
+export function isValidHeaderValue(value: string): boolean {
+  return FIELD_VALUE.test(value);
+}
+
+/** What setHeader() throws for a name that is not a token or a value with a control byte (response splitting). */
+export class InvalidHeaderError extends TypeError {
+  /** The class name, kept when the code is minified. */
+  override name = 'InvalidHeaderError';
+  /** Node-style code to `switch` on, as a literal type (node:http says ERR_INVALID_CHAR). */
+  readonly code = 'ERR_INVALID_HTTP_HEADER' as const;
+  /** The header name as given. */
+  readonly header: string;
+
+  constructor(header: string, what: 'name' | 'value') {
+    super(`Invalid header ${what} for '${header.slice(0, 64)}': ${what === 'name' ? 'not a token' : 'it contains CR, LF, NUL or another control byte'}`);
+    this.header = header;
+  }
+}
+
+/** How the server builds each response besides the request: what the route cannot know. */
+export interface HttpResponseOptions {
+  /** From a server that can switch protocols: hands it the connection after a 101. */
+  readonly onUpgrade?: (next: Protocol) => void;
+  /** The server's idle timeout in seconds: sent as `Keep-Alive: timeout=N` on keep-alive responses. */
+  readonly keepAliveSeconds?: number;
 }
 
 /** Pulls the next chunk of a streamed body; undefined when the body is complete. */
@@ -57,16 +86,19 @@ export class HttpResponse {
   #isChunked = false;
   #isFinished = false;
   #isPaused = false;
+  /** HEAD, or a status without content (1xx, 204, 304): the producer is never pulled. */
+  #isBodyless: boolean;
   #producer: BodyProducer | undefined;
-  readonly #onUpgrade: ((next: Protocol) => void) | undefined;
+  readonly #options: HttpResponseOptions;
 
-  /** `onUpgrade`, from a server that can switch protocols, hands it the connection after a 101. */
-  constructor(transport: Transport, request: HttpRequest, keepAlive: boolean, onFinish: () => void, onUpgrade?: (next: Protocol) => void) {
+  /** `onFinish` is called once, when the response ended (the server then answers the next request). */
+  constructor(transport: Transport, request: HttpRequest, keepAlive: boolean, onFinish: () => void, options: HttpResponseOptions = {}) {
     this.#transport = transport;
     this.request = request;
     this.keepAlive = keepAlive;
     this.#onFinish = onFinish;
-    this.#onUpgrade = onUpgrade;
+    this.#options = options;
+    this.#isBodyless = request.method === 'HEAD';
   }
 
   /** True once the status line and headers were written: setHeader() and writeHead() can no longer change them. */
@@ -81,11 +113,14 @@ export class HttpResponse {
 
   /**
    * Sets a header for the head not yet sent, replacing one of the same name (case-insensitive).
-   * Throws TypeError if `name` or `value` contains CR or LF (response splitting).
+   * Throws InvalidHeaderError (a TypeError) if `name` is not a token or `value` holds CR, LF, NUL
+   * or another control byte (response splitting); check a value from a request with
+   * isValidHeaderValue() first.
    */
   setHeader(name: string, value: string | number): this {
     const text = String(value);
-    if (hasLineBreak(name) || hasLineBreak(text)) throw new TypeError('Header names and values cannot contain CR or LF');
+    if (!FIELD_NAME.test(name)) throw new InvalidHeaderError(name, 'name');
+    if (!FIELD_VALUE.test(text)) throw new InvalidHeaderError(name, 'value');
     const lower = name.toLowerCase();
     const at = this.#headers.findIndex((header) => header[2] === lower);
     if (at >= 0) this.#headers.splice(at, 1);
@@ -116,6 +151,7 @@ export class HttpResponse {
     if (this.#headersSent) throw new Error('The response head was already sent');
     this.#setHeaders(headers);
     const bodyless = status === 204 || status === 304 || status < 200;
+    if (bodyless) this.#isBodyless = true;
     if (!this.#headers.some((header) => header[2] === 'content-length') && !bodyless) {
       if (this.request.minorVersion === 1) {
         this.#isChunked = true;
@@ -127,6 +163,11 @@ export class HttpResponse {
     }
     if (!this.keepAlive) this.#headers.push(['Connection', 'close', 'connection']);
     else if (this.request.minorVersion === 0) this.#headers.push(['Connection', 'keep-alive', 'connection']);
+    // Tells keep-alive clients (node's Agent, undici) when we close an idle connection, so they stop
+    // reusing it first instead of racing our close with their next request.
+    const keepAliveSeconds = this.#options.keepAliveSeconds;
+    if (this.keepAlive && keepAliveSeconds !== undefined && keepAliveSeconds > 0) this.#headers.push(['Keep-Alive', `timeout=${Math.floor(keepAliveSeconds)}`, 'keep-alive']);
+    if (!this.#headers.some((header) => header[2] === 'date')) this.#headers.push(['Date', httpDate(), 'date']);
     let text = `HTTP/1.${this.request.minorVersion} ${status} ${STATUS_TEXT[status] ?? 'Unknown'}\r\n`;
     for (const [name, value] of this.#headers) text += `${name}: ${value}\r\n`;
     this.#headersSent = true;
@@ -142,7 +183,7 @@ export class HttpResponse {
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     this.setHeader('Content-Length', length);
     const head = this.#headText(status, NO_HEADERS);
-    const withBody = this.request.method !== 'HEAD' && length > 0;
+    const withBody = !this.#isBodyless && length > 0;
     const out = Buffer.allocUnsafe(head.length + (withBody ? length : 0));
     out.write(head, 0, 'latin1');
     if (withBody && typeof body === 'string') out.write(body, head.length, 'utf8');
@@ -156,8 +197,9 @@ export class HttpResponse {
   /** Writes part of the body; false when the client is behind (wait for the producer to be pulled). */
   write(chunk: Uint8Array | string): boolean {
     if (!this.#headersSent) this.writeHead(200);
+    if (this.#isBodyless || this.#isFinished) return !this.#isPaused;
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (bytes.length === 0 || this.request.method === 'HEAD' || this.#isFinished) return !this.#isPaused;
+    if (bytes.length === 0) return !this.#isPaused;
     if (this.#isChunked) this.#transport.write(Buffer.from(`${bytes.length.toString(16)}\r\n`));
     this.#transport.write(bytes);
     if (this.#isChunked) this.#transport.write(Buffer.from('\r\n'));
@@ -172,7 +214,7 @@ export class HttpResponse {
       return;
     }
     if (body !== undefined) this.write(body);
-    if (this.#isChunked && this.request.method !== 'HEAD') this.#transport.write(Buffer.from('0\r\n\r\n'));
+    if (this.#isChunked && !this.#isBodyless) this.#transport.write(Buffer.from('0\r\n\r\n'));
     this.#isFinished = true;
     this.#producer = undefined;
     this.#onFinish();
@@ -199,11 +241,12 @@ export class HttpResponse {
    * `name`, the head was already sent, or the server cannot hand the connection over.
    */
   switchProtocols(name: string, next: Protocol): void {
-    const onUpgrade = this.#onUpgrade;
+    const onUpgrade = this.#options.onUpgrade;
     if (!offersUpgrade(this.request, name)) throw new Error(`Cannot switch protocols: the request did not offer '${name}'`);
     if (onUpgrade === undefined) throw new Error('Cannot switch protocols: this server cannot hand the connection over');
     if (this.#headersSent) throw new Error('The response head was already sent');
     this.setHeader('Upgrade', name).setHeader('Connection', 'Upgrade');
+    // No Date: RFC 9110 6.6.1 makes it optional on 1xx, and the 101 stays as short as the README shows it.
     let head = `HTTP/1.1 101 ${STATUS_TEXT[101] ?? ''}\r\n`;
     for (const [name, value] of this.#headers) head += `${name}: ${value}\r\n`;
     this.#transport.write(Buffer.from(`${head}\r\n`, 'latin1'));
@@ -213,9 +256,16 @@ export class HttpResponse {
     onUpgrade(next);
   }
 
-  /** Streams the body from `producer`, pulling while the client keeps up, then ends. */
+  /**
+   * Streams the body from `producer`, pulling while the client keeps up, then ends. A response
+   * without a body (HEAD, 204, 304) ends at once and never pulls it: nothing is made to be dropped.
+   */
   produce(producer: BodyProducer): void {
     if (!this.#headersSent) this.writeHead(200);
+    if (this.#isBodyless) {
+      this.end();
+      return;
+    }
     this.#producer = producer;
     this.#pull();
   }

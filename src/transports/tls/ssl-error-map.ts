@@ -54,8 +54,11 @@ export function sslErrorFrom(error: unknown, isHandshakeDone: boolean): OSError 
   return new SSLError(code, e.message, { reason: code });
 }
 
+/** Node 24 and later append advice to OpenSSL's text; verify_message is OpenSSL's text alone, as in Python. */
+const NODE_ADVICE = /; if the root CA is installed locally, try running Node\.js with --use-system-ca$/;
+
 function verifyText(code: string, error: NodeTLSError): string {
-  if (code !== 'ERR_TLS_CERT_ALTNAME_INVALID') return error.message;
+  if (code !== 'ERR_TLS_CERT_ALTNAME_INVALID') return error.message.replace(NODE_ADVICE, '');
   return `Hostname mismatch, certificate is not valid for '${typeof error.host === 'string' ? error.host : '?'}'`;
 }
 

@@ -15,19 +15,20 @@ import { SHUT_RD, SHUT_RDWR, SHUT_WR, SOL_SOCKET, SO_ERROR, SO_RCVBUF, SO_SNDBUF
 import { OSError, ValueError, raisedBy, socketError } from '../errors.js';
 import type { Socket } from '../socket.js';
 import { type SocketData, bytesOf } from '../bytes-like.js';
-import type { OptionValue } from '../socket-options.js';
+import type { OptionValue } from '../kernel/socket-options.js';
 import type { StreamSocket } from '../stream-socket.js';
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener } from '../../reactor/selectable.js';
 import { ReadinessListeners } from '../../reactor/readiness-listeners.js';
-import { type WaitOptions, waitReady } from '../../reactor/wait-ready.js';
-import { bufferView, copyBytes } from '../copy-bytes.js';
+import type { WaitOptions } from '../../reactor/wait-ready.js';
+import { AwaitableCalls, checkedTimeout } from '../socket/awaitables.js';
+import { bufferView, copyBytes } from '../kernel/copy-bytes.js';
 import { CiphertextChannel } from './ciphertext-channel.js';
 import { SSLWantReadError, SSLWantWriteError } from './errors.js';
 import { type CipherInfo, type PeerCertificate, cipherInfo, peerCertificate, peerCertificateDER } from './peer-info.js';
 import { RecordBuffer } from './record-buffer.js';
 import { sslErrorFrom } from './ssl-error-map.js';
 import type { TLSSettings } from './tls-context.js';
-import { type SessionSide, checkSide, openSession } from './tls-session.js';
+import { type SessionSide, checkSide, endSession, openSession } from './tls-session.js';
 
 /** How TLSContext#wrapSocket wraps a socket: the side, the host name, when the handshake starts. */
 export interface WrapSocketOptions extends Partial<SessionSide> {
@@ -69,6 +70,7 @@ export class SSLSocket implements StreamSocket {
   /** The handshake finished in the background and no call has seen it: readable, so the loop calls again. */
   #isHandshakeUnseen = false;
   readonly #listeners = new ReadinessListeners();
+  readonly #calls: AwaitableCalls;
   readonly #onRawReadiness = (): void => this.#notify();
 
   constructor(raw: Socket, settings: TLSSettings, options: WrapSocketOptions = {}) {
@@ -77,6 +79,8 @@ export class SSLSocket implements StreamSocket {
     this.#raw = raw;
     this.#settings = settings;
     this.#leftover = options.leftover;
+    // Python's wrap_socket keeps the socket's timeout.
+    this.#calls = new AwaitableCalls(this, raw.gettimeout());
     this.#fd = raw.fileno();
     if (this.#fd < 0) throw socketError('EBADF', 'wrap_socket');
     this.#sndbuf = raw.getsockopt(SOL_SOCKET, SO_SNDBUF);
@@ -154,16 +158,8 @@ export class SSLSocket implements StreamSocket {
   }
 
   /** doHandshake() that waits: resolves once the handshake is done, rejects with its failure. */
-  async doHandshakeAsync(options?: WaitOptions): Promise<void> {
-    for (;;) {
-      try {
-        this.doHandshake();
-        return;
-      } catch (error) {
-        if (!(error instanceof SSLWantReadError || error instanceof SSLWantWriteError)) throw error;
-      }
-      await waitReady(this, EVENT_READ | EVENT_WRITE, null, options?.signal);
-    }
+  doHandshakeAsync(options?: WaitOptions): Promise<void> {
+    return this.#calls.wait('do_handshake', EVENT_READ | EVENT_WRITE, options, () => this.doHandshake());
   }
 
   #start(): void {
@@ -278,23 +274,36 @@ export class SSLSocket implements StreamSocket {
     return count;
   }
 
-  /** Resolves once every byte was accepted by the send buffer. */
-  async sendall(data: SocketData, options?: WaitOptions): Promise<void> {
-    let rest = bytesOf(data, 'sendall');
-    while (rest.length > 0) {
-      const sent = this.trySend(rest);
-      if (sent > 0) rest = rest.subarray(sent);
-      else await waitReady(this, EVENT_WRITE, null, options?.signal);
-    }
+  /** Resolves once every byte was accepted by the send buffer; settimeout bounds the whole call. */
+  sendall(data: SocketData, options?: WaitOptions): Promise<void> {
+    return this.#calls.sendall(data, options);
   }
 
-  /** recv() that waits for data, EOF or a failure. */
-  async recvAsync(size: number, options?: WaitOptions): Promise<Buffer> {
-    for (;;) {
-      const data = this.tryRecv(size);
-      if (data !== null) return data;
-      await waitReady(this, EVENT_READ, null, options?.signal);
-    }
+  /** recv() that waits for data, EOF or a failure, bounded by settimeout. */
+  recvAsync(size: number, options?: WaitOptions): Promise<Buffer> {
+    return this.#calls.recvAsync(size, options);
+  }
+
+  /**
+   * The timeout of the awaitable calls (sendall, recvAsync, doHandshakeAsync), in seconds, as
+   * Socket.settimeout: null waits forever, 0 fails at once with the would-block error, a positive
+   * value fails with TimeoutError `timed out` once it passes. Starts as the wrapped socket's.
+   */
+  settimeout(seconds: number | null): void {
+    const checked = checkedTimeout(seconds);
+    this.#checkOpen('settimeout');
+    this.#calls.timeout = checked;
+  }
+
+  /** The timeout set by settimeout() or setblocking(), in seconds (null: none). */
+  gettimeout(): number | null {
+    return this.#calls.timeout;
+  }
+
+  /** `false` is non-blocking (timeout 0); `true` waits forever (timeout null), as Socket.setblocking. */
+  setblocking(flag: boolean): void {
+    this.#checkOpen('setblocking');
+    this.#calls.timeout = flag ? null : 0;
   }
 
   /** SO_SNDBUF of the wrapped socket bounds the plaintext node:tls holds plus its ciphertext not yet sent. */
@@ -395,24 +404,9 @@ export class SSLSocket implements StreamSocket {
     this.#fd = -1;
     this.#records.clear();
     this.#raw.unwatch(this.#onRawReadiness);
-    const session = this.#session;
-    const channel = this.#channel;
-    if (session === null || channel === null || this.#phase !== 'open' || this.#failure !== null || session.destroyed) {
-      session?.destroy();
-      this.#raw.close();
-    } else {
-      const closeRaw = (): void => {
-        session.destroy();
-        this.#raw.close();
-      };
-      if (channel.writableFinished) {
-        closeRaw();
-      } else {
-        channel.once('finish', closeRaw);
-        channel.once('close', closeRaw);
-        session.end();
-      }
-    }
+    const raw = this.#raw;
+    const isGraceful = this.#phase === 'open' && this.#failure === null;
+    endSession(this.#session, this.#channel, isGraceful, () => raw.close());
     this.#notify();
   }
 

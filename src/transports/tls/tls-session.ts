@@ -82,3 +82,27 @@ function clientCertificateError(session: tls.TLSSocket): Error | null {
   const failure: unknown = handle.verifyError();
   return failure instanceof Error ? failure : null;
 }
+
+/**
+ * Ends a session for close(): gracefully (close_notify and a FIN after the data already sent, as
+ * node:tls's end()) when `isGraceful` and it still runs, at once otherwise; then `closeRaw` closes
+ * the wrapped socket, once the ciphertext is out.
+ */
+export function endSession(session: tls.TLSSocket | null, channel: Duplex | null, isGraceful: boolean, closeRaw: () => void): void {
+  if (session === null || channel === null || !isGraceful || session.destroyed) {
+    session?.destroy();
+    closeRaw();
+    return;
+  }
+  const finish = (): void => {
+    session.destroy();
+    closeRaw();
+  };
+  if (channel.writableFinished) {
+    finish();
+    return;
+  }
+  channel.once('finish', finish);
+  channel.once('close', finish);
+  session.end();
+}

@@ -2,7 +2,7 @@
 // codec whose output depends on the chunking.
 import test from 'ava';
 import type { Codec } from '../../../src/protocols/framing/codec.js';
-import { checkSplits, decode, describe, seededRandom, splits } from '../../helpers/splits.js';
+import { bytes, checkSplits, cut, decode, describe, seededRandom, splits, texts } from '../../helpers/splits.js';
 
 const lengths = (chunks: readonly Uint8Array[]): string => chunks.map((c) => c.length).join(',');
 
@@ -45,4 +45,12 @@ test('seededRandom repeats its sequence for a seed', (t) => {
   const first = [a(), a(), a()];
   t.deepEqual([b(), b(), b()], first);
   t.true(first.every((x) => x >= 0 && x < 1));
+});
+
+test('cut splits at points taken modulo the length + 1, deduplicated and sorted, as views', (t) => {
+  const input = bytes('abcdef');
+  const parts = cut(input, [4, 2, 9, 2, 13]);
+  t.deepEqual(texts(parts), ['ab', 'cd', 'ef', '']);
+  t.true(parts.every((part) => part.buffer === input.buffer));
+  t.deepEqual(texts(cut(input, [])), ['abcdef']);
 });

@@ -1,25 +1,16 @@
 // Guarded starts over TLS (issue 16 step 3): listenTLS and connectTLS start connections through the
 // same guarded path as TCP, so a throwing factory or connectionMade costs that connection alone.
 import test from 'ava';
+import type { Reactor } from '../../../src/reactor/reactor.js';
 import type { ExecutionContext } from 'ava';
 import { Recorder, factoryOf } from '../../../src/conformance/recorder.js';
-import { SelectorReactor } from '../../../src/reactor/selector-reactor.js';
+import { runningReactor } from '../../helpers/running-reactor.js';
 import type { Factory } from '../../../src/contract/index.js';
 import { connectTLS, listenTLS } from '../../../src/transports/tls/endpoints-tls.js';
 import { TLSContext, createDefaultContext } from '../../../src/transports/tls/tls-context.js';
 import { testCerts } from '../../helpers/tls-certs.js';
 
-function running(t: ExecutionContext): SelectorReactor {
-  const reactor = new SelectorReactor();
-  const done = reactor.run();
-  t.teardown(async () => {
-    reactor.stop();
-    await done;
-  });
-  return reactor;
-}
-
-async function serveTLS(t: ExecutionContext, reactor: SelectorReactor, factory: Factory): Promise<number> {
+async function serveTLS(t: ExecutionContext, reactor: Reactor, factory: Factory): Promise<number> {
   const certs = testCerts();
   const context = new TLSContext('server', { cert: certs.server.cert, key: certs.server.key });
   const port = await listenTLS(reactor, 0, factory, { context });
@@ -34,7 +25,7 @@ function clientContext(): TLSContext {
 }
 
 test('connectTLS with a throwing buildProtocol: connectionFailed hears it, the server sees the close, no handler left', async (t) => {
-  const reactor = running(t);
+  const reactor = runningReactor(t);
   const server = new Recorder();
   const port = await serveTLS(t, reactor, factoryOf(server));
   const boom = new Error('buildProtocol failed');
@@ -49,7 +40,7 @@ test('connectTLS with a throwing buildProtocol: connectionFailed hears it, the s
 });
 
 test('listenTLS whose connectionMade throws: connectionFailed hears it, the client sees the close', async (t) => {
-  const reactor = running(t);
+  const reactor = runningReactor(t);
   const boom = new Error('connectionMade failed');
   const failures: Error[] = [];
   const port = await serveTLS(t, reactor, {

@@ -124,7 +124,7 @@ test("listenTLS serves the http app to Node's https.request", async (t) => {
     request.on('error', reject);
     request.end();
   });
-  t.is(body, '200 hello from switchboard');
+  t.is(body, '200 hello from switchboard\n');
 });
 
 test('listenTLS echo answers openssl s_client, which verifies it against the test CA', async (t) => {

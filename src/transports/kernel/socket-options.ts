@@ -1,0 +1,132 @@
+// A socket's options as Python's getsockopt/setsockopt see them (SOL_SOCKET and TCP_NODELAY): the
+// values, their checks and their defaults. The Socket applies what a change means for its stream and
+// buffers, and answers itself the options that read its state (SO_ERROR, SO_ACCEPTCONN).
+import {
+  DEFAULT_TCP_RCVBUF,
+  DEFAULT_TCP_SNDBUF,
+  DEFAULT_UNIX_BUFFER,
+  IPPROTO_TCP,
+  SOCK_STREAM,
+  SOL_SOCKET,
+  SO_KEEPALIVE,
+  SO_LINGER,
+  SO_RCVBUF,
+  SO_REUSEADDR,
+  SO_SNDBUF,
+  SO_TYPE,
+  TCP_NODELAY,
+} from '../constants.js';
+import { socketError } from '../errors.js';
+
+/** `SO_LINGER` as Python packs it: `[onoff, seconds]`, or the packed `struct linger` bytes. */
+export type LingerValue = readonly [number, number] | Uint8Array;
+/** What `setsockopt` takes: a number (a size, or 0/1 for a flag), a boolean flag, or a LingerValue for SO_LINGER. */
+export type OptionValue = number | boolean | LingerValue;
+/** What the socket must do after a change: nothing, re-check reading or sending, or update its stream. */
+export type OptionEffect = 'none' | 'receive-buffer' | 'send-buffer' | 'stream';
+
+/** The option values of one socket, with Linux's defaults, and the checks `setsockopt` applies. */
+export class SocketOptions {
+  readonly #isTcp: boolean;
+  /** SO_RCVBUF in bytes, as set (not doubled). */
+  rcvbuf: number;
+  /** SO_SNDBUF in bytes, as set (not doubled). */
+  sndbuf: number;
+  /** TCP_NODELAY. */
+  noDelay = false;
+  /** SO_KEEPALIVE. */
+  keepAlive = false;
+  /** SO_REUSEADDR, read by the bind table at bind() and listen(). */
+  reuseAddr = false;
+  /** SO_LINGER on with l_linger 0: close() resets the connection (RST) instead of a FIN. */
+  lingerZero = false;
+  /** SO_LINGER's l_onoff, what Python's getsockopt(SOL_SOCKET, SO_LINGER) returns (the first int). */
+  lingerOn = false;
+
+  /** `isTcp`: TCP's defaults and TCP_NODELAY, else AF_UNIX's (the family's rules say which). */
+  constructor(isTcp: boolean) {
+    this.#isTcp = isTcp;
+    // Linux's initial values: tcp_rmem[1] and tcp_wmem[1], and AF_UNIX's 212992 (docs/semantics.md 3).
+    this.rcvbuf = this.#isTcp ? DEFAULT_TCP_RCVBUF : DEFAULT_UNIX_BUFFER;
+    this.sndbuf = this.#isTcp ? DEFAULT_TCP_SNDBUF : DEFAULT_UNIX_BUFFER;
+  }
+
+  /** An accepted socket starts with its listener's buffer sizes, TCP_NODELAY and SO_KEEPALIVE. */
+  inheritFrom(listener: SocketOptions): void {
+    this.rcvbuf = listener.rcvbuf;
+    this.sndbuf = listener.sndbuf;
+    this.noDelay = listener.noDelay;
+    this.keepAlive = listener.keepAlive;
+  }
+
+  /** getsockopt for the plain-value options; OSError `ENOPROTOOPT` for the rest. */
+  get(level: number, option: number): number {
+    if (level === IPPROTO_TCP && option === TCP_NODELAY && this.#isTcp) return this.noDelay ? 1 : 0;
+    if (level !== SOL_SOCKET) throw socketError('ENOPROTOOPT', 'getsockopt');
+    switch (option) {
+      case SO_TYPE:
+        return SOCK_STREAM;
+      case SO_RCVBUF:
+        return this.rcvbuf;
+      case SO_SNDBUF:
+        return this.sndbuf;
+      case SO_REUSEADDR:
+        return this.reuseAddr ? 1 : 0;
+      case SO_KEEPALIVE:
+        return this.keepAlive ? 1 : 0;
+      case SO_LINGER:
+        return this.lingerOn ? 1 : 0;
+      default:
+        throw socketError('ENOPROTOOPT', 'getsockopt');
+    }
+  }
+
+  /** setsockopt: checks and stores `value`, and says what the socket must update; OSError `ENOPROTOOPT` for an option it does not know. */
+  set(level: number, option: number, value: OptionValue): OptionEffect {
+    if (level === IPPROTO_TCP && option === TCP_NODELAY && this.#isTcp) {
+      this.noDelay = Boolean(value);
+      return 'stream';
+    }
+    if (level !== SOL_SOCKET) throw socketError('ENOPROTOOPT', 'setsockopt');
+    switch (option) {
+      case SO_RCVBUF:
+        this.rcvbuf = bufferSize(value);
+        return 'receive-buffer';
+      case SO_SNDBUF:
+        this.sndbuf = bufferSize(value);
+        return 'send-buffer';
+      case SO_REUSEADDR:
+        this.reuseAddr = Boolean(value);
+        return 'none';
+      case SO_KEEPALIVE:
+        this.keepAlive = Boolean(value);
+        return 'stream';
+      case SO_LINGER:
+        [this.lingerOn, this.lingerZero] = parseLinger(value);
+        return 'none';
+      default:
+        throw socketError('ENOPROTOOPT', 'setsockopt');
+    }
+  }
+}
+
+function bufferSize(value: OptionValue): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError('buffer size must be an integer');
+  return Math.max(value, 1);
+}
+
+/** [l_onoff set, l_onoff set with l_linger 0 (close sends an RST)]. */
+function parseLinger(value: OptionValue): [isOn: boolean, isZero: boolean] {
+  let onoff: number;
+  let seconds: number;
+  if (value instanceof Uint8Array) {
+    if (value.byteLength < 8) throw socketError('EINVAL', 'setsockopt', 'SO_LINGER takes an 8-byte struct linger');
+    const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+    [onoff, seconds] = [view.getInt32(0, true), view.getInt32(4, true)];
+  } else if (Array.isArray(value)) {
+    [onoff, seconds] = value;
+  } else {
+    throw new TypeError('SO_LINGER takes [onoff, seconds] or a packed struct linger');
+  }
+  return [onoff !== 0, onoff !== 0 && seconds === 0];
+}

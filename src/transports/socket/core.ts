@@ -1,0 +1,366 @@
+// The emulated kernel's socket: its state and the rules both families share, with ordinary members
+// so that the listening half, the peer link and the per-family rules (tcp.ts, unix.ts) can work on
+// it. Not exported from the package: the Python API over it is ../socket.ts. The state machine
+// mirrors the kernel's: BSD socket state (unconnected/connecting/connected) over the connection's
+// state (none -> connecting -> established -> done). Each choice cites the scenario in
+// test/fixtures/kernel that fixes it; what Node cannot express is listed in docs/semantics.md.
+import { type Address, unnamedAddress } from '../address.js';
+import type { AddressFamily } from '../constants.js';
+import { type OSError, raisedBy, socketError } from '../errors.js';
+import { ReceiveQueue } from '../receive-queue.js';
+import { bufferView, copyBytes } from '../kernel/copy-bytes.js';
+import type { StreamEnd, StreamEvents } from '../kernel/stream-end.js';
+import { SocketOptions } from '../kernel/socket-options.js';
+import type { PipeHandle, TcpHandle } from '../kernel/uv-handles.js';
+import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Selectable } from '../../reactor/selectable.js';
+import type { FamilyRules } from './family.js';
+import type { Listening } from './listening.js';
+import { peerSendRoom } from './peer-link.js';
+
+type ConnState = 'none' | 'connecting' | 'established' | 'done';
+type BsdState = 'unconnected' | 'connecting' | 'connected';
+
+const EMPTY = Buffer.alloc(0);
+let nextFileno = 3;
+
+/** One socket of the emulated kernel; it hears its stream's events itself (it is their StreamEvents). */
+export class SocketCore implements StreamEvents {
+  readonly family: AddressFamily;
+  readonly rules: FamilyRules;
+  /** The Python socket over this core, handed to readiness listeners; null until one is made. */
+  facade: Selectable | null = null;
+  fd = nextFileno++;
+  bsd: BsdState = 'unconnected';
+  conn: ConnState = 'none';
+  listening: Listening | null = null;
+  stream: StreamEnd | null = null;
+  isPair = false;
+  /** The other end, when it is a switchboard socket in this process (the emulated kernel's link). */
+  peer: SocketCore | null = null;
+  readonly rq = new ReceiveQueue();
+  finReceived = false;
+  /**
+   * The shutdown bits (sk_shutdown). Linux records them even when shutdown() fails with ENOTCONN or
+   * the socket is not connected yet, and keeps them across a later connect
+   * (tcp-shutdown-before-connect-sticks, unix-shutdown-before-connect-sticks).
+   */
+  shutRd = false;
+  shutWr = false;
+  /** Our FIN (or AF_UNIX EOF) went to the stream: only a SHUT_WR on a connected socket sends it. */
+  finSent = false;
+  /** AF_UNIX: the peer can no longer receive (it closed or shut down reading): send raises EPIPE. */
+  peerCannotReceive = false;
+  /** AF_UNIX over node:net: the peer closed with data unread, so its EOF arrives as ECONNRESET. */
+  isResetOnEOF = false;
+  pendingError: OSError | null = null;
+  local: Address | null = null;
+  remote: Address | null = null;
+  tcpHandle: TcpHandle | null = null;
+  connectHandle: TcpHandle | null = null;
+  pipeHandle: PipeHandle | null = null;
+  isReadPaused = false;
+  isAccepted = true;
+  isTcpConnected = false;
+  isAwaitingAdmission = false;
+  wasSendBufferFull = false;
+  /** Totals for the in-process flow-control accounting (peer-link.ts). */
+  bytesSent = 0;
+  bytesConsumed = 0;
+  resetWhenWritten = false;
+  /** The bytes meant for a closed in-process peer are out, but its FIN is not read yet: the RST follows it. */
+  isResetDue = false;
+  /** TCP: bound to a port the program chose (SOCK_BINDPORT_LOCK): Linux keeps it when a listen or connect ends. */
+  isPortLocked = false;
+  /** AF_UNIX: connected to a path no switchboard socket listens on, and node:net has not confirmed it yet. */
+  isUnixConnectUnconfirmed = false;
+  readonly options: SocketOptions;
+  #listeners: ReadinessListener[] = [];
+
+  constructor(family: AddressFamily, rules: FamilyRules) {
+    this.family = family;
+    this.rules = rules;
+    this.options = new SocketOptions(rules.isTcp);
+  }
+
+  fileno(): number {
+    return this.fd;
+  }
+
+  // ---- readiness ---------------------------------------------------------------------------------
+
+  readiness(): number {
+    if (this.fd < 0) return 0;
+    if (this.listening !== null) {
+      // A Unix listener after SHUT_RD is readable (RCV_SHUTDOWN), queue or not (unix-listener-shut-rd [11]).
+      return this.listening.queue.length > 0 || this.listening.acceptError !== undefined || this.shutRd ? EVENT_READ : 0;
+    }
+    const error = this.pendingError === null ? 0 : EVENT_ERROR;
+    if (this.conn === 'none' || this.conn === 'done') return EVENT_READ | EVENT_WRITE | error;
+    if (this.conn === 'connecting') {
+      if (error !== 0) return EVENT_READ | EVENT_WRITE | error;
+      // tcp_poll reports RCV_SHUTDOWN as readable even in SYN_SENT (a SHUT_RD made before connect).
+      return this.shutRd ? EVENT_READ : 0;
+    }
+    const readable = !this.rq.isEmpty || this.finReceived || this.shutRd || error !== 0;
+    const writable = (this.rules.isWritableAfterShutWr && this.shutWr) || error !== 0 || this.sendRoom() > 0;
+    return (readable ? EVENT_READ : 0) | (writable ? EVENT_WRITE : 0) | error;
+  }
+
+  watch(listener: ReadinessListener): void {
+    if (this.#listeners.includes(listener)) return;
+    // A literal for the usual single watcher: a spread onto [] would reserve room for 17.
+    this.#listeners = this.#listeners.length === 0 ? [listener] : [...this.#listeners, listener];
+  }
+
+  unwatch(listener: ReadinessListener): void {
+    if (this.#listeners.includes(listener)) this.#listeners = this.#listeners.filter((l) => l !== listener);
+  }
+
+  notify(): void {
+    const facade = this.facade;
+    if (facade === null) return;
+    // Copy-on-write array: a listener that unwatches during the loop does not disturb it.
+    for (const listener of this.#listeners) listener(facade);
+  }
+
+  // ---- what the stream reports (StreamEvents) ----------------------------------------------------
+
+  data(chunk: Buffer): void {
+    if (!this.rules.acceptsData(this)) return;
+    this.rq.push(chunk);
+    this.updateReading();
+    this.notify();
+  }
+
+  end(): void {
+    this.finReceived = true;
+    if (this.isResetOnEOF) this.pendingError = socketError('ECONNRESET', 'recv');
+    if (this.isResetDue) {
+      this.takeResetFromClosedPeer();
+      return;
+    }
+    this.closeIfBothFinsDone();
+    this.notify();
+  }
+
+  error(code: string, mapped?: OSError): void {
+    if (this.fd < 0 || this.conn === 'done' || this.conn === 'none') return;
+    this.stream?.reset();
+    this.rules.onError(this, mapped ?? socketError(code, 'recv'));
+  }
+
+  connect(): void {
+    this.rules.onConnect(this);
+  }
+
+  written(): void {
+    if (this.resetWhenWritten) {
+      // The RST comes after the peer's FIN, which may not have been read yet: then it waits for it.
+      if (this.finReceived) this.takeResetFromClosedPeer();
+      else this.isResetDue = true;
+      return;
+    }
+    this.closeIfBothFinsDone();
+    if (this.wasSendBufferFull && this.sendRoom() > 0) {
+      this.wasSendBufferFull = false;
+      this.notify();
+    }
+  }
+
+  // ---- sending -------------------------------------------------------------------------------------
+
+  /** send(): the count accepted, or -1 when nothing fits; `bytes` is copied unless handed over. */
+  trySend(bytes: Uint8Array, isHandedOver: boolean): number {
+    const stream = this.rules.checkCanSend(this);
+    // An empty send copies nothing and returns 0 once the state checks passed, even with no room
+    // (send-empty-payload [11], [28]).
+    if (bytes.length === 0) return 0;
+    const room = this.sendRoom();
+    if (room <= 0) return -1;
+    const count = Math.min(bytes.length, room);
+    // Copied unless handed over: a Python caller may reuse its buffer while ours waits in the queue.
+    if (!isHandedOver) stream.write(copyBytes(bytes, 0, count));
+    else stream.write(bufferView(bytes, count));
+    this.bytesSent += count;
+    if (this.sendRoom() <= 0) this.wasSendBufferFull = true;
+    // peer-close-then-send-epipe: bytes sent to a closed peer are answered with an RST. Node stops
+    // reading at the FIN and would not see it, so the emulated kernel applies it for an in-process peer.
+    if (this.rules.resetsDataToClosedPeer && this.peer !== null && this.peer.fd < 0) this.resetWhenWritten = true;
+    return count;
+  }
+
+  sendRoom(): number {
+    const stream = this.stream;
+    if (stream === null) return 0;
+    return peerSendRoom(this) ?? this.options.sndbuf - stream.queuedBytes;
+  }
+
+  /** The closed in-process peer answered our bytes with an RST, after the FIN it had sent. */
+  takeResetFromClosedPeer(): void {
+    this.resetWhenWritten = false;
+    this.isResetDue = false;
+    this.error('EPIPE', socketError('EPIPE', 'send'));
+  }
+
+  // ---- receiving -----------------------------------------------------------------------------------
+
+  /** recv() with a valid size > 0: the bytes, an empty Buffer at EOF, null for would-block. */
+  tryRecv(size: number): Buffer | null {
+    this.rules.checkCanRecv(this);
+    if (!this.rq.isEmpty) {
+      const data = this.rq.take(size);
+      this.bytesConsumed += data.length;
+      this.updateReading();
+      if (this.peer !== null) this.peer.onPeerConsumed();
+      return data;
+    }
+    return this.rules.recvEmpty(this);
+  }
+
+  /** What recv() finds once the queue is empty, after the family's own EOF rule. */
+  recvAfterQueue(): Buffer | null {
+    const pending = this.takePendingError('recv');
+    if (pending !== null) throw pending;
+    if (this.finReceived || this.shutRd || this.conn === 'done') return EMPTY;
+    if (this.conn === 'none') throw socketError('ENOTCONN', 'recv');
+    return null;
+  }
+
+  /** Pauses node:net while the emulated receive buffer is full (TCP flow control reaches the peer). */
+  updateReading(): void {
+    const stream = this.stream;
+    if (stream === null || this.isPair) return;
+    // Full at SO_RCVBUF; reading resumes only once half of it is free again, as Linux reopens a
+    // window only when it can grow by a useful amount (receiver-side silly window avoidance): a
+    // resume per recv() would cost node:net a read that finds nothing (EAGAIN) each time.
+    const limit = this.isReadPaused ? this.options.rcvbuf / 2 : this.options.rcvbuf;
+    const shouldPause = !this.isAccepted || this.rq.bytes >= limit;
+    if (shouldPause === this.isReadPaused) return;
+    this.isReadPaused = shouldPause;
+    if (shouldPause) stream.pause();
+    else stream.resume();
+  }
+
+  /** Our in-process peer read some bytes: with the shared accounting, we may have room again. */
+  onPeerConsumed(): void {
+    if (this.fd < 0) return;
+    if (this.isPair || this.wasSendBufferFull) {
+      if (this.sendRoom() > 0) this.wasSendBufferFull = false;
+      this.notify();
+    }
+  }
+
+  /**
+   * TCP: once both FINs have gone and our queued bytes are out, Linux's connection is closed
+   * (TIME_WAIT or LAST_ACK end in TCP_CLOSE): shutdown and getpeername raise ENOTCONN, and the socket
+   * is readable and writable like every finished connection (tcp-both-shut-wr-then-closed [19]-[31]).
+   * The last ACK on loopback is handled by the kernel before the next call can look.
+   */
+  closeIfBothFinsDone(): void {
+    if (!this.rules.closesWhenBothFinsDone || this.conn !== 'established' || !this.finSent || !this.finReceived) return;
+    if (this.stream === null || this.stream.queuedBytes > 0) return;
+    this.conn = 'done';
+    this.notify();
+  }
+
+  // ---- shutdown and close --------------------------------------------------------------------------
+
+  shutdown(reading: boolean, writing: boolean): void {
+    if (this.rules.shutdownEarly(this, reading, writing)) return;
+    if (reading) {
+      this.shutRd = true;
+      this.rules.afterShutRead(this);
+    }
+    if (writing) {
+      this.shutWr = true;
+      // The FIN goes out from a connected socket only, however often SHUT_WR was asked for before
+      // (tcp-shutdown-before-connect-sticks [24]-[26], tcp-both-shut-wr-then-closed [9], [12]).
+      const stream = this.stream;
+      if (!this.finSent && stream !== null) {
+        this.finSent = true;
+        stream.end();
+      }
+    }
+    this.closeIfBothFinsDone();
+    this.notify();
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    this.fd = -1;
+    this.listening?.stop(true);
+    this.pipeHandle?.close();
+    this.pipeHandle = null;
+    this.tcpHandle?.close();
+    this.tcpHandle = null;
+    const hadUnread = !this.rq.isEmpty || (this.stream?.undeliveredBytes ?? 0) > 0;
+    if (this.options.lingerZero || (hadUnread && this.rules.isTcp)) this.stream?.reset();
+    else this.stream?.close();
+    this.rq.clear();
+    this.rules.onClose(this, hadUnread);
+    this.notify();
+  }
+
+  /** The connection attempt is over (failed or disconnected): Linux's tcp_disconnect, or AF_UNIX never connected. */
+  resetToUnconnected(): void {
+    this.bsd = 'unconnected';
+    this.conn = 'none';
+    this.stream = null;
+    this.connectHandle = null;
+    this.remote = null;
+    this.peer = null;
+    this.bytesSent = 0;
+    this.bytesConsumed = 0;
+    this.finReceived = false;
+    this.finSent = false;
+    this.peerCannotReceive = false;
+    this.isResetOnEOF = false;
+    this.resetWhenWritten = false;
+    this.isResetDue = false;
+    this.isTcpConnected = false;
+    this.isAwaitingAdmission = false;
+    this.isUnixConnectUnconfirmed = false;
+    this.isReadPaused = false;
+    this.rq.clear();
+    this.rules.resetToUnconnected(this);
+  }
+
+  // ---- names, options and errors -------------------------------------------------------------------
+
+  /**
+   * getsockname(): as bound, or the one the kernel picked for a connect (learnt once node:net has
+   * issued it); the unnamed address before either.
+   */
+  localName(): Address {
+    if (this.local !== null) return this.local;
+    const known = this.connectHandle === null ? undefined : knownEndpoint(this.connectHandle);
+    if (known === undefined) return unnamedAddress(this.family);
+    this.local = this.rules.ipAddress(this, known.host, known.port);
+    return this.local;
+  }
+
+  // ---- options and errors --------------------------------------------------------------------------
+
+  applyOptions(): void {
+    this.stream?.setNoDelay(this.options.noDelay);
+    if (this.options.keepAlive) this.stream?.setKeepAlive(true);
+  }
+
+  /** The pending error (SO_ERROR), cleared, as the call `syscall` raises it. */
+  takePendingError(syscall: string): OSError | null {
+    const error = this.pendingError;
+    this.pendingError = null;
+    return error === null ? null : raisedBy(error, syscall);
+  }
+
+  checkOpen(syscall: string): void {
+    if (this.fd < 0) throw socketError('EBADF', syscall);
+  }
+}
+
+/** The address the kernel gave a connecting handle, once it has one (node:net caches the first answer, port 0). */
+function knownEndpoint(handle: TcpHandle): { host: string; port: number } | undefined {
+  const out: { address?: string; port?: number } = {};
+  if (handle.getsockname(out) !== 0 || out.address === undefined || !out.port) return undefined;
+  return { host: out.address, port: out.port };
+}
