@@ -284,9 +284,9 @@ export class Socket implements Selectable {
 
   /**
    * An option's value as a number (booleans as 0 or 1): SOL_SOCKET with SO_ERROR (the pending errno,
-   * cleared by reading it), SO_ACCEPTCONN, SO_TYPE, SO_RCVBUF, SO_SNDBUF (as set, not doubled),
+   * cleared by reading it), SO_ACCEPTCONN, SO_TYPE, SO_RCVBUF, SO_SNDBUF (doubled as Linux reports them),
    * SO_REUSEADDR, SO_KEEPALIVE, SO_LINGER (l_onoff), or IPPROTO_TCP with TCP_NODELAY (TCP only).
-   * Throws OSError `ENOPROTOOPT` for any other.
+   * Throws OSError `ENOPROTOOPT` for any other (`EOPNOTSUPP` for a non-SOL_SOCKET level on AF_UNIX).
    */
   getsockopt(level: number, option: number): number {
     const core = this.#open('getsockopt');
@@ -299,7 +299,7 @@ export class Socket implements Selectable {
   /**
    * Sets an option: SO_RCVBUF and SO_SNDBUF take an integer byte count (TypeError otherwise);
    * SO_REUSEADDR, SO_KEEPALIVE and TCP_NODELAY a number or boolean; SO_LINGER `[l_onoff, l_linger]`
-   * or the packed 8-byte struct linger (OSError `EINVAL` if shorter, TypeError for another shape).
+   * or the packed 8-byte struct linger (OSError `EINVAL` if shorter or a number).
    * Throws OSError `ENOPROTOOPT`
    * for any other option, including the read-only SO_TYPE, SO_ERROR and SO_ACCEPTCONN.
    */
