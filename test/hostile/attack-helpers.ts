@@ -3,7 +3,7 @@
 // Not a test file: importing an *.attack.js file would register its tests in the importer.
 import type { ExecutionContext } from 'ava';
 import type * as net from 'node:net';
-import { ANSWER_WITHIN_MS, type Sample, type ServerProcess, type ServerSpec, attackFor, describe, fdsOf, openMany, startServer } from './harness.js';
+import { ANSWER_WITHIN_MS, type Sample, type ServerProcess, type ServerSpec, attackFor, describe, fdsOf, openMany, startServer, within } from './harness.js';
 
 export async function serverFor(t: ExecutionContext, spec: ServerSpec): Promise<ServerProcess> {
   const server = await startServer(spec);
@@ -58,10 +58,7 @@ export async function writeFor(socket: net.Socket, ms: number, make: () => Buffe
     const chunk = make();
     written += chunk.length;
     if (!socket.write(chunk)) {
-      const drained = await Promise.race([
-        new Promise<boolean>((resolve) => socket.once('drain', () => resolve(true))),
-        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), Math.max(0, until - performance.now()))),
-      ]);
+      const drained = await within(new Promise<boolean>((resolve) => socket.once('drain', () => resolve(true))), Math.max(0, until - performance.now()), false);
       if (!drained) break;
     }
   }
@@ -122,3 +119,4 @@ export function statusOf(server: ServerProcess, request: string, firstLine: RegE
     socket.write(request);
   });
 }
+

@@ -2,7 +2,7 @@
 // them on the built CLI and assert the bounds; measure-peers.ts runs the same ones on node:http and
 // redis-server for the figures beside ours in docs/limits.md.
 import { countAnswers, writeFor } from './attack-helpers.js';
-import { type Sample, type ServerProcess, attackFor, openMany, underAttack } from './harness.js';
+import { type Sample, type ServerProcess, attackFor, openMany, underAttack, within } from './harness.js';
 
 const MiB = 1024 * 1024;
 const GET = 'GET / HTTP/1.1\r\nHost: hostile\r\n\r\n';
@@ -20,7 +20,7 @@ export async function pipelinedGets(server: ServerProcess): Promise<Outcome<numb
     const sockets = await openMany(server, 8);
     const counts = sockets.map((socket) => countAnswers(socket, 'HTTP/1.1 200 ', 10_000));
     for (const socket of sockets) socket.write(GET.repeat(10_000));
-    answered = await Promise.race([Promise.all(counts), attackFor(180_000).then(() => [])]);
+    answered = await within(Promise.all(counts), 180_000, []);
     for (const socket of sockets) socket.destroy();
   });
   return { sample, result: answered };
@@ -72,7 +72,7 @@ export async function oneByteChunks(server: ServerProcess): Promise<Outcome<bool
       if (!socket.write(piece)) await new Promise<void>((resolve) => socket.once('drain', () => resolve()));
     }
     socket.write('0\r\n\r\n');
-    echoed = (await Promise.race([answer, attackFor(60_000).then(() => 0)])) === 1;
+    echoed = (await within(answer, 60_000, 0)) === 1;
     socket.destroy();
   });
   return { sample, result: echoed };
@@ -86,7 +86,7 @@ export async function headsOfHugeBodies(server: ServerProcess): Promise<Outcome<
     if (socket === undefined) return;
     const answers = countAnswers(socket, 'HTTP/1.1 200 ', 30);
     socket.write('HEAD /bytes/1099511627776 HTTP/1.1\r\nHost: hostile\r\n\r\n'.repeat(30));
-    heads = await Promise.race([answers, attackFor(60_000).then(() => -1)]);
+    heads = await within(answers, 60_000, -1);
     socket.destroy();
   });
   return { sample, result: heads };
@@ -151,7 +151,7 @@ export async function pipelinedPings(server: ServerProcess): Promise<Outcome<num
     if (socket === undefined) return;
     const answers = countAnswers(socket, '+PONG\r\n', 100_000);
     socket.write(command('PING').repeat(100_000));
-    answered = await Promise.race([answers, attackFor(60_000).then(() => -1)]);
+    answered = await within(answers, 60_000, -1);
     socket.destroy();
   });
   return { sample, result: answered };

@@ -46,6 +46,8 @@ export const BOUNDS = {
    * refusals, and one accept dispatch (64) taken before its refusals are closed.
    */
   refusals: { peakFds: 5 + 64 + 64 + 2, fdsAfter: 5 + 2 },
+  /** 16 chat clients that never read while one talks: per client its buffers plus its 1 MiB backlog (then it is dropped). */
+  deafChatClients: { rssMiB: RUNTIME_SLACK_MIB + 17 * PER_CONNECTION_MIB + 16 * 1, fds: 17 + 2 },
   /** One idle client under a 30-day idle timeout: CPU seconds per wall second. */
   longTimer: { cpuShare: 0.05 },
 } as const;

@@ -19,7 +19,7 @@ const MiB = 1024 * 1024;
 
 /** What the server under attack is: its kind (for the probe), and whether it speaks TLS. */
 export interface ServerSpec {
-  readonly server: 'echo' | 'http' | 'resp';
+  readonly server: 'echo' | 'http' | 'resp' | 'chat';
   readonly tls?: boolean;
   readonly flags?: readonly string[];
 }
@@ -154,8 +154,9 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** One normal request the server must answer: a GET /, a PING, an echoed line. */
+/** One normal request the server must answer: a GET /, a PING, an echoed line, a chat line relayed. */
 export function probe(server: ServerProcess, timeoutMs = 10_000): Promise<number> {
+  if (server.spec.server === 'chat') return chatProbe(server, timeoutMs);
   const started = performance.now();
   const [ask, expect] =
     server.spec.server === 'http'
@@ -180,6 +181,41 @@ export function probe(server: ServerProcess, timeoutMs = 10_000): Promise<number
     socket.once('close', () => finish(new Error(`closed before answering (got ${JSON.stringify(got.slice(0, 80))})`)));
     socket.write(ask);
   });
+}
+
+/** Two chat clients: the time from one saying a line until the other hears it. */
+async function chatProbe(server: ServerProcess, timeoutMs: number): Promise<number> {
+  const sockets: net.Socket[] = [];
+  const open = async (): Promise<net.Socket> => {
+    const socket = server.connect();
+    sockets.push(socket);
+    const isOpen = await within(new Promise<boolean>((resolve) => socket.once('connect', () => resolve(true))), timeoutMs, false);
+    if (!isOpen) throw new Error(`a chat client could not connect within ${timeoutMs} ms`);
+    return socket;
+  };
+  try {
+    // The listener joins first (the server accepts in order), so it hears the speaker join: then
+    // both are in the room.
+    const listener = await open();
+    const joined = new Promise<boolean>((resolve) => listener.once('data', () => resolve(true)));
+    const speaker = await open();
+    if (!(await within(joined, timeoutMs, false))) throw new Error(`a chat join was not announced within ${timeoutMs} ms`);
+    const started = performance.now();
+    const word = `probe${Math.floor(Math.random() * 1e9)}`;
+    const relayed = new Promise<boolean>((resolve) => {
+      let heard = '';
+      listener.on('data', (chunk: Buffer) => {
+        heard += chunk.toString();
+        if (heard.includes(word)) resolve(true);
+      });
+      listener.once('close', () => resolve(false));
+    });
+    speaker.write(`${word}\n`);
+    if (!(await within(relayed, timeoutMs, false))) throw new Error(`a chat line was not relayed within ${timeoutMs} ms`);
+    return performance.now() - started;
+  } finally {
+    for (const socket of sockets) socket.destroy();
+  }
 }
 
 /** What the sampler saw while an attack ran. */
@@ -273,4 +309,14 @@ export async function openMany(server: ServerProcess, count: number): Promise<ne
 /** Resolves after `ms` on a real timer: an attack's duration (a bounded load loop), never a wait for a result. */
 export function attackFor(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** `promise`, or `fallback` if it has not settled within `ms` (the timer is cleared, so it never holds the process open). */
+export async function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -4,57 +4,22 @@
 // descriptors (from /proc) stay under the bounds in docs/limits.md (bounds.ts).
 import test from 'ava';
 import { BOUNDS } from './bounds.js';
+import { attackTests } from './attack-table.js';
 import { checkSample, resetAtRandom, serverFor, settledFds, statusOf } from './attack-helpers.js';
 import { headsOfHugeBodies, oneByteChunks, pacedGetsNeverRead, pipelinedGets, postsNeverRead, slowBodies } from './attacks.js';
 import { fdsOf, underAttack } from './harness.js';
 
 const GET = 'GET / HTTP/1.1\r\nHost: hostile\r\n\r\n';
+const HTTP = { server: 'http' } as const;
 
-test.serial('http: eight connections of 10,000 pipelined requests are all answered, in bounds', async (t) => {
-  t.timeout(240_000);
-  const server = await serverFor(t, { server: 'http' });
-  const { sample, result } = await pipelinedGets(server);
-  t.deepEqual(result, Array<number>(8).fill(10_000));
-  checkSample(t, server, sample, BOUNDS.pipelinedHttp);
-});
-
-test.serial('http: a client POSTing 1 MiB bodies and never reading stalls at the write high-water mark plus one body', async (t) => {
-  t.timeout(120_000);
-  const server = await serverFor(t, { server: 'http' });
-  const { sample, result } = await postsNeverRead(server);
-  t.log(`the client got ${(result / (1024 * 1024)).toFixed(0)} MiB into the connection in 8 s`);
-  checkSample(t, server, sample, BOUNDS.postNeverRead);
-});
-
-test.serial('http: 16 paced GET pipelines that never read hold a high-water mark and a chunk each', async (t) => {
-  t.timeout(120_000);
-  const server = await serverFor(t, { server: 'http' });
-  const { sample } = await pacedGetsNeverRead(server);
-  checkSample(t, server, sample, BOUNDS.pacedGetNeverRead);
-});
-
-test.serial('http: a 4 MiB body in 1-byte chunks costs about the body, not an object per chunk', async (t) => {
-  t.timeout(180_000);
-  const server = await serverFor(t, { server: 'http' });
-  const { sample, result } = await oneByteChunks(server);
-  t.true(result, 'the chunked body was answered');
-  checkSample(t, server, sample, BOUNDS.oneByteChunks);
-});
-
-test.serial('http: 30 pipelined HEAD /bytes/<1 TiB> in one packet do not block other clients', async (t) => {
-  t.timeout(180_000);
-  const server = await serverFor(t, { server: 'http' });
-  const { sample, result } = await headsOfHugeBodies(server);
-  t.is(result, 30);
-  checkSample(t, server, sample, BOUNDS.headHuge);
-});
-
-test.serial('http: 200 slow bodies (head complete, a byte every 200 ms) leave other clients answered', async (t) => {
-  t.timeout(120_000);
-  const server = await serverFor(t, { server: 'http' });
-  const { sample } = await slowBodies(server);
-  checkSample(t, server, sample, BOUNDS.slowBody);
-});
+attackTests([
+  { title: 'http: eight connections of 10,000 pipelined requests are all answered, in bounds', spec: HTTP, attack: pipelinedGets, expected: Array<number>(8).fill(10_000), bound: BOUNDS.pipelinedHttp },
+  { title: 'http: a client POSTing 1 MiB bodies and never reading stalls at the write high-water mark plus one body', spec: HTTP, attack: postsNeverRead, bound: BOUNDS.postNeverRead },
+  { title: 'http: 16 paced GET pipelines that never read hold a high-water mark and a chunk each', spec: HTTP, attack: pacedGetsNeverRead, bound: BOUNDS.pacedGetNeverRead },
+  { title: 'http: a 4 MiB body in 1-byte chunks costs about the body, not an object per chunk', spec: HTTP, attack: oneByteChunks, expected: true, bound: BOUNDS.oneByteChunks },
+  { title: 'http: 30 pipelined HEAD /bytes/<1 TiB> in one packet do not block other clients', spec: HTTP, attack: headsOfHugeBodies, expected: 30, bound: BOUNDS.headHuge },
+  { title: 'http: 200 slow bodies (head complete, a byte every 200 ms) leave other clients answered', spec: HTTP, attack: slowBodies, bound: BOUNDS.slowBody },
+]);
 
 test.serial('http: 300 connections reset at random moments leave no descriptor behind', async (t) => {
   t.timeout(120_000);

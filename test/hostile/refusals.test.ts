@@ -6,6 +6,7 @@ import type { ExecutionContext } from 'ava';
 import * as net from 'node:net';
 import { type Factory, type ListeningPort, ManualClock, SelectorReactor, listenTCP } from '../../src/index.js';
 import { REFUSAL_LIMITS, lingeringRefusals } from '../../src/transports/connection/refused-connection.js';
+import { runUntilTeardown } from './running.js';
 
 const REFUSAL = '-ERR max number of clients reached\r\n';
 
@@ -27,13 +28,7 @@ async function serveLimited(t: ExecutionContext): Promise<Server> {
   const clock = new ManualClock();
   const reactor = new SelectorReactor({ clock });
   const listening = await listenTCP(reactor, 0, holder, { maxConnections: 1 });
-  const running = reactor.run();
-  t.teardown(async () => {
-    listening.stopListening();
-    listening.closeConnections();
-    reactor.stop();
-    await running;
-  });
+  runUntilTeardown(t, reactor, listening);
   const turn = (): Promise<void> => new Promise<void>((resolve) => reactor.callSoon(resolve));
   const port = Number(Array.isArray(listening.address) ? listening.address[1] : 0);
   return { port, listening, clock, reactor, settled: async () => {

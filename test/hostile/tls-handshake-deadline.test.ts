@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { type Factory, type ListeningPort, ManualClock, type Protocol, SelectorReactor, TLSContext, TimeoutError, listenTLS } from '../../src/index.js';
 import { testCerts } from '../helpers/tls-certs.js';
+import { runUntilTeardown } from './running.js';
 
 interface Server {
   readonly port: number;
@@ -36,13 +37,7 @@ async function serveTLS(t: ExecutionContext, handshakeTimeout?: number): Promise
   const context = new TLSContext('server', { cert: certs.server.cert, key: certs.server.key });
   const lost: unknown[] = [];
   const listening = await listenTLS(reactor, 0, echoFactory(lost), { context, ...(handshakeTimeout === undefined ? {} : { handshakeTimeout }) });
-  const running = reactor.run();
-  t.teardown(async () => {
-    listening.stopListening();
-    listening.closeConnections();
-    reactor.stop();
-    await running;
-  });
+  runUntilTeardown(t, reactor, listening);
   const port = Number(Array.isArray(listening.address) ? listening.address[1] : 0);
   const turn = (): Promise<void> => new Promise<void>((resolve) => reactor.callSoon(resolve));
   return { port, listening, clock, lost, settled: async () => {

@@ -3,6 +3,7 @@
 import test from 'ava';
 import * as net from 'node:net';
 import { BOUNDS } from './bounds.js';
+import { attackTests } from './attack-table.js';
 import { checkSample, serverFor } from './attack-helpers.js';
 import { pipelinedGets, postsNeverRead, unfinishedArrays } from './attacks.js';
 import { attackFor, underAttack } from './harness.js';
@@ -24,24 +25,15 @@ test.serial('tls: 200 connections that never send a ClientHello leave TLS client
   checkSample(t, server, sample, BOUNDS.slowHandshake);
 });
 
-test.serial('tls: eight connections of 10,000 pipelined requests are all answered, in bounds', async (t) => {
-  t.timeout(240_000);
-  const server = await serverFor(t, { server: 'http', tls: true });
-  const { sample, result } = await pipelinedGets(server);
-  t.deepEqual(result, Array<number>(8).fill(10_000));
-  checkSample(t, server, sample, BOUNDS.pipelinedHttp);
-});
+const HTTPS = { server: 'http', tls: true } as const;
 
-test.serial('tls: a client POSTing 1 MiB bodies and never reading stalls at the high-water mark plus one body', async (t) => {
-  t.timeout(120_000);
-  const server = await serverFor(t, { server: 'http', tls: true });
-  const { sample } = await postsNeverRead(server);
-  checkSample(t, server, sample, BOUNDS.postNeverRead);
-});
-
-test.serial('tls: one connection holding an unfinished 1,048,576-element array costs at most twice redis-server', async (t) => {
-  t.timeout(120_000);
-  const server = await serverFor(t, { server: 'resp', tls: true });
-  const { sample } = await unfinishedArrays(server, 1);
-  checkSample(t, server, sample, { rssMiB: BOUNDS.unfinishedArray.rssMiB / 4, fds: 1 + 2 });
-});
+attackTests([
+  { title: 'tls: eight connections of 10,000 pipelined requests are all answered, in bounds', spec: HTTPS, attack: pipelinedGets, expected: Array<number>(8).fill(10_000), bound: BOUNDS.pipelinedHttp },
+  { title: 'tls: a client POSTing 1 MiB bodies and never reading stalls at the high-water mark plus one body', spec: HTTPS, attack: postsNeverRead, bound: BOUNDS.postNeverRead },
+  {
+    title: 'tls: one connection holding an unfinished 1,048,576-element array costs at most twice redis-server',
+    spec: { server: 'resp', tls: true },
+    attack: (server) => unfinishedArrays(server, 1),
+    bound: { rssMiB: BOUNDS.unfinishedArray.rssMiB / 4, fds: 1 + 2 },
+  },
+]);
