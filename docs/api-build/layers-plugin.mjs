@@ -9,7 +9,7 @@ import { Comment, CommentTag, Converter, ReflectionKind } from 'typedoc';
 export const LAYERS = [
   [/^src\/testing\/|^src\/reactor\/clock\.ts$/, 'Testing'],
   [/^src\/transports\/tls\//, 'TLS'],
-  [/^src\/(contract|bytes)\/|^src\/transports\/(endpoints|socket-transport|connection-start)\.ts$/, 'Transports'],
+  [/^src\/(contract|bytes|transports\/connection)\/|^src\/transports\/(endpoints|socket-transport)\.ts$/, 'Transports'],
   [/^src\/transports\//, 'Sockets'],
   [/^src\/reactor\//, 'Select and reactor'],
   [/^src\/protocols\/framing\//, 'Codecs'],

@@ -15,7 +15,7 @@ import { SERVERS } from './servers.js';
 import { onStopSignal } from './stop-signals.js';
 import { isProxyProtocol } from './proxy-flags.js';
 import type { RelayEvent } from './worker-messages.js';
-import { workerPolicy } from './worker-policy.js';
+import { WORKER_ENV, workerPolicy } from './worker-policy.js';
 import { WorkerPool, sendTo } from './worker-pool.js';
 
 /** Seconds a refused connection may take to read its refusal before it is closed anyway. */
@@ -59,7 +59,7 @@ export async function runPrimary(name: string, flags: FlagValues, args: readonly
   const relays = new RelayHost(hosted);
   const isProxy = isProxyProtocol(flags);
   cluster.setupPrimary({ exec: process.argv[1] ?? '', args: ['serve', ...args.filter((_, i) => !isWorkersFlag(args, i))] });
-  const pool = new WorkerPool(count, (id) => ({ SWITCHBOARD_WORKER_ID: String(id) }), {
+  const pool = new WorkerPool(count, (id) => ({ [WORKER_ENV]: String(id) }), {
     allReady: () => out(`listening on ${bound}`),
     say: (line) => process.stderr.write(`switchboard serve: ${line}\n`),
     exited: (worker) => {

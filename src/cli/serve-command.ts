@@ -10,11 +10,9 @@ import { SERVERS, SERVE_FLAGS, type ServerKind, refuseFlagsNotFor, serveOptionsH
 import { tlsContextFromFlags } from './tls-flags.js';
 import { resolveHostFlag } from './host-flag.js';
 import { listenTLS } from '../transports/tls/endpoints-tls.js';
-import { isWorker, runPrimary, runWorker } from './workers.js';
 import { type StopSignals, onStopSignal } from './stop-signals.js';
 import { DEFAULT_DRAIN_SECONDS, DRAIN_TIMED_OUT_EXIT, DrainTracker, whenDrained } from './drain.js';
-import { checkWorkers, workerPolicyHelp } from './worker-policy.js';
-import { LocalPeerLimit, proxyLayerFromFlags } from './proxy-flags.js';
+import { checkWorkers, isWorker, workerPolicyHelp } from './worker-policy.js';
 
 /** What `switchboard serve --help` prints. */
 export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join('|')}> [options]
@@ -66,10 +64,13 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
   let listening: ListeningPort;
   const drain = new DrainTracker();
   try {
-    // Behind the PROXY protocol the per-peer count is the client's, taken after the header.
-    const proxy = proxyLayerFromFlags(flags, scheduler);
+    // Behind the PROXY protocol the per-peer count is the client's, taken after the header. Loaded
+    // only when asked for, as the --workers code is: every module more is one more descriptor open
+    // while the CLI starts, and a server must start under a tight `ulimit -n`.
+    const proxyFlags = flags['proxy-protocol'] === true ? await import('./proxy-flags.js') : undefined;
+    const proxy = proxyFlags?.proxyLayerFromFlags(flags, scheduler);
     const tracked = drain.wrap(kind.build(flags, scheduler));
-    const factory = proxy === undefined ? tracked : proxy(tracked, maxConnectionsPerPeer === undefined ? undefined : new LocalPeerLimit(maxConnectionsPerPeer));
+    const factory = proxy === undefined || proxyFlags === undefined ? tracked : proxy(tracked, maxConnectionsPerPeer === undefined ? undefined : new proxyFlags.LocalPeerLimit(maxConnectionsPerPeer));
     const options = {
       host,
       ...(maxConnections === undefined ? {} : { maxConnections }),
@@ -126,13 +127,13 @@ export async function serveCommand(args: readonly string[], out: (line: string) 
   refuseFlagsNotFor(name, flags);
   const host = await resolveHostFlag(stringFlag(flags, 'host'));
   if (host !== undefined) flags['host'] = host;
-  if (isWorker()) return runWorker(name, flags);
+  if (isWorker()) return (await import('./workers.js')).runWorker(name, flags);
   const workers = intFlag(flags, 'workers') ?? 1;
   if (workers < 1 || workers > 256) throw new UsageError(`--workers takes 1 to 256, got ${workers}`);
   // Checked here too, so a bad --tls-* pair fails before any worker starts.
   tlsContextFromFlags(flags);
   checkWorkers(name, workers);
-  if (workers > 1) return runPrimary(name, flags, args, workers, out);
+  if (workers > 1) return (await import('./primary.js')).runPrimary(name, flags, args, workers, out);
   const reactor = createReactor(reactorName(flags));
   const server = await startServer(reactor, name, flags);
   const signals = stopOnSignals(reactor, [server], intFlag(flags, 'drain-timeout'));

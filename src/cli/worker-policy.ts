@@ -21,6 +21,12 @@ export interface WorkerPolicy {
   readonly says: string;
 }
 
+/** The environment variable that tells a process it is a worker of `serve --workers` (its id). */
+export const WORKER_ENV = 'SWITCHBOARD_WORKER_ID';
+
+/** True in a worker process that `serve --workers` started (it serves what the primary hands it). */
+export const isWorker = (): boolean => process.env[WORKER_ENV] !== undefined;
+
 /** The policy of each bundled server, by name. */
 export const WORKER_POLICIES: Readonly<Record<string, WorkerPolicy>> = {
   echo: { mode: 'each', says: 'no shared state; each worker serves its connections' },

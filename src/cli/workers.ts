@@ -23,14 +23,6 @@ import { tlsContextFromFlags } from './tls-flags.js';
 import { type RelayCommand, type ToPrimary, type ToWorker, isMessage } from './worker-messages.js';
 import { workerPolicy } from './worker-policy.js';
 
-export { runPrimary } from './primary.js';
-
-/** The environment variable that tells a process it is a worker of `serve --workers` (its id). */
-export const WORKER_ENV = 'SWITCHBOARD_WORKER_ID';
-
-/** True in a worker process that `serve --workers` started (it serves what the primary hands it). */
-export const isWorker = (): boolean => process.env[WORKER_ENV] !== undefined;
-
 /** Sends `message` to the primary; `sent` runs once the channel took it (or the channel is gone). */
 function toPrimary(message: ToPrimary, sent?: () => void): void {
   if (process.send === undefined || process.connected !== true) {

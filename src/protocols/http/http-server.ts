@@ -10,7 +10,6 @@
 //             high-water mark (pauseWriting), so a peer that does not read stops being read
 //   ending:   after a response that does not keep the connection (Connection: close, HTTP/1.0, an
 //             error), nothing more is parsed or answered: the connection closes the lingering way
-import { METHODS } from 'node:http';
 import type { Protocol, Transport } from '../../contract/index.js';
 import { IdleTimeout, withIdleTimeout } from '../idle-timeout.js';
 import { LingeringCloser, type LingeringClose } from '../lingering-close.js';
@@ -18,6 +17,7 @@ import type { Scheduler } from '../scheduler.js';
 import { switchProtocol } from '../switching.js';
 import { Deadline } from './deadline.js';
 import { DEFAULT_HTTP_LIMITS, HttpError, type HttpLimits, type HttpRequest, HttpRequestParser, type ParserEvents } from './request-parser.js';
+import { type FailedRequest, errorRequest, ruleBroken, wantsKeepAlive } from './request-rules.js';
 import { HttpResponse, STATUS_TEXT } from './response.js';
 import type { Router } from './router.js';
 import { httpDate } from './http-date.js';
@@ -57,8 +57,6 @@ const DEFAULT_REQUEST_TIMEOUT = 300;
 const MAX_QUEUED_REQUESTS = 64;
 /** Bytes fed to the parser at a time, so one large chunk of tiny requests queues a bounded number. */
 const PARSE_SLICE = 16 * 1024;
-/** The methods node:http (llhttp) knows: any other is answered 400 and the connection closes, as there. */
-const KNOWN_METHODS: ReadonlySet<string> = new Set(METHODS);
 
 type DeadlineKind = 'head' | 'body' | 'idle' | 'send';
 
@@ -96,6 +94,8 @@ export class HttpServerProtocol implements Protocol {
   #isContinueOwed = false;
   /** When the request being received began (its first byte), for the request timeout. */
   #requestStart: number | undefined;
+  /** The request being received has a complete head and a body still coming. */
+  #isReadingBody = false;
   #lingering: LingeringClose | undefined;
   /** drain() was called: every response from now on says `Connection: close`. */
   #isDraining = false;
@@ -111,6 +111,7 @@ export class HttpServerProtocol implements Protocol {
     this.#deadline = new Deadline(options.scheduler, (kind) => this.#expire(kind));
     this.#events = {
       head: (_method, minor, header, length) => {
+        this.#isReadingBody = length !== 0;
         if (length !== 0) this.#deadline.set('body', this.#options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, this.#requestStart);
         if (minor === 1 && length !== 0 && header('expect')?.toLowerCase() === '100-continue') {
           // node:http: the 100 goes out when this request is next, after the responses before it.
@@ -120,6 +121,7 @@ export class HttpServerProtocol implements Protocol {
       },
       request: (request) => {
         this.#isContinueOwed = false;
+        this.#isReadingBody = false;
         this.#requestStart = undefined;
         if (this.#deadline.kind === 'head' || this.#deadline.kind === 'body') this.#deadline.clear();
         this.#queue.push(request);
@@ -293,7 +295,9 @@ export class HttpServerProtocol implements Protocol {
     if (kind === 'send' || this.#parser.isAwaitingUpgrade) return;
     if (this.#parser.isIdle && this.#unparsed === undefined) {
       if (isAllAnswered) this.#deadline.set('idle', this.#options.idleTimeout);
-    } else if (kind !== 'head' && kind !== 'body') {
+    } else if (this.#isReadingBody) {
+      if (kind !== 'body') this.#deadline.set('body', this.#options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, this.#requestStart);
+    } else if (kind !== 'head') {
       this.#deadline.set('head', this.#options.headerTimeout, this.#requestStart);
     }
   }
@@ -396,32 +400,4 @@ export class HttpServerProtocol implements Protocol {
     transport.write(Buffer.from(`HTTP/1.1 408 ${STATUS_TEXT[408]}\r\nConnection: close\r\nContent-Length: 0\r\nDate: ${httpDate()}\r\n\r\n`));
     this.#closeLingering(transport);
   }
-}
-
-interface FailedRequest extends HttpRequest {
-  readonly failure?: HttpError;
-}
-
-function errorRequest(error: HttpError): FailedRequest {
-  return { method: 'GET', target: '/', minorVersion: 1, headers: [], body: Buffer.alloc(0), header: () => undefined, failure: error };
-}
-
-/** The server's own rules on a parsed request (RFC 9112 3.2: Host; node:http's known methods). */
-function ruleBroken(request: HttpRequest): HttpError | undefined {
-  if (!KNOWN_METHODS.has(request.method)) return new HttpError(400, `Unknown method '${request.method.slice(0, 32)}'`);
-  if (request.minorVersion === 1) {
-    let hosts = 0;
-    for (const [name] of request.headers) if (name === 'host') hosts += 1;
-    if (hosts !== 1) return new HttpError(400, hosts === 0 ? 'An HTTP/1.1 request needs a Host header' : 'More than one Host header');
-  }
-  return undefined;
-}
-
-function wantsKeepAlive(request: HttpRequest): boolean {
-  const connection = request.header('connection');
-  // No Connection field, the usual case: HTTP/1.1 keeps the connection, HTTP/1.0 closes it.
-  if (connection === undefined) return request.minorVersion === 1;
-  const tokens = connection.toLowerCase().split(',').map((t) => t.trim());
-  if (tokens.includes('close')) return false;
-  return request.minorVersion === 1 || tokens.includes('keep-alive');
 }
