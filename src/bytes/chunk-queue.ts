@@ -267,8 +267,19 @@ export class ChunkQueue {
 
 const EMPTY = new Uint8Array(0);
 
-/** The memory `chunk` keeps alive: its backing buffer when that is larger and not a small shared pool. */
+/**
+ * The memory `chunk` keeps alive: its backing buffer when that is larger, unless the buffer is small
+ * or is Node's shared pool (8 KiB on Node 20, 64 KiB from Node 24), which small Buffers share: a pool
+ * slice pins nothing of its own.
+ */
 function retainedSize(chunk: Uint8Array): number {
   const backing = chunk.buffer.byteLength;
-  return backing > SMALL_BACKING && backing > chunk.byteLength ? backing : chunk.byteLength;
+  if (backing <= SMALL_BACKING || backing <= chunk.byteLength || isPoolSlice(chunk)) return chunk.byteLength;
+  return backing;
+}
+
+/** Node hands Buffers under half its pool size out of one shared pool (`Buffer.poolSize`). */
+function isPoolSlice(chunk: Uint8Array): boolean {
+  const pool = globalThis.Buffer?.poolSize;
+  return pool !== undefined && globalThis.Buffer.isBuffer(chunk) && chunk.buffer.byteLength === pool && chunk.byteLength < pool >>> 1;
 }
