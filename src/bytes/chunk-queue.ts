@@ -27,7 +27,6 @@ export class ChunkQueue {
   /** Index of the first live chunk: taken ones before it are dropped in batches (see #compact). */
   #head = 0;
   #bytes = 0;
-  #retained = 0;
   /** Where the last search stopped: a live chunk's index in #chunks and its offset from the front. */
   #cursorChunk = 0;
   #cursorStart = 0;
@@ -52,10 +51,15 @@ export class ChunkQueue {
   /**
    * The memory the held chunks keep alive: a chunk that is a view of a larger buffer (over 8 KiB,
    * past Node's shared pool) counts that whole buffer, since the view pins it. Limits on memory
-   * count this rather than `bytes`.
+   * count this rather than `bytes`. Computed when asked (O(chunks held)): the hot path pays nothing.
    */
   get retainedBytes(): number {
-    return this.#retained;
+    let retained = 0;
+    for (let index = this.#head; index < this.#chunks.length; index += 1) {
+      const chunk = this.#chunks[index];
+      if (chunk !== undefined) retained += retainedSize(chunk);
+    }
+    return retained;
   }
 
   /** Appends `chunk` as is (kept, not copied; an empty one is ignored). */
@@ -63,7 +67,6 @@ export class ChunkQueue {
     if (chunk.length === 0) return;
     this.#chunks.push(chunk);
     this.#bytes += chunk.length;
-    this.#retained += retainedSize(chunk);
   }
 
   /** Puts `chunk` back in front of everything held (a switch's leftover, bytes given back). */
@@ -76,7 +79,6 @@ export class ChunkQueue {
       this.#chunks.unshift(chunk);
     }
     this.#bytes += chunk.length;
-    this.#retained += retainedSize(chunk);
     this.#resetCursor();
   }
 
@@ -85,6 +87,18 @@ export class ChunkQueue {
    * holds them all, otherwise one copy. Throws RangeError for any other `n`.
    */
   take(n: number): Uint8Array {
+    const first = this.#chunks[this.#head];
+    // The hot path (a recv, a frame within one chunk): a view, no copy, no walk.
+    if (first !== undefined && first.length >= n && Number.isInteger(n) && n > 0) {
+      if (first.length === n) {
+        this.#dropFirst(first);
+        return first;
+      }
+      this.#chunks[this.#head] = first.subarray(n);
+      this.#bytes -= n;
+      this.#afterDrop(n);
+      return first.subarray(0, n);
+    }
     const out = this.peek(n);
     this.drop(n);
     return out;
@@ -106,7 +120,7 @@ export class ChunkQueue {
     const first = this.#chunks[this.#head];
     if (first === undefined || n === 0) return EMPTY;
     if (first.length >= n) return first.length === n ? first : first.subarray(0, n);
-    const out = new Uint8Array(n);
+    const out = this.allocate(n);
     let filled = 0;
     for (let index = this.#head; filled < n; index += 1) {
       const chunk = this.#chunks[index];
@@ -125,21 +139,37 @@ export class ChunkQueue {
     let left = n;
     while (left > 0) {
       const first = this.#chunks[this.#head];
-      if (first === undefined) break;
+      if (first === undefined) return;
       if (first.length > left) {
         this.#chunks[this.#head] = first.subarray(left);
-        break;
+        this.#bytes -= left;
+        this.#afterDrop(left);
+        return;
       }
       left -= first.length;
-      this.#retained -= retainedSize(first);
-      this.#chunks[this.#head] = EMPTY;
-      this.#head += 1;
+      this.#dropFirst(first);
     }
-    this.#bytes -= n;
-    // The cursor moves with the front: a search resumed later starts where this one had got to.
+  }
+
+  /** Removes the first chunk, whole. */
+  #dropFirst(first: Uint8Array): void {
+    this.#chunks[this.#head] = EMPTY;
+    this.#head += 1;
+    this.#bytes -= first.length;
+    if (this.#head === this.#chunks.length) {
+      this.#chunks = [];
+      this.#head = 0;
+      this.#resetCursor();
+      return;
+    }
+    this.#afterDrop(first.length);
+    this.#compact();
+  }
+
+  /** The cursor moves with the front: a search resumed later starts where this one had got to. */
+  #afterDrop(n: number): void {
     this.#cursorStart -= n;
     if (this.#cursorChunk < this.#head || this.#cursorStart < 0) this.#resetCursor();
-    this.#compact();
   }
 
   /** Drops everything. */
@@ -147,7 +177,6 @@ export class ChunkQueue {
     this.#chunks = [];
     this.#head = 0;
     this.#bytes = 0;
-    this.#retained = 0;
     this.#resetCursor();
   }
 
@@ -156,6 +185,7 @@ export class ChunkQueue {
    * `from` in the held bytes, or -1. Resumable: searching again from where the last search gave up
    * (for a sequence, its length - 1 before the end) starts at the chunk it stopped in, so a parser
    * that searches after every chunk scans each byte O(1) times. Bytes examined count in `counters.scanned`.
+   * Throws RangeError for an empty sequence.
    */
   indexOf(needle: number | Uint8Array, from = 0): number {
     if (typeof needle !== 'number' && needle.length === 1) return this.indexOf(needle[0] ?? 0, from);
@@ -196,6 +226,11 @@ export class ChunkQueue {
     }
   }
 
+  /** A new array for a join of `size` bytes; a subclass returns its own kind (a Buffer from the pool). */
+  protected allocate(size: number): Uint8Array {
+    return new Uint8Array(size);
+  }
+
   /** Moves the cursor to the chunk holding `offset` (< bytes), walking from where it is, back or forth. */
   #seek(offset: number): void {
     while (offset < this.#cursorStart && this.#cursorChunk > this.#head) {
@@ -217,12 +252,6 @@ export class ChunkQueue {
 
   /** One compaction rule for every queue: taken slots go once they are half the array (O(1) per chunk over time). */
   #compact(): void {
-    if (this.#head === this.#chunks.length) {
-      this.#chunks = [];
-      this.#head = 0;
-      this.#resetCursor();
-      return;
-    }
     if (this.#head * 2 < this.#chunks.length || this.#head < 16) return;
     this.#chunks.splice(0, this.#head);
     this.#cursorChunk -= this.#head;

@@ -1,5 +1,5 @@
-// `switchboard serve <name>`: runs one server until SIGINT/SIGTERM, then stops listening, closes
-// connections once their queued data is out, and exits 0.
+// `switchboard serve <name>`: runs one server until SIGINT/SIGTERM, then drains it (drain.ts: stop
+// listening, let connections finish) and exits 0, or 3 when --drain-timeout ran out first.
 import { createReactor, type ReactorName } from '../reactor/default-reactors.js';
 import type { Reactor } from '../reactor/reactor.js';
 import { addressText } from '../transports/address.js';
@@ -10,15 +10,22 @@ import { SERVERS, SERVE_FLAGS, type ServerKind, refuseFlagsNotFor, serveOptionsH
 import { tlsContextFromFlags } from './tls-flags.js';
 import { resolveHostFlag } from './host-flag.js';
 import { listenTLS } from '../transports/tls/endpoints-tls.js';
-import { isWorker, runPrimary, runWorker } from './workers.js';
 import { type StopSignals, onStopSignal } from './stop-signals.js';
+import { DEFAULT_DRAIN_SECONDS, DRAIN_TIMED_OUT_EXIT, DrainTracker, whenDrained } from './drain.js';
+import { checkWorkers, isWorker, workerPolicyHelp } from './worker-policy.js';
 
 /** What `switchboard serve --help` prints. */
 export const SERVE_HELP = `usage: switchboard serve <${Object.keys(SERVERS).join('|')}> [options]
 
 ${serveOptionsHelp()}
 
-Prints 'listening on <address>:<port>' once connections are accepted; stops on SIGINT/SIGTERM.`;
+Prints 'listening on <address>:<port>' once connections are accepted. SIGINT/SIGTERM drain: stop
+accepting, let each connection finish (HTTP: the response in flight completes with 'Connection:
+close', idle keep-alive connections close), then exit 0. With --workers, connection limits count
+over all workers, SIGHUP replaces the workers one at a time (a rolling restart), and a primary whose
+workers keep dying (over 10 restarts a minute) exits 1.
+
+${workerPolicyHelp()}`;
 
 /** A server startServer() has started. */
 export interface RunningServer {
@@ -32,6 +39,8 @@ export interface RunningServer {
   readonly host: string;
   /** The port it is bound to (the one picked, for `--port 0`). */
   readonly portNumber: number;
+  /** Its connections, to drain them on a stop. */
+  readonly drain: DrainTracker;
 }
 
 /** The `--reactor` flag's value (default `selector`); throws UsageError for another name. */
@@ -53,12 +62,19 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
   const acceptBackoff = intFlag(flags, 'accept-backoff');
   const context = tlsContextFromFlags(flags);
   let listening: ListeningPort;
+  const drain = new DrainTracker();
   try {
-    const factory = kind.build(flags, scheduler);
+    // Behind the PROXY protocol the per-peer count is the client's, taken after the header. Loaded
+    // only when asked for, as the --workers code is: every module more is one more descriptor open
+    // while the CLI starts, and a server must start under a tight `ulimit -n`.
+    const proxyFlags = flags['proxy-protocol'] === true ? await import('./proxy-flags.js') : undefined;
+    const proxy = proxyFlags?.proxyLayerFromFlags(flags, scheduler);
+    const tracked = drain.wrap(kind.build(flags, scheduler));
+    const factory = proxy === undefined || proxyFlags === undefined ? tracked : proxy(tracked, maxConnectionsPerPeer === undefined ? undefined : new proxyFlags.LocalPeerLimit(maxConnectionsPerPeer));
     const options = {
       host,
       ...(maxConnections === undefined ? {} : { maxConnections }),
-      ...(maxConnectionsPerPeer === undefined ? {} : { maxConnectionsPerPeer }),
+      ...(maxConnectionsPerPeer === undefined || proxy !== undefined ? {} : { maxConnectionsPerPeer }),
       ...(acceptBackoff === undefined ? {} : { acceptBackoff }),
       onAcceptError: (error) => console.error(`switchboard serve ${name}: ${error.message} (${error.code}); accepting pauses ${acceptBackoff ?? 1} s at a time until descriptors free up`),
     } satisfies ListenOptions;
@@ -72,26 +88,31 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
   }
   const address = listening.address;
   const portNumber = Array.isArray(address) ? address[1] : 0;
-  return { name, kind, port: listening, host: Array.isArray(address) ? address[0] : host, portNumber };
+  return { name, kind, port: listening, host: Array.isArray(address) ? address[0] : host, portNumber, drain };
 }
 
-/** Stops on SIGINT/SIGTERM: stop listening, close connections after flushing, stop the reactor. */
-export function stopOnSignals(reactor: Reactor, servers: readonly RunningServer[]): StopSignals {
-  let stopping = false;
+/**
+ * Drains on SIGINT/SIGTERM: stop listening, let each connection finish (drain.ts), stop the reactor
+ * once none is open or `drainSeconds` passed. `exitCode` is then 0, or DRAIN_TIMED_OUT_EXIT.
+ */
+export function stopOnSignals(reactor: Reactor, servers: readonly RunningServer[], drainSeconds = DEFAULT_DRAIN_SECONDS): StopSignals & { readonly exitCode: number } {
+  let exitCode = 0;
   const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
     for (const s of servers) s.port.stopListening();
-    for (const s of servers) s.port.closeConnections();
-    const deadline = reactor.seconds() + 5;
-    const check = (): void => {
-      const open = servers.reduce((n, s) => n + s.port.connectionCount, 0);
-      if (open === 0 || reactor.seconds() >= deadline) reactor.stop();
-      else reactor.callLater(0.05, check);
-    };
-    reactor.callSoon(check);
+    for (const s of servers) s.drain.drainAll();
+    void whenDrained(() => servers.reduce((n, s) => n + s.port.connectionCount, 0), drainSeconds, reactor).then((code) => {
+      exitCode = code;
+      if (code !== 0) for (const s of servers) s.drain.abortAll();
+      reactor.stop();
+    });
   };
-  return onStopSignal(stop);
+  const signals = onStopSignal(stop);
+  return {
+    whenSettled: () => signals.whenSettled(),
+    get exitCode() {
+      return exitCode;
+    },
+  };
 }
 
 /**
@@ -106,17 +127,18 @@ export async function serveCommand(args: readonly string[], out: (line: string) 
   refuseFlagsNotFor(name, flags);
   const host = await resolveHostFlag(stringFlag(flags, 'host'));
   if (host !== undefined) flags['host'] = host;
-  if (isWorker()) return runWorker(name, flags);
+  if (isWorker()) return (await import('./workers.js')).runWorker(name, flags);
   const workers = intFlag(flags, 'workers') ?? 1;
   if (workers < 1 || workers > 256) throw new UsageError(`--workers takes 1 to 256, got ${workers}`);
   // Checked here too, so a bad --tls-* pair fails before any worker starts.
   tlsContextFromFlags(flags);
-  if (workers > 1) return runPrimary(name, flags, args, workers, out);
+  checkWorkers(name, workers);
+  if (workers > 1) return (await import('./primary.js')).runPrimary(name, flags, args, workers, out);
   const reactor = createReactor(reactorName(flags));
   const server = await startServer(reactor, name, flags);
-  const signals = stopOnSignals(reactor, [server]);
+  const signals = stopOnSignals(reactor, [server], intFlag(flags, 'drain-timeout'));
   out(`listening on ${addressText([server.host, server.portNumber])}`);
   await reactor.run();
   await signals.whenSettled();
-  return 0;
+  return signals.exitCode;
 }

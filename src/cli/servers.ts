@@ -5,12 +5,13 @@
 import type { Factory } from '../contract/index.js';
 import type { Scheduler } from '../protocols/scheduler.js';
 import { discardFactory, echoFactory } from '../protocols/apps/echo.js';
-import { demoRouter, httpFactory } from '../protocols/apps/http-app.js';
 import { chatFactory } from '../protocols/apps/chat.js';
 import { idleTimeoutFactory as idle } from '../protocols/idle-timeout.js';
 import { respFactory } from '../protocols/resp/resp-server.js';
 import { throttled } from '../protocols/throttle.js';
 import { type FlagKind, type FlagSpec, type FlagValues, UsageError, intFlag } from './flags.js';
+import { demoHttpFactory } from './served-by.js';
+import { DEFAULT_DRAIN_SECONDS, DRAIN_TIMED_OUT_EXIT } from './drain.js';
 
 /** One server the CLI can run. */
 export interface ServerKind {
@@ -61,7 +62,7 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = throttleEach({
     describe: 'HTTP/1.1: GET /, POST /echo, GET /bytes/<n>',
     tryIt: (host, port) => `curl http://${hostForUrl(host)}:${port}/`,
     build: (flags, scheduler) =>
-      httpFactory({
+      demoHttpFactory({
         scheduler,
         limits: defined({
           maxHeaderBytes: intFlag(flags, 'max-header-bytes'),
@@ -70,7 +71,7 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = throttleEach({
         }),
         headerTimeout: seconds(flags, 'header-timeout') ?? 30,
         idleTimeout: seconds(flags, 'idle-timeout') ?? 120,
-      }, demoRouter(process.env['SWITCHBOARD_WORKER_ID'] === undefined ? undefined : `worker ${process.env['SWITCHBOARD_WORKER_ID']} (pid ${process.pid})`)),
+      }),
   },
   resp: {
     defaultPort: 6380,
@@ -166,6 +167,25 @@ export const SERVE_OPTIONS: Readonly<Record<string, ServeOption>> = {
   },
   'tls-cert': { kind: 'string', servers: 'all', value: 'FILE', help: 'serve over TLS with this certificate chain (PEM); needs --tls-key' },
   'tls-key': { kind: 'string', servers: 'all', value: 'FILE', help: "the certificate's private key (PEM); works with --workers too" },
+  'drain-timeout': {
+    kind: 'seconds',
+    servers: 'all',
+    value: 'S',
+    help: `seconds a stop may take to let connections finish (default ${DEFAULT_DRAIN_SECONDS});\npast it the rest are closed and the exit status is ${DRAIN_TIMED_OUT_EXIT}`,
+  },
+  'proxy-protocol': {
+    kind: 'boolean',
+    servers: 'all',
+    value: '',
+    help: "each connection starts with a PROXY header (HAProxy's, v1 or v2) from a\nbalancer: the server and --max-connections-per-peer see the client's address",
+  },
+  'proxy-from': {
+    kind: 'string',
+    servers: 'all',
+    value: 'LIST',
+    help: 'balancers allowed to send it: addresses or CIDR prefixes, comma-separated\n(default 127.0.0.0/8,::1); a connection from anywhere else is closed',
+  },
+  'proxy-timeout': { kind: 'seconds', servers: 'all', value: 'S', help: 'seconds to send the whole PROXY header (default 10), then it is closed' },
 };
 
 /** The kinds of SERVE_OPTIONS, for parseFlags(). */

@@ -67,5 +67,5 @@ export async function startCommand(args: readonly string[], out: (line: string) 
   out('Ctrl-C stops them.');
   await reactor.run();
   await signals.whenSettled();
-  return 0;
+  return signals.exitCode;
 }

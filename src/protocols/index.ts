@@ -21,6 +21,7 @@ export { IdleTimeout, IdleTimeoutError, withIdleTimeout, idleTimeoutFactory } fr
 export { LingeringCloser, LingeringClose, DEFAULT_LINGERING, type LingeringOptions } from './lingering-close.js';
 export { Throttle, throttled, type ThrottleOptions, type ClockedScheduler } from './throttle.js';
 export { respFactory, RespServerProtocol, type RespFactoryOptions, type RespFactory, type RespServerOptions } from './resp/resp-server.js';
-export { RespStore, type ExpiryTime, type KeyWatcher, type StoreOptions } from './resp/store.js';
+export { RespStore, type StoreOptions, type ExpiryTime, type KeyWatcher, type ScanPage } from './resp/store.js';
 export { RespServerState } from './resp/server-state.js';
 export { DEFAULT_RESP_LIMITS, type RespLimits } from './resp/resp-limits.js';
+export * from './proxy/index.js';

@@ -249,24 +249,35 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
         else if (method === 'writeReady') handler.writeReady?.();
         else handler.errorReady?.();
       } catch (error) {
-        this.#handlerFailed(handler, error);
+        this.#handlerFailed(handler, method, error);
       }
     }
     return count;
   }
 
-  #handlerFailed(handler: IOHandler, error: unknown): void {
+  /**
+   * One handler threw (a protocol's bug, in its dataReceived say): that handler's connection ends,
+   * the loop and every other connection go on, and the error is reported once, here: crash-only is
+   * not an answer for a server with many peers (issue 13).
+   */
+  #handlerFailed(handler: IOHandler, method: string, error: unknown): void {
+    const who = `${handler.constructor.name}.${method}()`;
     if (handler.handlerFailed === undefined) {
       this.removeAll(handler);
-      this.#onError(error, 'a handler threw and has no handlerFailed(); it was removed from the reactor');
+      this.#onError(error, `${who} threw and the handler has no handlerFailed(); it was removed from the reactor`);
       return;
     }
+    this.#onError(error, `${who} threw; handlerFailed() closed its connection`);
     try {
       handler.handlerFailed(error);
     } catch (second) {
       this.removeAll(handler);
       this.#onError(second, 'handlerFailed() threw');
     }
+  }
+
+  reportError(error: unknown, context: string): void {
+    this.#onError(error, context);
   }
 
   #runSoonAndTimers(): number {

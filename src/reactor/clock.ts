@@ -1,4 +1,5 @@
 // Time for the reactor's timers, replaceable so that timer tests never sleep (Twisted's task.Clock).
+import { setLongTimeout } from './long-timer.js';
 
 /**
  * The time source of a reactor's timers (ReactorOptions.clock): `realClock` by default, a
@@ -11,13 +12,10 @@ export interface Clock {
   wakeAt(at: number, wake: () => void): () => void;
 }
 
-/** The real clock: performance.now(), woken by setTimeout. */
+/** The real clock: performance.now(), woken by setTimeout (chained past 2^31 - 1 ms, see long-timer.ts). */
 export const realClock: Clock = {
   seconds: () => performance.now() / 1000,
-  wakeAt(at, wake) {
-    const timer = setTimeout(wake, Math.max(0, (at - performance.now() / 1000) * 1000));
-    return () => clearTimeout(timer);
-  },
+  wakeAt: (at, wake) => setLongTimeout(wake, at * 1000 - performance.now()),
 };
 
 /** A clock that moves only when told to: `advance(seconds)` wakes whatever became due. */

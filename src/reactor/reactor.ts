@@ -18,7 +18,10 @@ export interface IOHandler {
   writeReady?(): void;
   /** Called while the handler is an error watcher and its selectable has an error pending (select()'s x-list). */
   errorReady?(): void;
-  /** One of this handler's callbacks threw: close its connection with `error` as the reason. */
+  /**
+   * One of this handler's callbacks threw: close its connection with `error` as the reason. The
+   * reactor has already reported the error (ReactorOptions.onError): do not report it again.
+   */
   handlerFailed?(error: unknown): void;
 }
 
@@ -39,8 +42,9 @@ export interface ReactorOptions {
   /** The clock for timers; tests pass a ManualClock so they never sleep. */
   readonly clock?: Clock;
   /**
-   * Where errors go that no handler can take (a throwing timer, a handler without handlerFailed),
-   * with a sentence saying where it came from. Default: console.error.
+   * Where unexpected errors go, each once, with a sentence saying where it came from: a handler
+   * that threw (then closed by its handlerFailed, or removed from every set if it has none), a
+   * throwing timer, and what code outside the loop hands to `reportError`. Default: console.error.
    */
   readonly onError?: (error: unknown, context: string) => void;
 }
@@ -48,8 +52,9 @@ export interface ReactorOptions {
 /**
  * A single-threaded event loop over three interest sets and a timer heap, as Twisted's reactor:
  * each iteration waits for readiness or the next timer, dispatches every ready handler, then runs
- * soon-calls and due timers. A handler that throws does not stop it: the error goes to the handler's
- * `handlerFailed`, or it is removed from every set and the error goes to `onError`. Handlers may
+ * soon-calls and due timers. A handler that throws does not stop it: the error is reported once to
+ * `onError` and goes to the handler's `handlerFailed` (which closes its connection), or the handler
+ * is removed from every set. Handlers may
  * add or remove themselves or others during dispatch; one removed is not called later in the same
  * iteration. Implement this type to run the conformance suite on your own reactor.
  */
@@ -89,6 +94,12 @@ export interface Reactor {
   callSoon<A extends unknown[]>(fn: (...args: A) => void, ...args: A): void;
   /** The reactor clock's time in seconds. */
   seconds(): number;
+  /**
+   * Reports an unexpected error caught outside the dispatch loop (a protocol's connectionMade that
+   * threw while a connection started, say) the way the reactor reports its own: to
+   * ReactorOptions.onError. Optional, so that older reactors still fit: callers fall back to console.error.
+   */
+  reportError?(error: unknown, context: string): void;
 
   /**
    * One iteration: waits up to `timeout` seconds (undefined: until something is ready or a timer is

@@ -1,6 +1,7 @@
 // select(2) over Selectables, as Python's select.select: wait until any listed object is ready or the
 // timeout passes. It never polls: it sleeps on readiness notifications and wakes on the first change.
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type Selectable } from './selectable.js';
+import { setLongTimeout } from './long-timer.js';
 import { ValueError } from './value-error.js';
 
 /** What select() resolves to: the ready subsets of its r-, w- and x-lists, as Python's `select.select` returns. */
@@ -51,10 +52,10 @@ async function waitForReady<T extends Selectable>(
   if (signal?.aborted) throw signal.reason;
   return new Promise((resolve, reject) => {
     const watched = new Set<T>([...rlist, ...wlist, ...xlist]);
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimer: (() => void) | undefined;
     const finish = (): void => {
       for (const item of watched) item.unwatch(onChange);
-      if (timer !== undefined) clearTimeout(timer);
+      cancelTimer?.();
       signal?.removeEventListener('abort', onAbort);
     };
     const onChange = (): void => {
@@ -70,7 +71,7 @@ async function waitForReady<T extends Selectable>(
     for (const item of watched) item.watch(onChange);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (timeout != null) {
-      timer = setTimeout(() => {
+      cancelTimer = setLongTimeout(() => {
         finish();
         resolve([[], [], []]);
       }, timeout * 1000);

@@ -3,6 +3,7 @@
 // is looked at only after it said its readiness may have changed, and while it stays ready
 // (level-triggered, as epoll without EPOLLET).
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Selectable } from './selectable.js';
+import { setLongTimeout } from './long-timer.js';
 import { ValueError } from './value-error.js';
 
 export { EVENT_READ, EVENT_WRITE, EVENT_ERROR };
@@ -112,12 +113,12 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     const ready = this.readyNow();
     if (ready.length > 0 || timeout === 0) return Promise.resolve(ready);
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
+      let cancelTimer: (() => void) | undefined;
       let isDone = false;
       const finish = (): void => {
         if (isDone) return;
         isDone = true;
-        if (timer !== undefined) clearTimeout(timer);
+        cancelTimer?.();
         this.#wake = null;
         this.#forceWake = null;
         resolve(this.#isClosed ? [] : this.readyNow());
@@ -130,7 +131,7 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
         isFinishing = true;
         setImmediate(finish);
       };
-      if (timeout != null) timer = setTimeout(finish, timeout * 1000);
+      if (timeout != null) cancelTimer = setLongTimeout(finish, timeout * 1000);
       this.#forceWake = finish;
     });
   }

@@ -1,5 +1,6 @@
 // Waiting for one object's readiness: the building block of the awaitable socket calls. Sleeps on
 // readiness notifications (never polls), bounded by a deadline and an AbortSignal.
+import { setLongTimeout } from './long-timer.js';
 import type { Selectable } from './selectable.js';
 
 /** Options of every awaitable socket call (`sendall`, `recvAsync`, `acceptAsync`, `connectAsync` ...). */
@@ -22,11 +23,11 @@ export function waitReady(source: Selectable, events: number, deadline: number |
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (isReady(source, events)) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimer: (() => void) | undefined;
     const finish = (): void => {
       source.unwatch(onChange);
       signal?.removeEventListener('abort', onAbort);
-      if (timer !== undefined) clearTimeout(timer);
+      cancelTimer?.();
     };
     const onChange = (): void => {
       if (!isReady(source, events)) return;
@@ -40,10 +41,10 @@ export function waitReady(source: Selectable, events: number, deadline: number |
     source.watch(onChange);
     signal?.addEventListener('abort', onAbort, { once: true });
     if (deadline !== null) {
-      timer = setTimeout(() => {
+      cancelTimer = setLongTimeout(() => {
         finish();
         reject(new DeadlineExceeded('timed out'));
-      }, Math.max(0, deadline - performance.now()));
+      }, deadline - performance.now());
     }
   });
 }

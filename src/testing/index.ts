@@ -8,3 +8,4 @@ export { RecordingTransport, connectRecording } from './recording-transport.js';
 export { ManualScheduler } from './manual-scheduler.js';
 export { ProtocolPair, PumpedTransport, connectProtocols } from './protocol-pair.js';
 export { ManualClock } from '../reactor/clock.js';
+export { type SplitReplies, encodeRespCommand, respReplyEnd, splitRespReplies } from './resp-client.js';

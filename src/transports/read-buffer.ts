@@ -10,4 +10,9 @@ export class ReadBuffer extends ChunkQueue {
   override take(n: number): Buffer {
     return asBuffer(super.take(Math.min(n, this.bytes)));
   }
+
+  /** Joins go to a Buffer (uninitialised: every byte is written), from Node's pool when small. */
+  protected override allocate(size: number): Buffer {
+    return Buffer.allocUnsafe(size);
+  }
 }

@@ -13,6 +13,11 @@ export class ReceiveQueue extends ChunkQueue {
   override take(n: number): Buffer {
     return asBuffer(super.take(Math.min(n, this.bytes)));
   }
+
+  /** Joins go to a Buffer (uninitialised: every byte is written), from Node's pool when small. */
+  protected override allocate(size: number): Buffer {
+    return Buffer.allocUnsafe(size);
+  }
 }
 
 /** `bytes` as a Buffer over the same memory (a view stays a view: no copy). */

@@ -26,7 +26,8 @@ test('a chat stack is testable line by line on recording transports', (t) => {
   const a = connectRecording(alice);
   const bob = factory.buildProtocol(['127.0.0.1', 2]);
   const b = connectRecording(bob);
-  t.regex(a.take(), /^\* guest2 joined\n$/);
+  t.regex(a.take(), /^\* welcome, guest1; .*\n\* guest2 joined\n$/);
+  t.regex(b.take(), /^\* welcome, guest2; /);
   alice.dataReceived(Buffer.from('/nick al\nhi b'));
   alice.dataReceived(Buffer.from('ob\r\n'));
   t.is(a.take(), '* you are al\n');

@@ -1,6 +1,7 @@
 // A line-based chat server (`switchboard serve chat`): a client is guest<N> until it sends /nick NAME;
-// every other line goes to every other client as `NAME: line`; others see joins and leaves. A line
-// over the limit gets `* line too long` and that connection closes. Lines end in LF or CRLF.
+// /who lists who is here, /help the commands (both listed on join); every other line goes to every
+// other client as `NAME: line`; others see joins and leaves. A line over the limit gets
+// `* line too long` and that connection closes. Lines end in LF or CRLF.
 import type { Factory, Protocol, Transport } from '../../contract/index.js';
 import type { Codec } from '../framing/codec.js';
 import { LineCodec } from '../framing/line-codec.js';
@@ -29,10 +30,19 @@ export class ChatRoom {
     this.maxBacklogBytes = maxBacklogBytes;
   }
 
-  /** A new `guest<N>` name, N counting up from 1 for this room (never reused). */
+  /**
+   * A new `guest<N>` name, N counting up from 1 for this room (never reused), skipping names a member
+   * took with /nick: two clients never share a name.
+   */
   nextGuestName(): string {
-    this.#guests += 1;
+    do this.#guests += 1;
+    while (this.isTaken(`guest${this.#guests}`));
     return `guest${this.#guests}`;
+  }
+
+  /** The members' names, in the order they joined. */
+  names(): string[] {
+    return [...this.members].map((member) => member.name);
   }
 
   /** True if a member goes by `name` now (names are case-sensitive). */
@@ -47,11 +57,16 @@ export class ChatRoom {
   }
 }
 
+/** The commands, as /help and the greeting on join list them. */
+export const CHAT_COMMANDS: readonly string[] = ['/nick NAME  take a name (1-32 letters, digits, _ . -)', '/who        list who is here', '/help       this list'];
+
 /**
  * One chat client, a Protocol of lines (below it, chatFactory stacks a LineCodec): joins as
- * `guest<N>`, renames with `/nick NAME` (1-32 of `A-Z a-z 0-9 _ . -`, not taken; answered
- * `* you are NAME`, others see `* OLD is now NAME`), and every other line goes to the others as
- * `NAME: line`. Others see `* NAME joined` and `* NAME left`.
+ * `guest<N>` and is greeted `* welcome, guest<N>; commands: /nick NAME, /who, /help`; renames with
+ * `/nick NAME` (1-32 of `A-Z a-z 0-9 _ . -`, not taken; answered `* you are NAME`, others see
+ * `* OLD is now NAME`); `/who` is answered `* here: NAME, ...` and `/help` with one `* ` line per
+ * command, to the asker only; any other line goes to the others as `NAME: line`. Others see
+ * `* NAME joined` and `* NAME left`.
  */
 export class ChatMember implements Protocol<Uint8Array> {
   /** The member's current name: `guest<N>` from connectionMade until a `/nick`. */
@@ -68,16 +83,22 @@ export class ChatMember implements Protocol<Uint8Array> {
     this.name = this.#room.nextGuestName();
     this.#room.broadcast(`* ${this.name} joined`, this);
     this.#room.members.add(this);
+    this.say(`* welcome, ${this.name}; commands: /nick NAME, /who, /help`);
   }
 
   dataReceived(line: Uint8Array): void {
     const text = decoder.decode(line);
-    const nick = /^\/nick\s+(.*)$/.exec(text);
-    if (nick === null) {
-      this.#room.broadcast(`${this.name}: ${text}`, this);
-      return;
+    const command = text.trim();
+    if (command === '/who') this.say(`* here: ${this.#room.names().join(', ')}`);
+    else if (command === '/help') for (const help of CHAT_COMMANDS) this.say(`* ${help}`);
+    else {
+      const nick = /^\/nick\s+(.*)$/.exec(text);
+      if (nick === null) this.#room.broadcast(`${this.name}: ${text}`, this);
+      else this.#rename((nick[1] ?? '').trim());
     }
-    const wanted = (nick[1] ?? '').trim();
+  }
+
+  #rename(wanted: string): void {
     if (!NICK.test(wanted)) this.say('* a name is 1-32 letters, digits, _ . or -');
     else if (wanted !== this.name && this.#room.isTaken(wanted)) this.say(`* ${wanted} is taken`);
     else {

@@ -10,7 +10,6 @@
 //             high-water mark (pauseWriting), so a peer that does not read stops being read
 //   ending:   after a response that does not keep the connection (Connection: close, HTTP/1.0, an
 //             error), nothing more is parsed or answered: the connection closes the lingering way
-import { METHODS } from 'node:http';
 import type { Protocol, Transport } from '../../contract/index.js';
 import { IdleTimeout, withIdleTimeout } from '../idle-timeout.js';
 import { LingeringCloser, type LingeringClose } from '../lingering-close.js';
@@ -18,6 +17,7 @@ import type { Scheduler } from '../scheduler.js';
 import { switchProtocol } from '../switching.js';
 import { Deadline } from './deadline.js';
 import { DEFAULT_HTTP_LIMITS, HttpError, type HttpLimits, type HttpRequest, HttpRequestParser, type ParserEvents } from './request-parser.js';
+import { type FailedRequest, errorRequest, ruleBroken, wantsKeepAlive } from './request-rules.js';
 import { HttpResponse, STATUS_TEXT } from './response.js';
 import type { Router } from './router.js';
 import { httpDate } from './http-date.js';
@@ -57,8 +57,6 @@ const DEFAULT_REQUEST_TIMEOUT = 300;
 const MAX_QUEUED_REQUESTS = 64;
 /** Bytes fed to the parser at a time, so one large chunk of tiny requests queues a bounded number. */
 const PARSE_SLICE = 16 * 1024;
-/** The methods node:http (llhttp) knows: any other is answered 400 and the connection closes, as there. */
-const KNOWN_METHODS: ReadonlySet<string> = new Set(METHODS);
 
 type DeadlineKind = 'head' | 'body' | 'idle' | 'send';
 
@@ -96,7 +94,13 @@ export class HttpServerProtocol implements Protocol {
   #isContinueOwed = false;
   /** When the request being received began (its first byte), for the request timeout. */
   #requestStart: number | undefined;
+  /** The request being received has a complete head and a body still coming. */
+  #isReadingBody = false;
   #lingering: LingeringClose | undefined;
+  /** drain() was called: every response from now on says `Connection: close`. */
+  #isDraining = false;
+  /** A response was completed here: the connection is a keep-alive one between requests when idle. */
+  #hasAnswered = false;
 
   constructor(router: Router, options: HttpServerOptions = {}) {
     this.#router = router;
@@ -107,6 +111,7 @@ export class HttpServerProtocol implements Protocol {
     this.#deadline = new Deadline(options.scheduler, (kind) => this.#expire(kind));
     this.#events = {
       head: (_method, minor, header, length) => {
+        this.#isReadingBody = length !== 0;
         if (length !== 0) this.#deadline.set('body', this.#options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, this.#requestStart);
         if (minor === 1 && length !== 0 && header('expect')?.toLowerCase() === '100-continue') {
           // node:http: the 100 goes out when this request is next, after the responses before it.
@@ -116,6 +121,7 @@ export class HttpServerProtocol implements Protocol {
       },
       request: (request) => {
         this.#isContinueOwed = false;
+        this.#isReadingBody = false;
         this.#requestStart = undefined;
         if (this.#deadline.kind === 'head' || this.#deadline.kind === 'body') this.#deadline.clear();
         this.#queue.push(request);
@@ -200,6 +206,24 @@ export class HttpServerProtocol implements Protocol {
     this.#transport = undefined;
   }
 
+  /**
+   * Graceful shutdown (`serve` on SIGTERM, a rolling restart): the response in flight completes (a
+   * long body is not cut) and says `Connection: close` if its head is not sent yet, as does a
+   * request still arriving; then the connection closes. An idle keep-alive connection closes now; a
+   * new one that has not sent its first request yet gets it answered (its bytes may be on the way:
+   * closing would reset them), within the header timeout. Returns false when this protocol no
+   * longer holds the connection (it was handed on by an Upgrade).
+   */
+  drain(): boolean {
+    const transport = this.#transport;
+    if (transport === undefined) return false;
+    this.#isDraining = true;
+    const current = this.#current;
+    if (current !== undefined && !current.headersSent) current.keepAlive = false;
+    if (current === undefined && this.#queue.length === 0 && this.#parser.isIdle && this.#hasAnswered && !transport.isClosing) transport.close();
+    return true;
+  }
+
   #next(): void {
     // One loop answers every queued request (issue 13.1): a response that finishes synchronously
     // returns here through #finished instead of calling #next again, so the stack depth stays the
@@ -226,7 +250,7 @@ export class HttpServerProtocol implements Protocol {
       const request = this.#queue.shift();
       if (request === undefined) break;
       const failure = request.failure ?? ruleBroken(request);
-      const keepAlive = failure === undefined && wantsKeepAlive(request);
+      const keepAlive = failure === undefined && wantsKeepAlive(request) && !this.#isDraining;
       const canSwitch = request.upgrade !== undefined && transport.setProtocol !== undefined;
       const idleTimeout = this.#options.scheduler === undefined ? undefined : this.#options.idleTimeout;
       const response = new HttpResponse(transport, request, keepAlive, () => this.#finished(response), {
@@ -245,7 +269,9 @@ export class HttpServerProtocol implements Protocol {
     if (transport === undefined || this.#lingering !== undefined) return;
     const isAllAnswered = this.#current === undefined && this.#queue.length === 0;
     // The parser also stops after a request that ends the connection (CONNECT): all answered, close.
-    if (isAllAnswered && (this.#isEnding || this.#parser.isClosed)) {
+    // Draining, a keep-alive connection that answered and waits for nothing is closed too.
+    const isDrained = this.#isDraining && this.#hasAnswered && this.#parser.isIdle && this.#unparsed === undefined;
+    if (isAllAnswered && (this.#isEnding || this.#parser.isClosed || isDrained)) {
       this.#closeLingering(transport);
       return;
     }
@@ -269,7 +295,9 @@ export class HttpServerProtocol implements Protocol {
     if (kind === 'send' || this.#parser.isAwaitingUpgrade) return;
     if (this.#parser.isIdle && this.#unparsed === undefined) {
       if (isAllAnswered) this.#deadline.set('idle', this.#options.idleTimeout);
-    } else if (kind !== 'head' && kind !== 'body') {
+    } else if (this.#isReadingBody) {
+      if (kind !== 'body') this.#deadline.set('body', this.#options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT, this.#requestStart);
+    } else if (kind !== 'head') {
       this.#deadline.set('head', this.#options.headerTimeout, this.#requestStart);
     }
   }
@@ -307,6 +335,7 @@ export class HttpServerProtocol implements Protocol {
   #finished(response: HttpResponse): void {
     if (this.#current !== response) return;
     this.#current = undefined;
+    this.#hasAnswered = true;
     if (!response.keepAlive) {
       // The request (or our answer) ended the connection: what the client sent after it is not answered.
       this.#isEnding = true;
@@ -371,32 +400,4 @@ export class HttpServerProtocol implements Protocol {
     transport.write(Buffer.from(`HTTP/1.1 408 ${STATUS_TEXT[408]}\r\nConnection: close\r\nContent-Length: 0\r\nDate: ${httpDate()}\r\n\r\n`));
     this.#closeLingering(transport);
   }
-}
-
-interface FailedRequest extends HttpRequest {
-  readonly failure?: HttpError;
-}
-
-function errorRequest(error: HttpError): FailedRequest {
-  return { method: 'GET', target: '/', minorVersion: 1, headers: [], body: Buffer.alloc(0), header: () => undefined, failure: error };
-}
-
-/** The server's own rules on a parsed request (RFC 9112 3.2: Host; node:http's known methods). */
-function ruleBroken(request: HttpRequest): HttpError | undefined {
-  if (!KNOWN_METHODS.has(request.method)) return new HttpError(400, `Unknown method '${request.method.slice(0, 32)}'`);
-  if (request.minorVersion === 1) {
-    let hosts = 0;
-    for (const [name] of request.headers) if (name === 'host') hosts += 1;
-    if (hosts !== 1) return new HttpError(400, hosts === 0 ? 'An HTTP/1.1 request needs a Host header' : 'More than one Host header');
-  }
-  return undefined;
-}
-
-function wantsKeepAlive(request: HttpRequest): boolean {
-  const connection = request.header('connection');
-  // No Connection field, the usual case: HTTP/1.1 keeps the connection, HTTP/1.0 closes it.
-  if (connection === undefined) return request.minorVersion === 1;
-  const tokens = connection.toLowerCase().split(',').map((t) => t.trim());
-  if (tokens.includes('close')) return false;
-  return request.minorVersion === 1 || tokens.includes('keep-alive');
 }

@@ -42,7 +42,7 @@ export class ClientState implements KeyWatcher {
 
   constructor(server: RespServerState) {
     this.#server = server;
-    this.id = server.clientConnected();
+    this.id = server.nextClientId();
   }
 
   /** The selected database. */
@@ -76,8 +76,14 @@ export class ClientState implements KeyWatcher {
     this.isWatchTouched = false;
   }
 
+  /** A watched key changed: the next EXEC answers the null array (KeyWatcher). */
   keyTouched(): void {
     this.isWatchTouched = true;
+  }
+
+  /** The connection is up: it counts in INFO's connected_clients until disconnected(). */
+  connected(): void {
+    this.#server.clientConnected();
   }
 
   /** The connection closed: stop watching, leave the server's count. */

@@ -5,5 +5,6 @@ export { encodeArray, encodeBulkString, encodeError, encodeInteger, encodeSimple
 export { DEFAULT_RESP_LIMITS, MAX_RESP_DEPTH, type RespLimits, resolveRespLimits } from './resp-limits.js';
 export { type RespCommand, RespParser, RespProtocolError, type RespValue } from './resp-parser.js';
 export { RESP_COMMANDS, type RespFactory, type RespFactoryOptions, RespServerProtocol, type RespServerOptions, respFactory } from './resp-server.js';
-export { RespStore, type StoreOptions } from './store.js';
+export { type ExpiryTime, type KeyWatcher, RespStore, type ScanPage, type StoreOptions } from './store.js';
+export { DATABASE_COUNT, RespServerState } from './server-state.js';
 export type { CommandContext, CommandSpec, CommandTable } from './command.js';

@@ -64,7 +64,7 @@ export function encodeArray(items: readonly Uint8Array[] | null): Buffer {
 
 /**
  * A reply as the commands return it: one Buffer, or parts written in order (a stored value among
- * them, uncopied: see bulkParts). Never changed after it is returned.
+ * them, uncopied: see bulkReply). Never changed after it is returned.
  */
 export type Reply = Buffer | readonly Buffer[];
 
@@ -79,12 +79,12 @@ const RESP2_NULL_ARRAY = Buffer.from('*-1\r\n');
 const RESP3_NULL = Buffer.from('_\r\n');
 
 /**
- * A bulk string as three parts, `value` uncopied between its header and CRLF: for values that may
- * be large (GET, MGET), so a reply never copies a large value the store holds. A value under
- * 64 KiB is encoded whole, as the server would copy it into its write batch anyway.
+ * A bulk string reply for a stored value: encoded whole when small (the server would copy it into
+ * its write batch anyway), as three parts with `value` uncopied between its header and CRLF from
+ * 64 KiB on (GET, MGET), so a reply never copies a large value the store holds.
  */
-export function bulkParts(value: Buffer): Buffer[] {
-  if (value.length < BIG_VALUE_BYTES) return [encodeBulkString(value)];
+export function bulkReply(value: Buffer): Reply {
+  if (value.length < BIG_VALUE_BYTES) return encodeBulkString(value);
   return [Buffer.from(`$${value.length}\r\n`, 'latin1'), value, CRLF];
 }
 

@@ -80,10 +80,13 @@ export class RespServerProtocol implements Protocol {
   #isClosingAfterReply = false;
   #isPeerDone = false;
 
-  /** `server`: the databases it shares with the other connections (a RespStore alone: database 0, the rest its own). */
+  /**
+   * `server`: the databases it shares with the other connections. Given a RespStore, it is database
+   * 0 of a server state made once for that store, which every connection made on it shares.
+   */
   constructor(server: RespServerState | RespStore, options: RespServerOptions = {}) {
     const limits = resolveRespLimits(options.limits);
-    const state = server instanceof RespStore ? new RespServerState({ now: server.now }, server) : server;
+    const state = server instanceof RespStore ? stateOf(server) : server;
     const client = new ClientState(state);
     this.#client = client;
     this.#parser = new RespParser(limits);
@@ -103,6 +106,7 @@ export class RespServerProtocol implements Protocol {
 
   connectionMade(transport: Transport): void {
     this.#transport = transport;
+    this.#client.connected();
   }
 
   /** The bytes held for this connection: the parser's, commands waiting behind backpressure, unsent replies. */
@@ -207,6 +211,18 @@ export class RespServerProtocol implements Protocol {
     // A write can lose the connection (EPIPE): what follows it is dropped, never written to a closed transport.
     if (!transport.isClosing) transport.write(data);
   }
+}
+
+/** The server state of connections made on a bare store: one per store, so they share ids and databases. */
+const statesOfStores = new WeakMap<RespStore, RespServerState>();
+
+function stateOf(store: RespStore): RespServerState {
+  let state = statesOfStores.get(store);
+  if (state === undefined) {
+    state = new RespServerState({ now: store.now }, store);
+    statesOfStores.set(store, state);
+  }
+  return state;
 }
 
 function valueBytes(value: RespValue): number {

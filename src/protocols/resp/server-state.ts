@@ -38,10 +38,14 @@ export class RespServerState {
     return this.#connectedClients;
   }
 
-  /** A new connection: its client id (CLIENT ID), unique and increasing as redis's. */
-  clientConnected(): number {
-    this.#connectedClients += 1;
+  /** A client id (CLIENT ID) for a new connection: unique and increasing, as redis's. */
+  nextClientId(): number {
     return this.#nextClientId++;
+  }
+
+  /** A connection is up (counted until clientDisconnected). */
+  clientConnected(): void {
+    this.#connectedClients += 1;
   }
 
   /** A connection closed. */

@@ -24,6 +24,14 @@ export function matchesKeyPattern(pattern: string, key: string): boolean {
   return pattern === '*' || globMatch(pattern, key);
 }
 
+/** One SCAN step: the keys found and where to go on from. */
+export interface ScanPage {
+  /** The cursor for the next step; 0n once the iteration is complete. */
+  readonly next: bigint;
+  /** Live keys walked in this step (before MATCH and TYPE filter them). */
+  readonly keys: string[];
+}
+
 /** Told when a key it watches may have changed (WATCH); see RespStore.watch. */
 export interface KeyWatcher {
   /** `key` of `store` was written, deleted, expired or flushed. */
@@ -126,15 +134,7 @@ export class RespStore {
    * Up to `count` live keys from `cursor` on, in insertion order, and the cursor to go on from
    * (0: done). A key present for the whole iteration is returned once: see ScanOrder.
    */
-  scan(
-    cursor: bigint,
-    count: number,
-  ): {
-    /** The cursor to pass next (0n: the iteration is over). */
-    readonly next: bigint;
-    /** The live keys found. */
-    readonly keys: string[];
-  } {
+  scan(cursor: bigint, count: number): ScanPage {
     const now = this.now();
     const keys: string[] = [];
     const next = this.#order.scan(cursor, count, (key) => {
@@ -244,8 +244,10 @@ export class RespStore {
   }
 
   #put(key: string, value: Buffer): void {
-    if (!this.#data.has(key)) this.#order.add(key);
+    // A new key grows the map: one lookup instead of has() then set().
+    const size = this.#data.size;
     this.#data.set(key, value);
+    if (this.#data.size !== size) this.#order.add(key);
     this.#touch(key);
   }
 

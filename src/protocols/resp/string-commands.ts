@@ -2,7 +2,7 @@
 // Values are binary-safe; integers are int64 as redis's (INCR past 2^63 - 1 is an error, not a float).
 import { type CommandContext, type CommandSpec, NOT_AN_INTEGER, OK, SYNTAX_ERROR, argAt, arityError, invalidExpireTime, lowerCase, text } from './command.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from './integers.js';
-import { type Reply, type RespVersion, arrayParts, bulkParts, encodeBulkString, encodeError, encodeInteger, encodeNull, encodeSimpleString } from './resp-encoder.js';
+import { type Reply, type RespVersion, arrayParts, bulkReply, encodeBulkString, encodeError, encodeInteger, encodeNull, encodeSimpleString } from './resp-encoder.js';
 import { type ExpiryTime, type RespStore, expiryTime } from './store.js';
 
 const PONG = encodeSimpleString('PONG');
@@ -59,7 +59,7 @@ function setExpiryTime(kind: ExpireKind, arg: Buffer, now: number): ExpiryTime |
 
 /** A stored value as a bulk reply (uncopied when large), or null in the connection's protocol. */
 function valueReply(value: Buffer | undefined, version: RespVersion): Reply {
-  return value === undefined ? encodeNull(version) : bulkParts(value);
+  return value === undefined ? encodeNull(version) : bulkReply(value);
 }
 
 function set(args: readonly Buffer[], { store, client }: CommandContext): Reply {

@@ -13,6 +13,7 @@ import type { Factory, Protocol } from '../../contract/index.js';
 import { Socket } from '../socket.js';
 import type { SocketTransport } from '../socket-transport.js';
 import { startConnection } from './connection-start.js';
+import { refusedConnection } from './refused-connection.js';
 import { type ListenOptions, type ListeningPort, type PrepareSocket, tuneConnection } from './endpoint-options.js';
 
 const ACCEPTS_PER_DISPATCH = 64;
@@ -69,7 +70,7 @@ class ListeningHandler implements IOHandler, ListeningPort {
       if (this.#isOverLimit(host)) {
         // Answered in the protocol's own way (HTTP 503, RESP's "max number of clients"), then closed;
         // open connections are untouched and the next arrival is judged afresh.
-        startConnection({ ...start, factory: { buildProtocol: () => refusal(this.#factory.refusal?.()) } });
+        startConnection({ ...start, factory: { buildProtocol: () => refusedConnection(this.#reactor, this.#factory.refusal?.()) } });
         continue;
       }
       // A factory or connectionMade that fails for one peer costs that peer its connection (reset),
@@ -203,19 +204,4 @@ function probeUnixPath(path: string): Promise<'live' | 'stale' | 'absent'> {
 
 function reportAcceptError(error: OSError, address: Address): void {
   console.error(`switchboard: accept on ${addressText(address)} failed (${error.code}): ${error.message}; pausing accepts until it passes`);
-}
-
-/**
- * The protocol of a refused connection: says `message` (if any), shuts down writing, drops what the
- * client sends and closes at its EOF, so the refusal is read rather than lost to an RST.
- */
-function refusal(message: Uint8Array | undefined): Protocol {
-  return {
-    connectionMade(transport) {
-      if (message !== undefined) transport.write(message);
-      transport.writeEOF();
-    },
-    dataReceived() {},
-    connectionLost() {},
-  };
 }

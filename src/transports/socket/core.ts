@@ -15,7 +15,6 @@ import type { PipeHandle, TcpHandle } from '../kernel/uv-handles.js';
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Selectable } from '../../reactor/selectable.js';
 import type { FamilyRules } from './family.js';
 import type { Listening } from './listening.js';
-import { peerSendRoom } from './peer-link.js';
 
 type ConnState = 'none' | 'connecting' | 'established' | 'done';
 type BsdState = 'unconnected' | 'connecting' | 'connected';
@@ -192,7 +191,13 @@ export class SocketCore implements StreamEvents {
   sendRoom(): number {
     const stream = this.stream;
     if (stream === null) return 0;
-    return peerSendRoom(this) ?? this.options.sndbuf - stream.queuedBytes;
+    const peer = this.peer;
+    // Both ends in this process: count what the peer's application has not read yet against our
+    // send buffer plus its receive buffer, as the kernel does, rather than node:net's queue alone
+    // (the real kernel buffers under it are autotuned to megabytes; fill-unwritable-then-drain).
+    // Inline here, not in peer-link.ts: readiness() asks it on every select.
+    if (peer !== null && !this.isPair && peer.fd >= 0) return this.options.sndbuf + peer.options.rcvbuf - (this.bytesSent - peer.bytesConsumed);
+    return this.options.sndbuf - stream.queuedBytes;
   }
 
   /** The closed in-process peer answered our bytes with an RST, after the FIN it had sent. */

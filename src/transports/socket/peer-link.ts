@@ -1,23 +1,12 @@
 // The in-process peer bookkeeping: when both ends of a connection are switchboard sockets of this
 // process, the emulated kernel links them and applies what node:net cannot show: the shared send
 // and receive buffer accounting, the RST that answers data sent to a closed peer, AF_UNIX's
-// immediate view of the peer's close and shutdown, and which arrival belongs to which client.
+// immediate view of the peer's close and shutdown, and which arrival belongs to which client (the
+// shared buffer accounting is SocketCore.sendRoom, on the readiness path).
 import { socketError } from '../errors.js';
 import { PairStreamEnd } from '../kernel/pair-stream-end.js';
 import { unmapIPv4 } from '../kernel/stream-end.js';
 import type { SocketCore } from './core.js';
-
-/**
- * Room in the send buffer when the peer is in this process: what its application has not read yet
- * counts against our send buffer plus its receive buffer, as the kernel does, rather than node:net's
- * queue alone (the real kernel buffers under it are autotuned to megabytes;
- * fill-unwritable-then-drain). Null when the peer is not linked.
- */
-export function peerSendRoom(core: SocketCore): number | null {
-  const peer = core.peer;
-  if (peer === null || core.isPair || peer.fd < 0) return null;
-  return core.options.sndbuf + peer.options.rcvbuf - (core.bytesSent - peer.bytesConsumed);
-}
 
 /** socketpair(): links two fresh AF_UNIX cores over memory, connected. */
 export function linkPair(a: SocketCore, b: SocketCore): void {

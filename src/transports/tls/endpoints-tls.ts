@@ -15,6 +15,7 @@ import {
 import type { Factory } from '../../contract/index.js';
 import type { SocketTransport } from '../socket-transport.js';
 import type * as net from 'node:net';
+import { TimeoutError, ValueError } from '../errors.js';
 import { sslErrorFrom } from './ssl-error-map.js';
 import type { TLSContext } from './tls-context.js';
 import { checkSide, openSession } from './tls-session.js';
@@ -23,7 +24,17 @@ import { checkSide, openSession } from './tls-session.js';
 export interface ListenTLSOptions extends ListenOptions {
   /** A server context with its certificate chain loaded. */
   readonly context: TLSContext;
+  /**
+   * Seconds a client has to finish its handshake, on the reactor's clock; past it the connection is
+   * closed with TimeoutError (default 120, node:tls's handshakeTimeout). Without it, a client that
+   * connects and never says ClientHello holds a descriptor forever, and an answer written meanwhile
+   * (HTTP's 408) waits for a handshake that never comes.
+   */
+  readonly handshakeTimeout?: number;
 }
+
+/** node:tls's default handshakeTimeout, in seconds. */
+export const DEFAULT_HANDSHAKE_TIMEOUT = 120;
 
 /** connectTCP's options, the client context and the name to verify. */
 export interface ConnectTLSOptions extends ConnectOptions {
@@ -46,7 +57,7 @@ export function listenTLS(reactor: Reactor, port: number, factory: Factory, opti
   // Built now, so a missing certificate fails the listen rather than every connection.
   options.context.secureContext();
   checkSide(options.context, { serverSide: true });
-  return listenTCPPrepared(reactor, port, factory, options, serverPreparer(options.context));
+  return listenTCPPrepared(reactor, port, factory, options, serverPreparer(reactor, options));
 }
 
 /** connectTCP over TLS; verification failures end the connection with SSLCertVerificationError. */
@@ -72,19 +83,39 @@ export function connectTLS(reactor: Reactor, host: string, port: number, factory
  * connection to a worker, which runs TLS on it): serveConnection over TLS.
  */
 export function serveTLSConnection(reactor: Reactor, connection: net.Socket, factory: Factory, options: ListenTLSOptions): SocketTransport {
-  return serveConnection(reactor, connection, factory, options, serverPreparer(options.context));
+  return serveConnection(reactor, connection, factory, options, serverPreparer(reactor, options));
 }
 
-function serverPreparer(context: TLSContext): PrepareSocket {
+function serverPreparer(reactor: Reactor, options: ListenTLSOptions): PrepareSocket {
+  const { context } = options;
+  const timeout = handshakeTimeoutOf(options);
   return (socket) => {
     let isHandshakeDone = false;
     socket.wrapConnection(
       (connection) => {
         const session = openSession(connection, context, { serverSide: true });
-        session.once('secure', () => (isHandshakeDone = true));
+        const deadline = reactor.callLater(timeout, () => {
+          session.destroy(new TimeoutError('ETIMEDOUT', `TLS handshake not finished within ${timeout} s`, 'do_handshake'));
+        });
+        const settle = (): void => {
+          if (deadline.active()) deadline.cancel();
+        };
+        session.once('secure', () => {
+          isHandshakeDone = true;
+          settle();
+        });
+        session.once('close', settle);
         return session;
       },
       (error) => sslErrorFrom(error, isHandshakeDone),
     );
   };
+}
+
+function handshakeTimeoutOf(options: ListenTLSOptions): number {
+  const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+  if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) {
+    throw new ValueError(`handshakeTimeout must be a positive, finite number of seconds, got ${String(timeout)}`);
+  }
+  return timeout;
 }

@@ -220,3 +220,17 @@ test('HttpServerProtocol answers a route that throws before its head with 500 an
   after.receive(Buffer.from('GET /after HTTP/1.1\r\nHost: x\r\n\r\n'));
   t.true(after.isAborted);
 });
+
+test('HttpServerProtocol times a body again by requestTimeout, not the header timeout, once a peer that stopped reading reads again', (t) => {
+  const scheduler = new ManualScheduler();
+  const protocol = new HttpServerProtocol(demoRouter(), { scheduler, headerTimeout: 30, requestTimeout: 300, idleTimeout: 120 });
+  const transport = connect(protocol);
+  transport.receive(Buffer.from('POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab'));
+  protocol.pauseWriting();
+  scheduler.advance(60);
+  protocol.resumeWriting();
+  scheduler.advance(100);
+  t.is(transport.bytes().length, 0, 'the body has requestTimeout again, counted from the resume');
+  transport.receive(Buffer.from('cdefghij'));
+  t.deepEqual(statuses(transport.bytes().toString('latin1')), ['200']);
+});

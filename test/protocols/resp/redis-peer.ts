@@ -1,12 +1,14 @@
 // Test kit for talking to RESP servers the way a client does: a real redis-server started on a
-// free port (killed by PID at the end), a raw connection that sends bytes and reads back whole
-// replies (RESP2 and RESP3), and the encoding of a command. Used by the differential and client tests.
+// free port (killed by PID at the end), our server (also one that restarts on its port), and a raw
+// connection that sends bytes and reads back whole replies (RESP2 and RESP3, cut by
+// switchboard/testing's respReplyEnd). Used by the differential, client and reliability tests.
 import type { ExecutionContext } from 'ava';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { SelectorReactor } from '../../../src/reactor/selector-reactor.js';
 import { type RespFactory, respFactory } from '../../../src/protocols/resp/resp-server.js';
 import { type ListeningPort, listenTCP } from '../../../src/transports/endpoints.js';
+import { respReplyEnd } from '../../../src/testing/resp-client.js';
 import { serveForTest } from '../../helpers/reactor-server.js';
 
 /** A free TCP port on 127.0.0.1 (bound then released: the caller binds it right away). */
@@ -123,42 +125,6 @@ export class RestartableResp {
   }
 }
 
-/** `*n $len arg ...` for one command. */
-export function encodeCommand(args: readonly (string | Buffer)[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length}\r\n`)];
-  for (const arg of args) {
-    const bytes = typeof arg === 'string' ? Buffer.from(arg, 'latin1') : arg;
-    parts.push(Buffer.from(`$${bytes.length}\r\n`), bytes, Buffer.from('\r\n'));
-  }
-  return Buffer.concat(parts);
-}
-
-/**
- * Where the RESP2 or RESP3 reply at `pos` ends, or -1 if `data` does not hold it all yet. Only
- * what a server sends: simple types to CRLF, length-prefixed strings, and aggregates of replies.
- */
-export function replyEnd(data: Buffer, pos: number): number {
-  const lineEnd = data.indexOf('\r\n', pos);
-  if (lineEnd < 0) return -1;
-  const type = String.fromCharCode(Number(data[pos]));
-  const n = Number(data.toString('latin1', pos + 1, lineEnd));
-  const next = lineEnd + 2;
-  if ('$=!'.includes(type)) {
-    if (n < 0) return next;
-    return next + n + 2 <= data.length ? next + n + 2 : -1;
-  }
-  if ('*~>%|'.includes(type)) {
-    if (n < 0) return next;
-    let at = next;
-    for (let i = 0; i < ('%|'.includes(type) ? 2 * n : n); i++) {
-      at = replyEnd(data, at);
-      if (at < 0) return -1;
-    }
-    return at;
-  }
-  return next;
-}
-
 /** A raw client connection: send bytes, read back a given number of whole replies. */
 export class RawConnection {
   readonly #socket: net.Socket;
@@ -199,7 +165,7 @@ export class RawConnection {
     let at = 0;
     for (;;) {
       while (replies.length < count) {
-        const end = replyEnd(this.#buffer, at);
+        const end = respReplyEnd(this.#buffer, at);
         if (end < 0) break;
         replies.push(this.#buffer.subarray(at, end));
         at = end;

@@ -1,7 +1,8 @@
 // Helpers for the RESP tests: the splits of an input (every single cut, every pair of cuts, one byte
-// at a time), a recording Transport, and a manual clock that is also a Scheduler. Local to these
-// tests on purpose: no sockets, no sleeps, no shared helpers that may change under us.
-import { type Address, type Protocol, type Transport, TransportClosedError } from '../../../src/contract/index.js';
+// at a time), switchboard/testing's recording Transport with a write hook, and a wall-clock manual
+// time in milliseconds (the store's EXAT/PXAT are wall-clock) that is also a Scheduler.
+import { RecordingTransport as KitRecordingTransport } from '../../../src/testing/index.js';
+import type { Protocol } from '../../../src/contract/index.js';
 import type { Cancellable, Scheduler } from '../../../src/protocols/scheduler.js';
 import { type RespCommand, RespParser, RespProtocolError, type RespValue, copyCommand } from '../../../src/protocols/resp/resp-parser.js';
 import type { RespLimits } from '../../../src/protocols/resp/resp-limits.js';
@@ -57,52 +58,38 @@ export function parseChunks(chunks: readonly Uint8Array[], limits: Partial<RespL
 
 export const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 
-/** A Transport that records what the protocol does to it; hooks let a test play the transport's part. */
-export class RecordingTransport implements Transport {
+/**
+ * switchboard/testing's RecordingTransport with what these tests also read: each write copied as it
+ * was when written (`writes`), the output as latin1 text, how often close() was called, and a hook
+ * run after each write (to pause writing or lose the connection, as a real transport may).
+ */
+export class RecordingTransport extends KitRecordingTransport {
   readonly writes: Buffer[] = [];
-  readonly localAddress: Address = ['127.0.0.1', 6380];
-  readonly peerAddress: Address = ['127.0.0.1', 50000];
-  isReading = true;
-  isClosing = false;
   closeCalls = 0;
   /** Called after each write is recorded (to pause writing, or to lose the connection). */
   onWrite: ((transport: RecordingTransport) => void) | undefined;
+
+  constructor() {
+    super();
+    this.localAddress = ['127.0.0.1', 6380];
+    this.peerAddress = ['127.0.0.1', 50000];
+  }
 
   /** Everything written so far, as latin1 text. */
   get output(): string {
     return Buffer.concat(this.writes).toString('latin1');
   }
 
-  write(data: Uint8Array): void {
-    if (this.isClosing) throw new TransportClosedError('Cannot write to a closed transport');
+  override write(data: Uint8Array): void {
+    super.write(data);
     this.writes.push(Buffer.from(data));
     this.onWrite?.(this);
   }
 
-  writeEOF(): void {}
-
-  close(): void {
+  override close(): void {
     this.closeCalls += 1;
-    this.isClosing = true;
+    super.close();
   }
-
-  abort(): void {
-    this.isClosing = true;
-  }
-
-  pauseReading(): void {
-    this.isReading = false;
-  }
-
-  resumeReading(): void {
-    this.isReading = true;
-  }
-
-  getWriteBufferSize(): number {
-    return 0;
-  }
-
-  setWriteBufferLimits(): void {}
 }
 
 /** Connects `protocol` to a new RecordingTransport. */

@@ -4,7 +4,8 @@
 import test from 'ava';
 import { RespServerProtocol, respFactory } from '../../../src/protocols/resp/resp-server.js';
 import { RespStore } from '../../../src/protocols/resp/store.js';
-import { RawConnection, encodeCommand, startSwitchboardResp } from './redis-peer.js';
+import { RawConnection, startSwitchboardResp } from './redis-peer.js';
+import { encodeRespCommand } from '../../../src/testing/index.js';
 import { ManualTime, RecordingTransport, bytes, connect } from './resp-helpers.js';
 
 test('SET PXAT 9223372036854775807 then PTTL and TTL answer the exact integers, as redis-server does', (t) => {
@@ -50,7 +51,7 @@ test('100,000 commands pipelined in one chunk are answered in order, by a loop (
   const protocol = new RespServerProtocol(new RespStore());
   const transport = connect(protocol);
   const count = 100_000;
-  protocol.dataReceived(Buffer.concat(Array.from({ length: count }, () => encodeCommand(['INCR', 'c']))));
+  protocol.dataReceived(Buffer.concat(Array.from({ length: count }, () => encodeRespCommand(['INCR', 'c']))));
   const replies = transport.output.split('\r\n');
   t.is(replies.length, count + 1);
   t.true(replies.slice(0, count).every((reply, i) => reply === `:${i + 1}`));
@@ -62,7 +63,7 @@ test('100,000 commands pipelined in one write over loopback are answered in orde
   const connection = await RawConnection.open(port);
   t.teardown(() => connection.close());
   const count = 100_000;
-  const replies = await connection.request(Buffer.concat(Array.from({ length: count }, () => encodeCommand(['INCR', 'c']))), count);
+  const replies = await connection.request(Buffer.concat(Array.from({ length: count }, () => encodeRespCommand(['INCR', 'c']))), count);
   t.is(replies.length, count);
   t.true(replies.every((reply, i) => reply.toString() === `:${i + 1}\r\n`));
 });
@@ -71,7 +72,7 @@ test('a transaction of 100,000 queued commands runs by a loop and answers them a
   const protocol = new RespServerProtocol(new RespStore());
   const transport = connect(protocol);
   const count = 100_000;
-  protocol.dataReceived(Buffer.concat([encodeCommand(['MULTI']), ...Array.from({ length: count }, () => encodeCommand(['INCR', 'c'])), encodeCommand(['EXEC'])]));
+  protocol.dataReceived(Buffer.concat([encodeRespCommand(['MULTI']), ...Array.from({ length: count }, () => encodeRespCommand(['INCR', 'c'])), encodeRespCommand(['EXEC'])]));
   const output = transport.output;
   t.true(output.startsWith(`+OK\r\n${'+QUEUED\r\n'.repeat(count)}*${count}\r\n:1\r\n`));
   t.true(output.endsWith(`:${count}\r\n`));
@@ -94,7 +95,7 @@ test('MGET of large values writes the stored Buffers themselves: the reply copie
   const protocol = factory.buildProtocol(['127.0.0.1', 1]);
   const transport = new SharingTransport();
   protocol.connectionMade(transport);
-  protocol.dataReceived(encodeCommand(['MGET', ...values.map((_, i) => `big${i}`), 'missing']));
+  protocol.dataReceived(encodeRespCommand(['MGET', ...values.map((_, i) => `big${i}`), 'missing']));
   const stored = values.map((_, i) => factory.store.get(`big${i}`));
   const shared = transport.given.filter((data) => stored.some((value) => value !== undefined && value.buffer === data.buffer && value.byteOffset === data.byteOffset));
   t.is(shared.length, 8, 'each value written as the store holds it');

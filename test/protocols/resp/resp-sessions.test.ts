@@ -3,7 +3,7 @@
 // CLIENT names, databases and SWAPDB, and SCAN's cursor never skipping a key present throughout.
 // Replies are redis-server 7.0.15's bytes (checked against it by resp-differential.test.ts too).
 import test from 'ava';
-import { respFactory } from '../../../src/protocols/resp/resp-server.js';
+import { RespServerProtocol, respFactory } from '../../../src/protocols/resp/resp-server.js';
 import { RespStore } from '../../../src/protocols/resp/store.js';
 import { bytes, connect } from './resp-helpers.js';
 
@@ -132,4 +132,36 @@ test('SCAN options: MATCH, COUNT, TYPE, and redis errors', (t) => {
   t.is(a('SCAN 3 COUNT 2'), '*2\r\n$1\r\n0\r\n*1\r\n$2\r\nab\r\n');
   t.is(a('SCAN 0 TYPE list', 'SCAN 0 TYPE string MATCH b'), '*2\r\n$1\r\n0\r\n*0\r\n*2\r\n$1\r\n0\r\n*1\r\n$1\r\nb\r\n');
   t.is(a('SCAN x', 'SCAN 0 COUNT 0', 'SCAN 0 MATCH', 'SCAN 0 FOO bar', 'SCAN 18446744073709551616'), '-ERR invalid cursor\r\n-ERR syntax error\r\n-ERR syntax error\r\n-ERR syntax error\r\n-ERR invalid cursor\r\n');
+});
+
+test('connections made on one bare RespStore share its databases and number their clients apart', (t) => {
+  const store = new RespStore();
+  const [a, b] = [new RespServerProtocol(store), new RespServerProtocol(store)].map((protocol) => {
+    const transport = connect(protocol);
+    return (line: string): string => {
+      const before = transport.output.length;
+      protocol.dataReceived(bytes(`${line}\r\n`));
+      return transport.output.slice(before);
+    };
+  });
+  if (a === undefined || b === undefined) throw new TypeError('two connections expected');
+  a('SELECT 2');
+  a('SET k two');
+  b('SELECT 2');
+  t.is(b('GET k'), '$3\r\ntwo\r\n');
+  t.not(a('CLIENT ID'), b('CLIENT ID'));
+});
+
+test('INFO counts connected clients: from connectionMade to connectionLost, not protocols only built', (t) => {
+  const factory = respFactory();
+  const first = factory.buildProtocol(['127.0.0.1', 1]);
+  const second = factory.buildProtocol(['127.0.0.1', 2]);
+  factory.buildProtocol(['127.0.0.1', 3]);
+  const transport = connect(first);
+  connect(second);
+  t.is(factory.server.connectedClients, 2);
+  second.connectionLost(undefined);
+  t.is(factory.server.connectedClients, 1);
+  first.dataReceived(bytes('INFO clients\r\n'));
+  t.true(transport.output.includes('connected_clients:1\r\n'));
 });

@@ -319,7 +319,6 @@ export class RequestMachine {
     this.#head = undefined;
     this.#marks = [];
     this.#isTrailers = false;
-    this.#state = 'start';
     this.#state = sink.message(head, this.#body.take());
   }
 
