@@ -174,6 +174,17 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     this.wakeup();
   }
 
+  /** `using sel = new Selector()`: close() at the end of the block, as Python's `with selectors.DefaultSelector() as sel`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using`: close() (which never waits). */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
   /** True once close() was called. */
   get isClosed(): boolean {
     return this.#isClosed;

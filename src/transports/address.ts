@@ -3,9 +3,21 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily } from './constants.js';
 import { ValueError } from './errors.js';
-import type { Address } from '../contract/address.js';
+import type { Address, IPv4Address, IPv6Address } from '../contract/address.js';
 
 export type { Address, IPv4Address, IPv6Address } from '../contract/address.js';
+
+/**
+ * The address type of a family, so `getsockname()` of a `Socket<typeof AF_INET>` is an IPv4Address
+ * and its port needs no cast: IPv4Address, IPv6Address, a path string, or Address for any family.
+ */
+export type AddressOf<F extends AddressFamily> = [F] extends [typeof AF_INET]
+  ? IPv4Address
+  : [F] extends [typeof AF_INET6]
+    ? IPv6Address
+    : [F] extends [typeof AF_UNIX]
+      ? string
+      : Address;
 
 /**
  * What `bind` and `connect` take: `[host, port]` (IPv6 also with flowinfo and scope id) or an AF_UNIX

@@ -44,14 +44,15 @@ export const SO_TYPE = 3;
 export const SO_ERROR = 4;
 /**
  * Send buffer size in bytes: how much `send` holds that has not reached the kernel yet; when it is
- * full `send` throws `BlockingIOError`. Reported as set, not doubled as Linux reports it (at least 1;
- * a non-integer throws TypeError). Defaults: TCP 16384 (`tcp_wmem[1]`), Unix 212992.
+ * full `send` throws `BlockingIOError`. A value set is doubled, floored at 4608 and capped at twice
+ * `wmem_max`, as Linux (a non-integer throws TypeError). Defaults: TCP 16384 (`tcp_wmem[1]`),
+ * Unix 212992; while unset, a TCP socket's room grows to `tcp_wmem[2]` as Linux autotunes it.
  */
 export const SO_SNDBUF = 7;
 /**
  * Receive buffer size in bytes: received data queued before reading from the peer pauses, so TCP
- * flow control reaches it. Reported as set, not doubled as Linux reports it (at least 1; a
- * non-integer throws TypeError). Defaults: TCP 131072 (`tcp_rmem[1]`), Unix 212992. An accepted
+ * flow control reaches it. A value set is doubled, floored at 2304 and capped at twice
+ * `rmem_max`, as Linux (a non-integer throws TypeError). Defaults: TCP 131072 (`tcp_rmem[1]`), Unix 212992. An accepted
  * socket inherits its listener's.
  */
 export const SO_RCVBUF = 8;

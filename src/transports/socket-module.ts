@@ -3,7 +3,7 @@
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import type { Address } from './address.js';
-import { AF_INET, AF_INET6, type AddressFamily, IPPROTO_TCP, SOCK_STREAM } from './constants.js';
+import { AF_INET, AF_INET6, type AF_UNIX, type AddressFamily, IPPROTO_TCP, SOCK_STREAM } from './constants.js';
 import { gaierror } from './errors.js';
 import { Socket } from './socket.js';
 
@@ -11,7 +11,7 @@ import { Socket } from './socket.js';
  * Python's `socket.socket(family, type)`: a new, unconnected, non-blocking stream socket. Throws
  * OSError `EAFNOSUPPORT` for another family and `EPROTONOSUPPORT` for a type other than SOCK_STREAM.
  */
-export function socket(family: AddressFamily = AF_INET, type: number = SOCK_STREAM): Socket {
+export function socket<F extends AddressFamily = typeof AF_INET>(family: F = AF_INET as F, type: number = SOCK_STREAM): Socket<F> {
   return new Socket(family, type);
 }
 
@@ -19,7 +19,7 @@ export function socket(family: AddressFamily = AF_INET, type: number = SOCK_STRE
  * Python's `socket.socketpair()`: a connected pair of in-memory AF_UNIX stream sockets, synchronous
  * (a send on one is readable on the other at once, with no event-loop turn) and deterministic.
  */
-export function socketpair(): [Socket, Socket] {
+export function socketpair(): [Socket<typeof AF_UNIX>, Socket<typeof AF_UNIX>] {
   return Socket.pair();
 }
 

@@ -3,7 +3,8 @@
 // core (socket/core.ts), what differs by family in socket/tcp.ts and socket/unix.ts, the listening
 // half in socket/listening.ts and the awaitables (shared with SSLSocket) in socket/awaitables.ts.
 import type * as net from 'node:net';
-import { type Address, type AddressInput } from './address.js';
+import { inspect } from 'node:util';
+import { type Address, type AddressInput, type AddressOf } from './address.js';
 import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily, SHUT_RD, SHUT_RDWR, SHUT_WR, SOCK_STREAM, SOL_SOCKET, SO_ACCEPTCONN, SO_ERROR } from './constants.js';
 import { BlockingIOError, OSError, ValueError, gaierror, socketError } from './errors.js';
 import type { WaitOptions } from '../reactor/wait-ready.js';
@@ -17,6 +18,7 @@ import { SocketCore } from './socket/core.js';
 import { rulesFor } from './socket/families.js';
 import { linkPair } from './socket/peer-link.js';
 import { adoptConnection } from './socket/tcp.js';
+import { socketRepr } from './socket/repr.js';
 
 export type { SocketData } from './bytes-like.js';
 export type { LingerValue } from './kernel/socket-options.js';
@@ -35,25 +37,26 @@ let adopting: SocketCore | undefined;
  * calls throw OSError `EBADF` (except `recv(0)`, which returns an empty Buffer, as CPython's). The
  * awaitable forms (`sendall`, `recvAsync`, `acceptAsync`, `connectAsync`) wait, bounded by
  * `settimeout`. Watch it with select(), a Selector or a Reactor. Create one with `socket()`.
+ * `F`, the family, types the addresses: `socket(AF_INET).getsockname()[1]` is a port, no cast.
  */
-export class Socket implements Selectable {
+export class Socket<F extends AddressFamily = AddressFamily> implements Selectable {
   /** AF_INET, AF_INET6 or AF_UNIX, as created. */
-  readonly family: AddressFamily;
+  readonly family: F;
   /** Always SOCK_STREAM. */
   readonly type = SOCK_STREAM;
   readonly #core: SocketCore;
   readonly #calls = new AwaitableCalls(this);
 
-  constructor(family: AddressFamily = AF_INET, type: number = SOCK_STREAM) {
+  constructor(family: F = AF_INET as F, type: number = SOCK_STREAM) {
     const core = adopting ?? newCore(family, type);
     adopting = undefined;
-    this.family = core.family;
+    this.family = core.family as F;
     this.#core = core;
     core.facade = this;
   }
 
   /** socketpair(): a connected in-memory AF_UNIX pair. */
-  static pair(): [Socket, Socket] {
+  static pair(): [Socket<typeof AF_UNIX>, Socket<typeof AF_UNIX>] {
     const a = new Socket(AF_UNIX);
     const b = new Socket(AF_UNIX);
     linkPair(a.#core, b.#core);
@@ -132,7 +135,7 @@ export class Socket implements Selectable {
    * TCP_NODELAY and SO_KEEPALIVE) and the peer's address. Throws BlockingIOError `EAGAIN` when none
    * is waiting, OSError `EINVAL` if the socket is not listening.
    */
-  accept(): [Socket, Address] {
+  accept(): [Socket<F>, AddressOf<F>] {
     const accepted = this.tryAccept();
     if (accepted === null) throw new BlockingIOError('EAGAIN', undefined, 'accept');
     return accepted;
@@ -143,11 +146,11 @@ export class Socket implements Selectable {
    * accept loop ends that way every time, and an exception per readiness costs more than the accept).
    * Every other outcome is as accept(), EMFILE included.
    */
-  tryAccept(): [Socket, Address] | null {
+  tryAccept(): [Socket<F>, AddressOf<F>] | null {
     const listening = this.#open('accept').listening;
     if (listening === null) throw socketError('EINVAL', 'accept');
     const taken = listening.take();
-    return taken === null ? null : [Socket.#around(taken[0]), taken[1]];
+    return taken === null ? null : [Socket.#around(taken[0]) as Socket<F>, taken[1] as AddressOf<F>];
   }
 
   /**
@@ -284,9 +287,9 @@ export class Socket implements Selectable {
 
   /**
    * An option's value as a number (booleans as 0 or 1): SOL_SOCKET with SO_ERROR (the pending errno,
-   * cleared by reading it), SO_ACCEPTCONN, SO_TYPE, SO_RCVBUF, SO_SNDBUF (as set, not doubled),
+   * cleared by reading it), SO_ACCEPTCONN, SO_TYPE, SO_RCVBUF, SO_SNDBUF (doubled as Linux reports them),
    * SO_REUSEADDR, SO_KEEPALIVE, SO_LINGER (l_onoff), or IPPROTO_TCP with TCP_NODELAY (TCP only).
-   * Throws OSError `ENOPROTOOPT` for any other.
+   * Throws OSError `ENOPROTOOPT` for any other (`EOPNOTSUPP` for a non-SOL_SOCKET level on AF_UNIX).
    */
   getsockopt(level: number, option: number): number {
     const core = this.#open('getsockopt');
@@ -299,7 +302,7 @@ export class Socket implements Selectable {
   /**
    * Sets an option: SO_RCVBUF and SO_SNDBUF take an integer byte count (TypeError otherwise);
    * SO_REUSEADDR, SO_KEEPALIVE and TCP_NODELAY a number or boolean; SO_LINGER `[l_onoff, l_linger]`
-   * or the packed 8-byte struct linger (OSError `EINVAL` if shorter, TypeError for another shape).
+   * or the packed 8-byte struct linger (OSError `EINVAL` if shorter or a number).
    * Throws OSError `ENOPROTOOPT`
    * for any other option, including the read-only SO_TYPE, SO_ERROR and SO_ACCEPTCONN.
    */
@@ -324,15 +327,15 @@ export class Socket implements Selectable {
    * The local address: as bound, or the one the kernel picked for a connect; the unnamed address
    * (`['0.0.0.0', 0]`, `['::', 0, 0, 0]`, `''`) before either.
    */
-  getsockname(): Address {
-    return this.#open('getsockname').localName();
+  getsockname(): AddressOf<F> {
+    return this.#open('getsockname').localName() as AddressOf<F>;
   }
 
   /** The peer's address; OSError `ENOTCONN` unless connected (so also while connecting and after the connection ended). */
-  getpeername(): Address {
+  getpeername(): AddressOf<F> {
     const core = this.#open('getpeername');
     if (core.listening !== null || core.conn !== 'established' || core.remote === null) throw socketError('ENOTCONN', 'getpeername');
-    return core.remote;
+    return core.remote as AddressOf<F>;
   }
 
   /** `false` is Python's non-blocking mode (timeout 0); `true` waits forever (timeout null). */
@@ -365,13 +368,21 @@ export class Socket implements Selectable {
     return this.#calls.sendall(data, options);
   }
 
+  /**
+   * Python's blocking send(): waits only until something fits, sends what fits and resolves with
+   * that count (maybe fewer than given; 0 for empty data). The timeout bounds the wait.
+   */
+  sendAsync(data: SocketData, options?: WaitOptions): Promise<number> {
+    return this.#calls.sendAsync(data, options);
+  }
+
   /** recv() that waits for data, EOF or an error. */
   recvAsync(size: number, options?: WaitOptions): Promise<Buffer> {
     return this.#calls.recvAsync(size, options);
   }
 
   /** accept() that waits for a connection. */
-  acceptAsync(options?: WaitOptions): Promise<[Socket, Address]> {
+  acceptAsync(options?: WaitOptions): Promise<[Socket<F>, AddressOf<F>]> {
     return this.#calls.wait('accept', EVENT_READ, options, () => {
       try {
         return this.accept();
@@ -399,6 +410,30 @@ export class Socket implements Selectable {
   /** A buffered file over this socket, as Python's makefile(): writes wait for flush() or a full buffer. */
   makefile(options?: SocketFileOptions): SocketFile {
     return new SocketFile(this, options);
+  }
+
+  /** `using s = socket()` closes it at the end of the block, as Python's `with socket.socket() as s`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using`: close() (which never waits), for a block that disposes asynchronously. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
+  /** Python's repr: `<Socket fd=3, family=AF_INET, type=SOCK_STREAM, proto=0, laddr=('127.0.0.1', 5000)>`. */
+  toString(): string {
+    const core = this.#core;
+    const isOpen = core.fd >= 0;
+    const raddr = isOpen && core.listening === null && core.conn === 'established' ? core.remote : null;
+    return socketRepr({ fd: core.fd, family: this.family, laddr: isOpen ? core.localName() : null, raddr });
+  }
+
+  /** console.log and util.inspect print the repr. */
+  [inspect.custom](): string {
+    return this.toString();
   }
 
   /** The core, once `syscall` may run on it: OSError `EBADF` on a closed socket. */

@@ -30,10 +30,10 @@ test('settimeout(0) makes the awaitable calls fail at once with BlockingIOError'
   listener.settimeout(0);
   await t.throwsAsync(listener.acceptAsync(), { instanceOf: BlockingIOError, code: 'EAGAIN' });
   a.settimeout(0);
-  a.setsockopt(SOL_SOCKET, SO_SNDBUF, 1000);
-  await t.throwsAsync(a.sendall(Buffer.alloc(3000)), { instanceOf: BlockingIOError, code: 'EAGAIN' });
+  a.setsockopt(SOL_SOCKET, SO_SNDBUF, 2500); // 5000 as Linux doubles it
+  await t.throwsAsync(a.sendall(Buffer.alloc(8000)), { instanceOf: BlockingIOError, code: 'EAGAIN' });
   // What fitted was accepted before the refusal, as Python's sendall on a non-blocking socket.
-  t.is(b.recv(1 << 20).length, 1000);
+  t.is(b.recv(1 << 20).length, 5000);
   const client = newSocket(t);
   client.settimeout(0);
   await t.throwsAsync(client.connectAsync(listener.getsockname()), { instanceOf: BlockingIOError, code: 'EINPROGRESS' });
@@ -70,8 +70,8 @@ test('settimeout(t > 0) makes a call that waits too long fail with TimeoutError,
   t.is(error?.message, 'timed out');
   t.is(error?.syscall, 'recv');
   a.settimeout(0.05);
-  a.setsockopt(SOL_SOCKET, SO_SNDBUF, 100);
-  await t.throwsAsync(a.sendall(Buffer.alloc(1000)), { instanceOf: TimeoutError, code: 'ETIMEDOUT' });
+  a.setsockopt(SOL_SOCKET, SO_SNDBUF, 100); // Linux's floor: 4608
+  await t.throwsAsync(a.sendall(Buffer.alloc(10_000)), { instanceOf: TimeoutError, code: 'ETIMEDOUT' });
   const listener = listening(t);
   listener.settimeout(0.05);
   await t.throwsAsync(listener.acceptAsync(), { instanceOf: TimeoutError, code: 'ETIMEDOUT' });
@@ -134,8 +134,8 @@ test('An AbortSignal already aborted rejects a call that would wait, with an Abo
 
 test('An AbortSignal aborts sendall and connectAsync too', async (t) => {
   const [a] = pair(t);
-  a.setsockopt(SOL_SOCKET, SO_SNDBUF, 100);
-  await t.throwsAsync(a.sendall(Buffer.alloc(1000), { signal: AbortSignal.abort() }), { any: true, name: 'AbortError' });
+  a.setsockopt(SOL_SOCKET, SO_SNDBUF, 100); // Linux's floor: 4608
+  await t.throwsAsync(a.sendall(Buffer.alloc(10_000), { signal: AbortSignal.abort() }), { any: true, name: 'AbortError' });
   const listener = listening(t, 0);
   const first = newSocket(t);
   await first.connectAsync(listener.getsockname());

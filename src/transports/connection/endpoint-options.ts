@@ -20,8 +20,9 @@ export const CONNECTION_BUFFER_BYTES = 256 * 1024;
  */
 export function tuneConnection(socket: Socket, options: NoDelayOption): void {
   if (options.noDelay !== false) socket.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
-  socket.setsockopt(SOL_SOCKET, SO_SNDBUF, options.sendBufferBytes ?? CONNECTION_BUFFER_BYTES);
-  socket.setsockopt(SOL_SOCKET, SO_RCVBUF, options.receiveBufferBytes ?? CONNECTION_BUFFER_BYTES);
+  // setsockopt doubles the value as Linux does: half of it gives a buffer of the size named here.
+  socket.setsockopt(SOL_SOCKET, SO_SNDBUF, Math.ceil((options.sendBufferBytes ?? CONNECTION_BUFFER_BYTES) / 2));
+  socket.setsockopt(SOL_SOCKET, SO_RCVBUF, Math.ceil((options.receiveBufferBytes ?? CONNECTION_BUFFER_BYTES) / 2));
 }
 
 /** The emulated kernel buffers of each connection an endpoint makes, in bytes. */

@@ -102,6 +102,13 @@ export class AwaitableCalls {
     }
   }
 
+  /** sendAsync(): Python's blocking send(), which waits only until something fits and returns the count. */
+  sendAsync(data: SocketData, options: WaitOptions | undefined): Promise<number> {
+    const target = this.#target;
+    const bytes = bytesOf(data, 'send');
+    return retry(target, this.call('send', EVENT_WRITE, options), () => target.send(bytes));
+  }
+
   /** recvAsync(): recv() that waits for data, EOF or an error. */
   recvAsync(size: number, options: WaitOptions | undefined): Promise<Buffer> {
     const target = this.#target;

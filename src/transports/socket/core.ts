@@ -196,8 +196,8 @@ export class SocketCore implements StreamEvents {
     // send buffer plus its receive buffer, as the kernel does, rather than node:net's queue alone
     // (the real kernel buffers under it are autotuned to megabytes; fill-unwritable-then-drain).
     // Inline here, not in peer-link.ts: readiness() asks it on every select.
-    if (peer !== null && !this.isPair && peer.fd >= 0) return this.options.sndbuf + peer.options.rcvbuf - (this.bytesSent - peer.bytesConsumed);
-    return this.options.sndbuf - stream.queuedBytes;
+    if (peer !== null && !this.isPair && peer.fd >= 0) return this.options.sendCapacity + peer.options.rcvbuf - (this.bytesSent - peer.bytesConsumed);
+    return this.options.sendCapacity - stream.queuedBytes;
   }
 
   /** The closed in-process peer answered our bytes with an RST, after the FIN it had sent. */

@@ -170,6 +170,9 @@ export const TCP_RULES: FamilyRules = {
       core.notify();
       throw socketError('ENOTCONN', 'shutdown');
     }
+    // inet_shutdown: a socket still SS_CONNECTING whose connection is established becomes
+    // SS_CONNECTED, so a later connect() is EISCONN and leaves it as it was (m-own-shut-wr-peer-close-*-connect_ex).
+    if (core.bsd === 'connecting') core.bsd = 'connected';
     return false;
   },
 
