@@ -15,7 +15,7 @@ import { PROFILES_DIR, RESULTS_DIR, ROOT, RUNS_DIR } from './lib/paths.js';
 import { shutdown, stopAll } from './lib/processes.js';
 import { type ProfileSummary, formatProfile, summarizeProfile } from './lib/profile-top.js';
 import { Progress } from './lib/progress.js';
-import { type RunRecord, machineInfo } from './lib/results.js';
+import { type RunRecord, commitOf, machineInfo } from './lib/results.js';
 import { saveRun } from './lib/save-run.js';
 import { markdown } from './lib/table.js';
 import { resp } from './resp.js';
@@ -183,6 +183,7 @@ export async function runBench(args: readonly string[], out: (line: string) => v
       benchmarks: results,
       failures,
       profiles,
+      ...(options.baselineCli === undefined ? {} : { baselineBuild: { cli: options.baselineCli, commit: commitOf(options.baselineCli) } }),
     };
     const tables = markdown(record);
     const publish = options.publish && failures.length === 0;
