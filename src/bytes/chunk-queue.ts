@@ -270,5 +270,18 @@ const EMPTY = new Uint8Array(0);
 /** The memory `chunk` keeps alive: its backing buffer when that is larger and not a small shared pool. */
 function retainedSize(chunk: Uint8Array): number {
   const backing = chunk.buffer.byteLength;
-  return backing > SMALL_BACKING && backing > chunk.byteLength ? backing : chunk.byteLength;
+  return backing > SMALL_BACKING && backing > chunk.byteLength && !isPoolSlice(chunk, backing) ? backing : chunk.byteLength;
+}
+
+/** Slack over Buffer.poolSize in the pool's allocation (Node 26 allocates 65,600 bytes for 65,536). */
+const POOL_SLACK = 256;
+
+/**
+ * A Buffer sliced from Node's shared pool, which every small Buffer shares (Buffer.from('x')), so
+ * no one chunk pins it. The pool is Buffer.poolSize: 8 KiB up to Node 22, 64 KiB from Node 24, where
+ * SMALL_BACKING alone would count every small Buffer as pinning 64 KiB.
+ */
+function isPoolSlice(chunk: Uint8Array, backing: number): boolean {
+  const pool = Buffer.poolSize;
+  return Buffer.isBuffer(chunk) && chunk.byteLength <= pool >>> 1 && backing >= pool && backing <= pool + POOL_SLACK;
 }

@@ -3,6 +3,7 @@
 // Not a test file: importing an *.attack.js file would register its tests in the importer.
 import type { ExecutionContext } from 'ava';
 import type * as net from 'node:net';
+import { seededRandom } from '../helpers/splits.js';
 import { ANSWER_WITHIN_MS, type Sample, type ServerProcess, type ServerSpec, attackFor, describe, fdsOf, openMany, startServer, within } from './harness.js';
 
 export async function serverFor(t: ExecutionContext, spec: ServerSpec): Promise<ServerProcess> {
@@ -76,20 +77,9 @@ export async function settledFds(server: ServerProcess, base: number, bound: num
   return fds;
 }
 
-/** A deterministic generator (mulberry32), so a failing run can be repeated. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Sends a random prefix of `script` on each of `count` connections, then resets it (RST) at a random moment. */
 export async function resetAtRandom(server: ServerProcess, script: Buffer, count: number, seed: number): Promise<void> {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const sockets = await openMany(server, count);
   await Promise.all(sockets.map(async (socket) => {
     socket.on('data', () => undefined);
