@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchContext, BenchmarkResult, CaseResult } from './lib/benchmark.js';
 import { type Comparison, type Contender, type LoadCase, compare, comparisonSteps } from './lib/compare.js';
-import { cEchoServer, externalServer, nodeServer, switchboard } from './lib/contenders.js';
+import { baselineBuild, cEchoServer, externalServer, nodeServer, switchboard } from './lib/contenders.js';
 import { type EchoMode, runEchoClient } from './lib/echo-client.js';
 import { ROOT } from './lib/paths.js';
 import { hasTool, missingTool } from './lib/tools.js';
@@ -20,37 +20,46 @@ interface EchoCase {
   readonly mode: EchoMode;
   readonly connections: number;
   readonly size: number;
-  readonly pinned: boolean;
+  /**
+   * 'apart': server on CPU 0, client on CPU 1 (latency per round trip). 'same': both on CPU 0, so
+   * round trips per second are the inverse of the CPU both spend per message (the truest per-message
+   * cost: no idle core hides the server's work).
+   */
+  readonly pinned?: 'apart' | 'same';
 }
 
 const CASES: readonly EchoCase[] = [
-  { id: 'pp1cpu1', title: 'ping-pong, 1 connection, server and client on separate cores', mode: 'pingpong', connections: 1, size: 64, pinned: true },
-  { id: 'pp50', title: 'ping-pong, 50 connections, 64-byte messages', mode: 'pingpong', connections: 50, size: 64, pinned: false },
-  { id: 'stream10', title: 'stream, 10 connections of 16 KiB writes', mode: 'stream', connections: 10, size: 16384, pinned: false },
-  { id: 'churn1', title: 'churn: connect, one 64-byte round trip, close; one at a time', mode: 'churn', connections: 1, size: 64, pinned: false },
+  { id: 'pp1cpu1', title: 'ping-pong, 1 connection, server and client on separate cores', mode: 'pingpong', connections: 1, size: 64, pinned: 'apart' },
+  { id: 'pp1core', title: 'ping-pong, 1 connection, server and client on the same core (CPU per message)', mode: 'pingpong', connections: 1, size: 64, pinned: 'same' },
+  { id: 'pp50', title: 'ping-pong, 50 connections, 64-byte messages', mode: 'pingpong', connections: 50, size: 64 },
+  { id: 'stream10', title: 'stream, 10 connections of 16 KiB writes', mode: 'stream', connections: 10, size: 16384 },
+  { id: 'churn1', title: 'churn: connect, one 64-byte round trip, close; one at a time', mode: 'churn', connections: 1, size: 64 },
 ];
 
 /** Where the Python references run (the same load as switchboard's): every case but churn. */
 const REFERENCE_CASES = ['pp1cpu1', 'pp50', 'stream10'];
+/** Where the previous build (--baseline) runs: the cases issue 18 sets targets for. */
+const BASELINE_BUILD_CASES = ['pp1cpu1', 'pp1core', 'pp50', 'stream10'];
 
 const UNIT: Readonly<Record<EchoMode, string>> = { pingpong: 'rt/s', stream: 'MB/s', churn: 'conn/s', idle: 'conn' };
 
-function pinningProblem(): string | undefined {
-  if (availableParallelism() < 2) return 'needs 2 CPUs to pin server and client apart';
+function pinningProblem(pinned: 'apart' | 'same'): string | undefined {
+  if (pinned === 'apart' && availableParallelism() < 2) return 'needs 2 CPUs to pin server and client apart';
   return missingTool('taskset');
 }
 
 function loadCase(ctx: BenchContext, c: EchoCase): LoadCase {
-  const skipped = c.pinned ? pinningProblem() : undefined;
+  const skipped = c.pinned === undefined ? undefined : pinningProblem(c.pinned);
+  const clientCpu = c.pinned === 'apart' ? 1 : 0;
   return {
     id: c.id,
     metrics: [{ id: c.id, title: c.title, unit: UNIT[c.mode] }],
     higherIsBetter: true,
-    ...(c.pinned ? { serverCpu: 0 } : {}),
+    ...(c.pinned === undefined ? {} : { serverCpu: 0 }),
     ...(skipped === undefined ? {} : { skipped }),
     measure: async (server) => {
       const load = { mode: c.mode, connections: c.connections, size: c.size, seconds: ctx.seconds, warmupSeconds: ctx.warmupSeconds };
-      const result = await runEchoClient(server.port, c.pinned ? { ...load, cpu: 1 } : load);
+      const result = await runEchoClient(server.port, c.pinned === undefined ? load : { ...load, cpu: clientCpu });
       const value = c.mode === 'stream' ? result.mbPerSec : result.opsPerSec;
       return { [c.id]: { value, ...(result.latencyUs === undefined ? {} : { latencyUs: result.latencyUs }) } };
     },
@@ -90,8 +99,9 @@ function comparison(ctx: BenchContext): Comparison {
     contenders: [
       nodeServer('node-pipe', 'baseline', 'node-net-echo', ['pipe']),
       nodeServer('node-data', 'baseline', 'node-net-echo', ['data']),
-      cEchoServer('c-epoll'),
+      { ...cEchoServer('c-epoll'), onlyCases: ['pp1cpu1', 'pp50', 'stream10', 'churn1'] },
       switchboard('sb-selector', 'echo', 'selector', ctx.cpuProf),
+      ...baselineBuild('echo', ctx.baselineCli, ctx.cpuProf).map((who) => ({ ...who, onlyCases: BASELINE_BUILD_CASES })),
       { ...switchboard('sb-select', 'echo', 'select', ctx.cpuProf), onlyCases: ['pp50', 'stream10'] },
       { ...nodeServer('sb-howto-select', 'candidate', 'howto-select-echo'), onlyCases: ['pp50'] },
       { ...pythonServer('py-asyncio', 'asyncio-echo.py', python), onlyCases: REFERENCE_CASES },

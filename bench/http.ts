@@ -2,7 +2,7 @@
 // reactors beside node:http (the baseline) and a raw node:net responder (what Node's sockets allow).
 import type { Benchmark, BenchContext, BenchmarkResult } from './lib/benchmark.js';
 import { type Comparison, type LoadCase, compare, comparisonSteps } from './lib/compare.js';
-import { nodeServer, switchboard } from './lib/contenders.js';
+import { baselineBuild, nodeServer, switchboard } from './lib/contenders.js';
 import { missingTool } from './lib/tools.js';
 import { runWrk } from './lib/wrk.js';
 
@@ -33,6 +33,7 @@ function comparison(ctx: BenchContext): Comparison {
       nodeServer('node-http', 'baseline', 'node-http-hello'),
       nodeServer('node-net-http', 'headroom', 'node-net-http'),
       switchboard('sb-selector', 'http', 'selector', ctx.cpuProf),
+      ...baselineBuild('http', ctx.baselineCli, ctx.cpuProf),
       switchboard('sb-select', 'http', 'select', ctx.cpuProf),
     ],
     baselines: ['node-http'],

@@ -2,7 +2,7 @@
 // without -P 16 pipelining: `switchboard serve resp` beside redis-server (the baseline) when installed.
 import type { Benchmark, BenchContext, BenchmarkResult } from './lib/benchmark.js';
 import { type Comparison, type LoadCase, type Measurement, compare, comparisonSteps } from './lib/compare.js';
-import { externalServer, switchboard } from './lib/contenders.js';
+import { baselineBuild, externalServer, switchboard } from './lib/contenders.js';
 import { freePort } from './lib/processes.js';
 import { runRedisBenchmark } from './lib/redis-benchmark.js';
 import { missingTool } from './lib/tools.js';
@@ -44,7 +44,7 @@ function comparison(ctx: BenchContext): Comparison {
   return {
     bench: 'resp',
     cases: [loadCase(1), loadCase(16)],
-    contenders: [redisServer, switchboard('sb-selector', 'resp', 'selector', ctx.cpuProf)],
+    contenders: [redisServer, switchboard('sb-selector', 'resp', 'selector', ctx.cpuProf), ...baselineBuild('resp', ctx.baselineCli, ctx.cpuProf)],
     baselines: ['redis-server'],
     baselineText: 'redis-server',
   };

@@ -2,8 +2,8 @@
 // `switchboard bench`, `npm run bench`). Runs every benchmark, or the named ones, one at a time;
 // progress on stderr; a Markdown table on stdout; the run's JSON, tables and SVG chart in
 // bench/results/runs/ (git ignores it); --publish on a full run also rewrites bench/results/latest.*.
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { codec } from './codec.js';
 import { echo } from './echo.js';
@@ -15,7 +15,7 @@ import { PROFILES_DIR, RESULTS_DIR, ROOT, RUNS_DIR } from './lib/paths.js';
 import { shutdown, stopAll } from './lib/processes.js';
 import { type ProfileSummary, formatProfile, summarizeProfile } from './lib/profile-top.js';
 import { Progress } from './lib/progress.js';
-import { type RunRecord, machineInfo } from './lib/results.js';
+import { type RunRecord, commitOf, machineInfo } from './lib/results.js';
 import { saveRun } from './lib/save-run.js';
 import { markdown } from './lib/table.js';
 import { resp } from './resp.js';
@@ -25,13 +25,18 @@ import { unix } from './unix.js';
 
 export const BENCHMARKS: readonly Benchmark[] = [echo, http, resp, selector, idle, codec, unix, tls];
 
-export const RUN_HELP = `usage: node dist/bench/run.js [--quick] [--cpu-prof] [--publish] [name...]
+export const RUN_HELP = `usage: node dist/bench/run.js [--quick] [--cpu-prof] [--publish] [--baseline <dir>] [name...]
 
   name         any of ${BENCHMARKS.map((b) => b.name).join(', ')} (default: all)
   --quick      each case once, 3 s of load after 0.5 s warm-up (default: 3 rounds of 5 s after 1 s)
   --cpu-prof   write a CPU profile of every switchboard server started, to bench/results/runs/profiles/
   --publish    a full run only (no --quick, no names): also rewrite the committed
                bench/results/latest.json, latest.md and latest.svg, if every benchmark ran
+  --baseline <dir>  a previous build (a checkout where \`npx tsc -p .\` has run: <dir>/dist/src/cli.js)
+               runs as the contender sb-base beside the current build in the cases with
+               performance targets (echo, http, resp), in the same rounds; default: $SB_BASELINE.
+               To build one: git worktree add /tmp/sb-base <commit> && cp -al node_modules
+               /tmp/sb-base/ && (cd /tmp/sb-base && npx tsc -p .)
 
 Every run writes bench/results/runs/<time>.json, .md and .svg (git ignores the folder).
 
@@ -43,16 +48,28 @@ interface Options {
   readonly quick: boolean;
   readonly cpuProf: boolean;
   readonly publish: boolean;
+  readonly baselineCli?: string;
   readonly chosen: readonly Benchmark[];
 }
 
-function parseArgs(args: readonly string[]): Options | string {
+/** The CLI of the previous build in `dir`, or why it cannot be used. */
+function baselineCliIn(dir: string): { cli: string } | string {
+  const cli = join(resolve(dir), 'dist/src/cli.js');
+  return existsSync(cli) ? { cli } : `--baseline ${dir}: no ${cli} (build that checkout first: npx tsc -p .)`;
+}
+
+function parseArgs(args: readonly string[], env: NodeJS.ProcessEnv): Options | string {
   let quick = false;
   let cpuProf = false;
   let publish = false;
+  let baselineDir = env['SB_BASELINE'] === '' ? undefined : env['SB_BASELINE'];
   const chosen: Benchmark[] = [];
-  for (const arg of args) {
-    if (arg === '--quick') quick = true;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--baseline') {
+      baselineDir = args[++i];
+      if (baselineDir === undefined || baselineDir.startsWith('-')) return '--baseline needs a directory (a built checkout of a previous commit)';
+    } else if (arg === '--quick') quick = true;
     else if (arg === '--cpu-prof') cpuProf = true;
     else if (arg === '--publish') publish = true;
     else if (arg.startsWith('-')) return `unknown option ${arg}`;
@@ -65,7 +82,9 @@ function parseArgs(args: readonly string[]): Options | string {
   const full = !quick && (chosen.length === 0 || chosen.length === BENCHMARKS.length);
   // The committed results are one full run's: a quick or partial one would replace them with less.
   if (publish && !full) return '--publish needs a full run (no --quick, every benchmark); this run would go to bench/results/runs/ only';
-  return { quick, cpuProf, publish, chosen: chosen.length > 0 ? chosen : BENCHMARKS };
+  const baseline = baselineDir === undefined ? undefined : baselineCliIn(baselineDir);
+  if (typeof baseline === 'string') return baseline;
+  return { quick, cpuProf, publish, ...(baseline === undefined ? {} : { baselineCli: baseline.cli }), chosen: chosen.length > 0 ? chosen : BENCHMARKS };
 }
 
 /** On Ctrl-C or SIGTERM: stop every process this run started (by PID), then exit. */
@@ -134,13 +153,14 @@ export async function runBench(args: readonly string[], out: (line: string) => v
     out(RUN_HELP);
     return 0;
   }
-  const options = parseArgs(args);
+  const options = parseArgs(args, process.env);
   if (typeof options === 'string') {
     process.stderr.write(`bench: ${options}\n`);
     return 2;
   }
   const settings = options.quick ? { rounds: 1, seconds: 3, warmupSeconds: 0.5 } : { rounds: 3, seconds: 5, warmupSeconds: 1 };
-  const planning: BenchContext = { quick: options.quick, cpuProf: options.cpuProf, ...settings, progress: new Progress(1, 0) };
+  const baseline = options.baselineCli === undefined ? {} : { baselineCli: options.baselineCli };
+  const planning: BenchContext = { quick: options.quick, cpuProf: options.cpuProf, ...baseline, ...settings, progress: new Progress(1, 0) };
   const plans = options.chosen.map((b) => b.plan(planning));
   const progress = new Progress(
     plans.reduce((n, p) => n + p.steps, 0),
@@ -163,6 +183,7 @@ export async function runBench(args: readonly string[], out: (line: string) => v
       benchmarks: results,
       failures,
       profiles,
+      ...(options.baselineCli === undefined ? {} : { baselineBuild: { cli: options.baselineCli, commit: commitOf(options.baselineCli) } }),
     };
     const tables = markdown(record);
     const publish = options.publish && failures.length === 0;

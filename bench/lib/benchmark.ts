@@ -13,6 +13,12 @@ export interface BenchContext {
   readonly warmupSeconds: number;
   /** Start switchboard servers under `node --cpu-prof`. */
   readonly cpuProf: boolean;
+  /**
+   * A previous build's CLI (`<dir>/dist/src/cli.js`, from `--baseline <dir>` or SB_BASELINE): when set,
+   * the cases a performance change targets also run that build as the contender `sb-base`, in the
+   * same rounds as the current build, so that a change's gain is read against the same load.
+   */
+  readonly baselineCli?: string;
   readonly progress: Progress;
 }
 

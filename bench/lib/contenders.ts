@@ -10,6 +10,8 @@ import { type Launch, type Readiness, startServer } from './processes.js';
 export interface ContenderOptions {
   /** Open-file limit for the server's shell (cases with thousands of connections). */
   readonly nofile?: number;
+  /** The switchboard CLI to run (default: this checkout's dist/src/cli.js). */
+  readonly cli?: string;
 }
 
 const launchOf = (command: string, args: readonly string[], start: StartOptions, options: ContenderOptions): Launch => ({
@@ -31,7 +33,7 @@ export function switchboard(name: string, server: string, reactor: 'select' | 's
     ...(unavailable === undefined ? {} : { unavailable }),
     start: (start) => {
       const profile = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', PROFILES_DIR, '--cpu-prof-name', `${start.label}.cpuprofile`] : [];
-      const args = [...profile, CLI, 'serve', server, '--port', '0', '--reactor', reactor];
+      const args = [...profile, options.cli ?? CLI, 'serve', server, '--port', '0', '--reactor', reactor];
       return startServer(name, launchOf(process.execPath, args, start, options));
     },
   };
@@ -66,4 +68,17 @@ export function externalServer(name: string, role: Contender['role'], unavailabl
       return startServer(name, l, ready);
     },
   };
+}
+
+/** The row name of the previous build (`--baseline`), beside the current build's `sb-selector`. */
+export const BASELINE_BUILD = 'sb-base';
+
+/**
+ * The previous build's `switchboard serve <server> --reactor selector`, when the run was given one
+ * (`--baseline <dir>` / SB_BASELINE); else nothing. Listed right after the current build so that both
+ * meet the same machine state in each round.
+ */
+export function baselineBuild(server: string, baselineCli: string | undefined, cpuProf: boolean, options: ContenderOptions = {}): Contender[] {
+  if (baselineCli === undefined) return [];
+  return [switchboard(BASELINE_BUILD, server, 'selector', cpuProf, { ...options, cli: baselineCli })];
 }

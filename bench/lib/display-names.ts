@@ -10,6 +10,7 @@ export const SERVER_NAMES: Readonly<Record<string, string>> = {
   'c-epoll': 'C epoll server (headroom)',
   'sb-selector': 'switchboard, Selector reactor',
   'sb-select': 'switchboard, select() reactor',
+  'sb-base': 'switchboard, previous build (--baseline)',
   'sb-howto-select': "switchboard, the HOWTO's select() loop",
   'py-asyncio': 'Python asyncio',
   'py-twisted': 'Python Twisted',
@@ -28,6 +29,7 @@ export const SERVER_NAMES: Readonly<Record<string, string>> = {
 /** Cases by their id (the same id means the same load in every benchmark that has it). */
 export const CASE_NAMES: Readonly<Record<string, string>> = {
   pp1cpu1: '1 conn. ping-pong',
+  pp1core: '1 conn. ping-pong, same core',
   pp50: '50 conn. ping-pong',
   stream10: '10 conn. streaming',
   churn1: 'connect, 1 message, close',

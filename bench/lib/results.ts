@@ -2,6 +2,7 @@
 // cases, and any CPU profiles; save-run.ts writes it (bench/results/runs/<timestamp>.json).
 import { spawnSync } from 'node:child_process';
 import { cpus, release } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { BenchmarkResult } from './benchmark.js';
 import type { ProfileSummary } from './profile-top.js';
 import { ROOT } from './paths.js';
@@ -29,12 +30,20 @@ export interface RunRecord {
   readonly benchmarks: readonly BenchmarkResult[];
   readonly failures: readonly { readonly name: string; readonly error: string }[];
   readonly profiles: readonly ProfileSummary[];
+  /** The previous build run as `sb-base` (--baseline / SB_BASELINE): its CLI and its commit. */
+  readonly baselineBuild?: { readonly cli: string; readonly commit: string };
 }
 
 function firstLine(command: string, args: readonly string[], cwd = ROOT): string {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 5000 });
   if (r.error !== undefined) return 'missing';
   return `${r.stdout}${r.stderr}`.trim().split('\n')[0] ?? '';
+}
+
+/** The commit checked out where `cli` (<dir>/dist/src/cli.js) was built, or 'unknown'. */
+export function commitOf(cli: string): string {
+  const commit = firstLine('git', ['rev-parse', 'HEAD'], join(dirname(cli), '../..'));
+  return /^[0-9a-f]{40}$/.test(commit) ? commit : 'unknown';
 }
 
 export function machineInfo(): Machine {

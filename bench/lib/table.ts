@@ -71,6 +71,7 @@ export function markdown(record: RunRecord): string {
     '',
     `\`${record.command}\` on ${m.cpuModel} × ${m.cores} cores, Node ${m.node}, ${m.kernel}, commit ${m.commit.slice(0, 10)}${m.dirty ? ' (uncommitted changes)' : ''}.`,
     `${record.quick ? 'Quick run: one round' : `${record.rounds} rounds`} of ${record.seconds} s after ${record.warmupSeconds} s warm-up per measurement; every server a separate process, started one at a time.`,
+    ...(record.baselineBuild === undefined ? [] : [`Previous build (rows \`sb-base\`): commit ${record.baselineBuild.commit.slice(0, 10)}, ${record.baselineBuild.cli}.`]),
     '',
   ];
   for (const b of record.benchmarks) out.push(...benchmarkSection(b, record.rounds));

@@ -267,19 +267,21 @@ export class ChunkQueue {
 
 const EMPTY = new Uint8Array(0);
 
-/**
- * The memory `chunk` keeps alive: its backing buffer when that is larger, unless the buffer is small
- * or is Node's shared pool (8 KiB on Node 20, 64 KiB from Node 24), which small Buffers share: a pool
- * slice pins nothing of its own.
- */
+/** The memory `chunk` keeps alive: its backing buffer when that is larger and not a small shared pool. */
 function retainedSize(chunk: Uint8Array): number {
   const backing = chunk.buffer.byteLength;
-  if (backing <= SMALL_BACKING || backing <= chunk.byteLength || isPoolSlice(chunk)) return chunk.byteLength;
-  return backing;
+  return backing > SMALL_BACKING && backing > chunk.byteLength && !isPoolSlice(chunk, backing) ? backing : chunk.byteLength;
 }
 
-/** Node hands Buffers under half its pool size out of one shared pool (`Buffer.poolSize`). */
-function isPoolSlice(chunk: Uint8Array): boolean {
-  const pool = globalThis.Buffer?.poolSize;
-  return pool !== undefined && globalThis.Buffer.isBuffer(chunk) && chunk.buffer.byteLength === pool && chunk.byteLength < pool >>> 1;
+/** Slack over Buffer.poolSize in the pool's allocation (Node 26 allocates 65,600 bytes for 65,536). */
+const POOL_SLACK = 256;
+
+/**
+ * A Buffer sliced from Node's shared pool, which every small Buffer shares (Buffer.from('x')), so
+ * no one chunk pins it. The pool is Buffer.poolSize: 8 KiB up to Node 22, 64 KiB from Node 24, where
+ * SMALL_BACKING alone would count every small Buffer as pinning 64 KiB.
+ */
+function isPoolSlice(chunk: Uint8Array, backing: number): boolean {
+  const pool = Buffer.poolSize;
+  return Buffer.isBuffer(chunk) && chunk.byteLength <= pool >>> 1 && backing >= pool && backing <= pool + POOL_SLACK;
 }

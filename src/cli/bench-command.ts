@@ -8,13 +8,15 @@
 export const BENCH_UNAVAILABLE = 69;
 
 /** What `switchboard bench --help` prints. */
-export const BENCH_HELP = `usage: switchboard bench [--quick] [--cpu-prof] [--publish] [name...]
+export const BENCH_HELP = `usage: switchboard bench [--quick] [--cpu-prof] [--publish] [--baseline <dir>] [name...]
 
   name         echo, http, resp, selector, idle, codec, unix, tls (default: all)
   --quick      each case once for a few seconds (default: 3 rounds, median with min and max)
   --cpu-prof   write a CPU profile of every switchboard server started, to bench/results/runs/profiles/
   --publish    a full run only (no --quick, no names): also rewrite the committed
                bench/results/latest.json, latest.md and latest.svg, if every benchmark ran
+  --baseline <dir>  also run a previous build (<dir>/dist/src/cli.js; default $SB_BASELINE) as sb-base
+               beside the current one in the echo, http and resp cases, in the same rounds
 
 Prints a Markdown table of ratios to baselines measured in the same run; writes the run's
 bench/results/runs/<time>.json, .md and .svg (git ignores them). From a clone: npm run bench -- --quick
