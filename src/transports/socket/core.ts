@@ -133,7 +133,11 @@ export class SocketCore implements StreamEvents {
 
   end(): void {
     this.finReceived = true;
-    if (this.isResetOnEOF) this.pendingError = socketError('ECONNRESET', 'recv');
+    if (this.isResetOnEOF) {
+      this.pendingError = socketError('ECONNRESET', 'recv');
+      // TCP: the RST closed the connection (TCP_CLOSE): send is EPIPE from now on.
+      if (this.rules.isTcp) this.conn = 'done';
+    }
     if (this.isResetDue) {
       this.takeResetFromClosedPeer();
       return;
@@ -299,8 +303,14 @@ export class SocketCore implements StreamEvents {
     this.tcpHandle?.close();
     this.tcpHandle = null;
     const hadUnread = !this.rq.isEmpty || (this.stream?.undeliveredBytes ?? 0) > 0;
-    if (this.options.lingerZero || (hadUnread && this.rules.isTcp)) this.stream?.reset();
-    else this.stream?.close();
+    if (this.options.lingerZero || (hadUnread && this.rules.isTcp)) {
+      this.stream?.reset();
+      // libuv reads an RST that follows data as EOF (tcp_recvmsg checks SOCK_DONE before sk_err),
+      // so node:net never shows it; an in-process TCP peer is told here (m-peer-data-reset-*).
+      if (this.rules.isTcp && this.peer !== null && this.peer.fd >= 0) this.peer.isResetOnEOF = true;
+    } else {
+      this.stream?.close();
+    }
     this.rq.clear();
     this.rules.onClose(this, hadUnread);
     this.notify();
