@@ -75,7 +75,7 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = throttleEach({
   },
   resp: {
     defaultPort: 6380,
-    describe: 'Redis protocol (RESP2) with an in-memory store',
+    describe: 'Redis protocol (RESP2, RESP3 after HELLO 3) with an in-memory store',
     tryIt: (host, port) => `redis-cli -h ${host} -p ${port} ping`,
     build: (flags, scheduler) =>
       idle(
