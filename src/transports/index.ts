@@ -2,7 +2,7 @@
 // socket transport and the endpoints that build connections (the contract they implement is src/contract).
 export * from './constants.js';
 export * from './errors.js';
-export type { AddressInput } from './address.js';
+export type { AddressInput, AddressOf } from './address.js';
 export { Socket, type SocketData, type LingerValue } from './socket.js';
 export type { OptionValue } from './kernel/socket-options.js';
 export { SocketFile, ReadLimitError, type SocketFileOptions, type FileSocket } from './socket-file.js';
