@@ -5,7 +5,7 @@
 import type * as net from 'node:net';
 import { inspect } from 'node:util';
 import { type Address, type AddressInput, type AddressOf } from './address.js';
-import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily, SHUT_RD, SHUT_RDWR, SHUT_WR, SOCK_STREAM, SOL_SOCKET, SO_ACCEPTCONN, SO_ERROR } from './constants.js';
+import { AF_INET, AF_INET6, AF_UNIX, type AddressFamily, SHUT_RD, SHUT_RDWR, SHUT_WR, SOCK_STREAM } from './constants.js';
 import { BlockingIOError, OSError, ValueError, gaierror, socketError } from './errors.js';
 import type { WaitOptions } from '../reactor/wait-ready.js';
 import { SocketFile, type SocketFileOptions } from './socket-file.js';
@@ -292,11 +292,7 @@ export class Socket<F extends AddressFamily = AddressFamily> implements Selectab
    * Throws OSError `ENOPROTOOPT` for any other (`EOPNOTSUPP` for a non-SOL_SOCKET level on AF_UNIX).
    */
   getsockopt(level: number, option: number): number {
-    const core = this.#open('getsockopt');
-    // The options that read the socket's state; the rest are plain values (kernel/socket-options.ts).
-    if (level === SOL_SOCKET && option === SO_ERROR) return core.takePendingError('getsockopt')?.errno ?? 0;
-    if (level === SOL_SOCKET && option === SO_ACCEPTCONN) return core.listening === null ? 0 : 1;
-    return core.options.get(level, option);
+    return this.#open('getsockopt').getOption(level, option);
   }
 
   /**
@@ -307,20 +303,7 @@ export class Socket<F extends AddressFamily = AddressFamily> implements Selectab
    * for any other option, including the read-only SO_TYPE, SO_ERROR and SO_ACCEPTCONN.
    */
   setsockopt(level: number, option: number, value: OptionValue): void {
-    const core = this.#open('setsockopt');
-    switch (core.options.set(level, option, value)) {
-      case 'receive-buffer':
-        core.updateReading();
-        return;
-      case 'send-buffer':
-        core.notify();
-        return;
-      case 'stream':
-        core.applyOptions();
-        return;
-      case 'none':
-        return;
-    }
+    this.#open('setsockopt').setOption(level, option, value);
   }
 
   /**

@@ -3,7 +3,7 @@
 import { METHODS } from 'node:http';
 import { HttpError, type HttpRequest } from './request-parser.js';
 
-/** The methods node:http (llhttp) knows: any other is answered 400 and the connection closes, as there. */
+/** The methods node:http (llhttp) knows; every other is answered 400 and the connection closes, as there. */
 const KNOWN_METHODS: ReadonlySet<string> = new Set(METHODS);
 
 /** A request as the server queues it: a parser failure travels in the queue, answered in its turn. */

@@ -5,12 +5,12 @@
 // state (none -> connecting -> established -> done). Each choice cites the scenario in
 // test/fixtures/kernel that fixes it; what Node cannot express is listed in docs/semantics.md.
 import { type Address, unnamedAddress } from '../address.js';
-import type { AddressFamily } from '../constants.js';
+import { type AddressFamily, SOL_SOCKET, SO_ACCEPTCONN, SO_ERROR } from '../constants.js';
 import { type OSError, raisedBy, socketError } from '../errors.js';
 import { ReceiveQueue } from '../receive-queue.js';
 import { bufferView, copyBytes } from '../kernel/copy-bytes.js';
 import type { StreamEnd, StreamEvents } from '../kernel/stream-end.js';
-import { SocketOptions } from '../kernel/socket-options.js';
+import { type OptionValue, SocketOptions } from '../kernel/socket-options.js';
 import type { PipeHandle, TcpHandle } from '../kernel/uv-handles.js';
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Selectable } from '../../reactor/selectable.js';
 import type { FamilyRules } from './family.js';
@@ -355,6 +355,30 @@ export class SocketCore implements StreamEvents {
   }
 
   // ---- options and errors --------------------------------------------------------------------------
+
+  /** getsockopt: SO_ERROR and SO_ACCEPTCONN read the socket's state; the rest are plain values. */
+  getOption(level: number, option: number): number {
+    if (level === SOL_SOCKET && option === SO_ERROR) return this.takePendingError('getsockopt')?.errno ?? 0;
+    if (level === SOL_SOCKET && option === SO_ACCEPTCONN) return this.listening === null ? 0 : 1;
+    return this.options.get(level, option);
+  }
+
+  /** setsockopt: stores the value, then lets the part of the socket it changes act on it. */
+  setOption(level: number, option: number, value: OptionValue): void {
+    switch (this.options.set(level, option, value)) {
+      case 'receive-buffer':
+        this.updateReading();
+        return;
+      case 'send-buffer':
+        this.notify();
+        return;
+      case 'stream':
+        this.applyOptions();
+        return;
+      case 'none':
+        return;
+    }
+  }
 
   applyOptions(): void {
     this.stream?.setNoDelay(this.options.noDelay);
