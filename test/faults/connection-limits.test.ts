@@ -8,17 +8,12 @@ import { respFactory } from '../../src/protocols/resp/resp-server.js';
 import { SelectorReactor } from '../../src/reactor/selector-reactor.js';
 import { type ListenOptions, listenTCP } from '../../src/transports/endpoints.js';
 import type { Factory } from '../../src/contract/index.js';
+import { runUntilTeardown } from '../helpers/running-reactor.js';
 
 async function listen(t: { teardown(fn: () => Promise<void>): void }, factory: Factory, options: ListenOptions): Promise<number> {
   const reactor = new SelectorReactor();
   const port = await listenTCP(reactor, 0, factory, options);
-  const running = reactor.run();
-  t.teardown(async () => {
-    port.stopListening();
-    port.closeConnections();
-    reactor.stop();
-    await running;
-  });
+  runUntilTeardown(t, reactor, port);
   return Array.isArray(port.address) ? port.address[1] : 0;
 }
 

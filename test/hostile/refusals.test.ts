@@ -6,7 +6,7 @@ import type { ExecutionContext } from 'ava';
 import * as net from 'node:net';
 import { type Factory, type ListeningPort, ManualClock, SelectorReactor, listenTCP } from '../../src/index.js';
 import { REFUSAL_LIMITS, lingeringRefusals } from '../../src/transports/connection/refused-connection.js';
-import { runUntilTeardown } from './running.js';
+import { runUntilTeardown } from '../helpers/running-reactor.js';
 
 const REFUSAL = '-ERR max number of clients reached\r\n';
 

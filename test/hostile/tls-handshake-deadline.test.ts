@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { type Factory, type ListeningPort, ManualClock, type Protocol, SelectorReactor, TLSContext, TimeoutError, listenTLS } from '../../src/index.js';
 import { testCerts } from '../helpers/tls-certs.js';
-import { runUntilTeardown } from './running.js';
+import { runUntilTeardown } from '../helpers/running-reactor.js';
 
 interface Server {
   readonly port: number;

@@ -14,6 +14,7 @@ import { TLSContext, createDefaultContext } from '../../../src/transports/tls/tl
 import { echoFactory } from '../../../src/protocols/apps/echo.js';
 import { httpFactory } from '../../../src/protocols/apps/http-app.js';
 import type { Factory } from '../../../src/contract/index.js';
+import { type Teardown, runUntilTeardown } from '../../helpers/running-reactor.js';
 import { hasOpenSSL, testCerts } from '../../helpers/tls-certs.js';
 
 interface Running {
@@ -22,7 +23,6 @@ interface Running {
   readonly listening: ListeningPort;
 }
 
-type Teardown = { teardown(fn: () => Promise<void> | void): void };
 
 /** A running reactor with `factory` on listenTLS (the CA-signed localhost certificate), stopped at teardown. */
 function serveTLS(t: Teardown, factory: Factory, pair: 'server' | 'selfSigned' | 'expired' = 'server'): Promise<Running> {
@@ -34,13 +34,7 @@ function serveTLS(t: Teardown, factory: Factory, pair: 'server' | 'selfSigned' |
 async function serve(t: Teardown, listen: (reactor: SelectorReactor) => Promise<ListeningPort>): Promise<Running> {
   const reactor = new SelectorReactor();
   const listening = await listen(reactor);
-  const running = reactor.run();
-  t.teardown(async () => {
-    listening.stopListening();
-    listening.closeConnections();
-    reactor.stop();
-    await running;
-  });
+  runUntilTeardown(t, reactor, listening);
   const address = listening.address;
   return { reactor, listening, port: Array.isArray(address) ? address[1] : 0 };
 }
