@@ -1,16 +1,21 @@
 // The default reactor: driven by a Selector's ready set, so an iteration costs O(ready handlers),
 // not O(registered), and every ready handler is dispatched in one iteration (one trip through
 // Node's event loop for many ready connections, not one each).
-import { BaseReactor, type ReadyHandlers } from './base-reactor.js';
+import { BaseReactor, type ReadyCallback, type ReadyHandlers } from './base-reactor.js';
 import type { IOHandler } from './reactor.js';
 import type { Selectable } from './selectable.js';
-import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, Selector, type SelectorEvent } from './selector.js';
+import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, Selector, type SelectorKey } from './selector.js';
 
 /**
  * The handlers interested in one selectable: usually one handler in one to three sets, so an array
  * (a Set costs some 200 bytes more per connection, and idle connections come in tens of thousands).
  */
 type Interested = IOHandler[];
+
+/** Shared by every iteration that found no handler of a kind: most find readers only. */
+const NONE: readonly IOHandler[] = Object.freeze([]);
+const NOTHING_NOW: ReadyHandlers = { errors: NONE, reads: NONE, writes: NONE, waited: false };
+const NOTHING_AFTER_WAIT: ReadyHandlers = { errors: NONE, reads: NONE, writes: NONE, waited: true };
 
 /**
  * The default reactor: driven by a Selector's ready set, so an iteration costs O(ready handlers), not
@@ -57,31 +62,48 @@ export class SelectorReactor extends BaseReactor {
     else this.#selector.register(selectable, events, handlers);
   }
 
-  protected async waitForReady(timeout: number | null): Promise<ReadyHandlers> {
-    let ready = this.#selector.readyNow();
-    let waited = false;
-    if (ready.length === 0 && timeout !== 0) {
-      ready = await this.#selector.select(timeout);
-      waited = true;
+  /** The pending wait's callback (one wait at a time). */
+  #onReady: ReadyCallback | undefined;
+  // This iteration's ready handlers per kind, filled by #visit; null until the first of a kind.
+  #reads: IOHandler[] | null = null;
+  #writes: IOHandler[] | null = null;
+  #errors: IOHandler[] | null = null;
+  // Bound once: a wait and a collection cost no closure per iteration.
+  readonly #onWake = (): void => {
+    const onReady = this.#onReady;
+    this.#onReady = undefined;
+    onReady?.(this.#collect(true) ?? NOTHING_AFTER_WAIT);
+  };
+  readonly #visit = (key: SelectorKey<Selectable, Interested>, events: number): void => {
+    const handlers = key.data;
+    if (handlers === undefined) return;
+    for (const handler of handlers) {
+      if ((events & EVENT_READ) !== 0 && this.readers.has(handler)) (this.#reads ??= []).push(handler);
+      if ((events & EVENT_WRITE) !== 0 && this.writers.has(handler)) (this.#writes ??= []).push(handler);
+      if ((events & EVENT_ERROR) !== 0 && this.errorWatchers.has(handler)) (this.#errors ??= []).push(handler);
     }
-    return this.#sort(ready, waited);
+  };
+
+  protected waitForReady(timeout: number | null, onReady: ReadyCallback): ReadyHandlers | null {
+    const now = this.#collect(false);
+    if (now !== null || timeout === 0) return now ?? NOTHING_NOW;
+    this.#onReady = onReady;
+    this.#selector.waitThen(timeout, this.#onWake);
+    return null;
   }
 
-  #sort(ready: readonly SelectorEvent<Selectable, Interested>[], waited: boolean): ReadyHandlers {
-    const reads: IOHandler[] = [];
-    const writes: IOHandler[] = [];
-    const errors: IOHandler[] = [];
-    for (const [key, events] of ready) {
-      for (const handler of key.data ?? []) {
-        if ((events & EVENT_READ) !== 0 && this.readers.has(handler)) reads.push(handler);
-        if ((events & EVENT_WRITE) !== 0 && this.writers.has(handler)) writes.push(handler);
-        if ((events & EVENT_ERROR) !== 0 && this.errorWatchers.has(handler)) errors.push(handler);
-      }
-    }
+  /** The handlers ready now, each kind in the order its handlers were added; null when none is. */
+  #collect(waited: boolean): ReadyHandlers | null {
+    this.#reads = this.#writes = this.#errors = null;
+    if (this.#selector.forEachReady(this.#visit) === 0) return null;
+    const reads = this.#reads;
+    const writes = this.#writes;
+    const errors = this.#errors;
+    this.#reads = this.#writes = this.#errors = null;
     return {
-      reads: this.inAddedOrder(reads, this.readers),
-      writes: this.inAddedOrder(writes, this.writers),
-      errors: this.inAddedOrder(errors, this.errorWatchers),
+      reads: reads === null ? NONE : this.inAddedOrder(reads, this.readers),
+      writes: writes === null ? NONE : this.inAddedOrder(writes, this.writers),
+      errors: errors === null ? NONE : this.inAddedOrder(errors, this.errorWatchers),
       waited,
     };
   }

@@ -42,13 +42,36 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
   readonly #keys = new Map<T, SelectorKey<T, D>>();
   /** Registered objects that may be ready: notified since they were last found not ready. */
   readonly #candidates = new Set<T>();
-  #wake: (() => void) | null = null;
-  #forceWake: (() => void) | null = null;
+  /** Who the pending wait (waitThen) calls; null when nothing waits. One wait at a time. */
+  #onWake: (() => void) | null = null;
+  /** The pending wait's end is scheduled (setImmediate or a microtask): later notifications only add candidates. */
+  #isFinishing = false;
+  #cancelTimer: (() => void) | undefined;
   #isClosed = false;
+  // Bound once, not a closure per wait: a busy reactor waits once per iteration.
+  readonly #finish = (): void => {
+    const onWake = this.#onWake;
+    if (onWake === null) return;
+    this.#onWake = null;
+    this.#isFinishing = false;
+    const cancelTimer = this.#cancelTimer;
+    this.#cancelTimer = undefined;
+    cancelTimer?.();
+    onWake();
+  };
   readonly #onChange: ReadinessListener = (source) => {
     // The listener is only attached to registered objects, which are of type T.
-    this.#candidates.add(source as T);
-    this.#wake?.();
+    const fileobj = source as T;
+    this.#candidates.add(fileobj);
+    if (this.#onWake === null || this.#isFinishing) return;
+    // Only the notifier can have turned ready since the wait began (every candidate was found not
+    // ready then, and a change of readiness comes with a notification): no scan of the others.
+    const key = this.#keys.get(fileobj);
+    if (key === undefined || (fileobj.readiness() & key.events) === 0) return;
+    // Finish after the rest of this event-loop phase, so that every socket Node reads in the same
+    // poll phase is reported by this one wait, not one each.
+    this.#isFinishing = true;
+    setImmediate(this.#finish);
   };
 
   /**
@@ -113,55 +136,60 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     const ready = this.readyNow();
     if (ready.length > 0 || timeout === 0) return Promise.resolve(ready);
     return new Promise((resolve) => {
-      let cancelTimer: (() => void) | undefined;
-      let isDone = false;
-      const finish = (): void => {
-        if (isDone) return;
-        isDone = true;
-        cancelTimer?.();
-        this.#wake = null;
-        this.#forceWake = null;
-        resolve(this.#isClosed ? [] : this.readyNow());
-      };
-      let isFinishing = false;
-      this.#wake = () => {
-        // Something may be ready: finish after the rest of this event-loop phase, so that every
-        // socket Node reads in the same poll phase is reported by this one select, not one each.
-        if (isFinishing || !(this.#isClosed || this.#peekReady())) return;
-        isFinishing = true;
-        setImmediate(finish);
-      };
-      if (timeout != null) cancelTimer = setLongTimeout(finish, timeout * 1000);
-      this.#forceWake = finish;
+      this.waitThen(timeout ?? null, () => resolve(this.#isClosed ? [] : this.readyNow()));
     });
   }
 
-  /** Ends a pending select() now (asyncio's self-pipe write): it resolves with what is ready. */
+  /**
+   * select() without a promise, for a loop that waits once per iteration (the SelectorReactor):
+   * calls `onWake` once, never synchronously, when a registered object may be ready, after
+   * `timeout` seconds (null: no limit), on wakeup() or on close(); the caller then collects with
+   * readyNow() or forEachReady(). One wait at a time: a second call replaces the first's callback.
+   */
+  waitThen(timeout: number | null, onWake: () => void): void {
+    this.#onWake = onWake;
+    this.#isFinishing = false;
+    this.#cancelTimer?.();
+    this.#cancelTimer = timeout === null ? undefined : setLongTimeout(this.#finish, timeout * 1000);
+    if (this.#isClosed) this.wakeup();
+  }
+
+  /** Ends a pending select() soon (asyncio's self-pipe write): it resolves with what is ready then. */
   wakeup(): void {
-    const force = this.#forceWake;
-    this.#forceWake = null;
-    force?.();
+    if (this.#onWake === null || this.#isFinishing) return;
+    // In a microtask, not now: the caller (a callSoon, a stop()) is in the middle of its own work.
+    this.#isFinishing = true;
+    queueMicrotask(this.#finish);
   }
 
   /** Collects what is ready now without waiting, dropping candidates that turned out not to be. */
   readyNow(): SelectorEvent<T, D>[] {
     const out: SelectorEvent<T, D>[] = [];
+    this.forEachReady((key, events) => {
+      out.push([key, events]);
+    });
+    return out;
+  }
+
+  /**
+   * readyNow() without its arrays: calls `visit` with each ready key and the events that hold, in
+   * the order the objects were notified; drops candidates that turned out not to be ready. Returns
+   * how many were visited.
+   */
+  forEachReady(visit: (key: SelectorKey<T, D>, events: number) => void): number {
+    let count = 0;
     // Pruned in place (deleting the entry being visited is safe in a Set's iteration): no new Set per call.
     for (const fileobj of this.#candidates) {
       const key = this.#keys.get(fileobj);
       const events = key === undefined ? 0 : fileobj.readiness() & key.events;
-      if (key === undefined || events === 0) this.#candidates.delete(fileobj);
-      else out.push([key, events]);
+      if (key === undefined || events === 0) {
+        this.#candidates.delete(fileobj);
+        continue;
+      }
+      count += 1;
+      visit(key, events);
     }
-    return out;
-  }
-
-  #peekReady(): boolean {
-    for (const fileobj of this.#candidates) {
-      const key = this.#keys.get(fileobj);
-      if (key !== undefined && (fileobj.readiness() & key.events) !== 0) return true;
-    }
-    return false;
+    return count;
   }
 
   /** Unregisters everything and ends a pending select() with nothing; calling it again does nothing. */
