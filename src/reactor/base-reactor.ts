@@ -296,9 +296,10 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
 
   #dispatch(handlers: readonly IOHandler[], set: ReadonlySet<IOHandler>, method: 'readReady' | 'writeReady' | 'errorReady'): number {
     let count = 0;
-    for (const handler of handlers) {
+    for (let i = 0; i < handlers.length; i++) {
+      const handler = handlers[i];
       // A handler removed by an earlier one in this iteration is not called.
-      if (!set.has(handler)) continue;
+      if (handler === undefined || !set.has(handler)) continue;
       count += 1;
       try {
         // Called by name, not handler[method]: a keyed property load here is megamorphic (every

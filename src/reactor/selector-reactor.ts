@@ -77,10 +77,23 @@ export class SelectorReactor extends BaseReactor {
   readonly #visit = (key: SelectorKey<Selectable, Interested>, events: number): void => {
     const handlers = key.data;
     if (handlers === undefined) return;
-    for (const handler of handlers) {
-      if ((events & EVENT_READ) !== 0 && this.readers.has(handler)) (this.#reads ??= []).push(handler);
-      if ((events & EVENT_WRITE) !== 0 && this.writers.has(handler)) (this.#writes ??= []).push(handler);
-      if ((events & EVENT_ERROR) !== 0 && this.errorWatchers.has(handler)) (this.#errors ??= []).push(handler);
+    // Indexed, not for-of: this runs per ready key, and the array iterator showed in the profile.
+    for (let i = 0; i < handlers.length; i++) {
+      const handler = handlers[i];
+      if (handler === undefined) continue;
+      // A literal for the first (push onto [] would reserve room for 17).
+      if ((events & EVENT_READ) !== 0 && this.readers.has(handler)) {
+        if (this.#reads === null) this.#reads = [handler];
+        else this.#reads.push(handler);
+      }
+      if ((events & EVENT_WRITE) !== 0 && this.writers.has(handler)) {
+        if (this.#writes === null) this.#writes = [handler];
+        else this.#writes.push(handler);
+      }
+      if ((events & EVENT_ERROR) !== 0 && this.errorWatchers.has(handler)) {
+        if (this.#errors === null) this.#errors = [handler];
+        else this.#errors.push(handler);
+      }
     }
   };
 

@@ -4,6 +4,7 @@
 // (level-triggered, as epoll without EPOLLET).
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Selectable } from './selectable.js';
 import { setLongTimeout } from './long-timer.js';
+import { RegisteredKey } from './registered-key.js';
 import { ValueError } from './value-error.js';
 
 export { EVENT_READ, EVENT_WRITE, EVENT_ERROR };
@@ -39,9 +40,14 @@ export type SelectorEvent<T extends Selectable, D> = [key: SelectorKey<T, D>, ev
  * `getKey`, `getMap`, `wakeup` and `readyNow`.
  */
 export class Selector<T extends Selectable = Selectable, D = unknown> {
-  readonly #keys = new Map<T, SelectorKey<T, D>>();
-  /** Registered objects that may be ready: notified since they were last found not ready. */
-  readonly #candidates = new Set<T>();
+  readonly #keys = new Map<T, RegisteredKey<T, D>>();
+  /**
+   * The keys that may be ready, in the order they were notified: notified since they were last
+   * found not ready. The first #candidateCount entries are live; each key's own state says whether
+   * it is listed, so a notification of a listed key costs nothing.
+   */
+  readonly #candidates: (RegisteredKey<T, D> | undefined)[] = [];
+  #candidateCount = 0;
   /** Who the pending wait (waitThen) calls; null when nothing waits. One wait at a time. */
   #onWake: (() => void) | null = null;
   /** The pending wait's end is scheduled (setImmediate or a microtask): later notifications only add candidates. */
@@ -62,12 +68,13 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
   readonly #onChange: ReadinessListener = (source) => {
     // The listener is only attached to registered objects, which are of type T.
     const fileobj = source as T;
-    this.#candidates.add(fileobj);
+    const key = this.#keys.get(fileobj);
+    if (key === undefined) return;
+    if (RegisteredKey.enlist(key)) this.#candidates[this.#candidateCount++] = key;
     if (this.#onWake === null || this.#isFinishing) return;
     // Only the notifier can have turned ready since the wait began (every candidate was found not
     // ready then, and a change of readiness comes with a notification): no scan of the others.
-    const key = this.#keys.get(fileobj);
-    if (key === undefined || (fileobj.readiness() & key.events) === 0) return;
+    if ((fileobj.readiness() & key.events) === 0) return;
     // Finish after the rest of this event-loop phase, so that every socket Node reads in the same
     // poll phase is reported by this one wait, not one each.
     this.#isFinishing = true;
@@ -84,7 +91,7 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     checkEvents(events);
     if (fileobj.fileno() < 0) throw new ValueError('Invalid file object: its fileno() is -1');
     if (this.#keys.has(fileobj)) throw new KeyError(`${String(fileobj.fileno())} is already registered`);
-    const key: SelectorKey<T, D> = { fileobj, fd: fileobj.fileno(), events, data };
+    const key = new RegisteredKey(fileobj, fileobj.fileno(), events, data);
     this.#keys.set(fileobj, key);
     fileobj.watch(this.#onChange);
     this.#onChange(fileobj);
@@ -94,9 +101,9 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
   /** Stops watching `fileobj` and returns its last key; KeyError if it is not registered. Unregister before closing an object. */
   unregister(fileobj: T): SelectorKey<T, D> {
     this.#checkOpen();
-    const key = this.getKey(fileobj);
+    const key = this.#keyOf(fileobj);
     this.#keys.delete(fileobj);
-    this.#candidates.delete(fileobj);
+    RegisteredKey.retire(key);
     fileobj.unwatch(this.#onChange);
     return key;
   }
@@ -108,8 +115,9 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
   modify(fileobj: T, events: number, data?: D): SelectorKey<T, D> {
     this.#checkOpen();
     checkEvents(events);
-    const old = this.getKey(fileobj);
-    const key: SelectorKey<T, D> = { ...old, events, data };
+    const old = this.#keyOf(fileobj);
+    const key = new RegisteredKey(fileobj, old.fd, events, data);
+    RegisteredKey.retire(old);
     this.#keys.set(fileobj, key);
     this.#onChange(fileobj);
     return key;
@@ -117,6 +125,10 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
 
   /** The key of a registered object; KeyError if it is not registered. */
   getKey(fileobj: T): SelectorKey<T, D> {
+    return this.#keyOf(fileobj);
+  }
+
+  #keyOf(fileobj: T): RegisteredKey<T, D> {
     const key = this.#keys.get(fileobj);
     if (key === undefined) throw new KeyError(`${String(fileobj.fileno())} is not registered`);
     return key;
@@ -178,17 +190,25 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
    */
   forEachReady(visit: (key: SelectorKey<T, D>, events: number) => void): number {
     let count = 0;
-    // Pruned in place (deleting the entry being visited is safe in a Set's iteration): no new Set per call.
-    for (const fileobj of this.#candidates) {
-      const key = this.#keys.get(fileobj);
-      const events = key === undefined ? 0 : fileobj.readiness() & key.events;
-      if (key === undefined || events === 0) {
-        this.#candidates.delete(fileobj);
+    // Compacted in place, in notification order: a key still ready keeps its place, one found not
+    // ready (or retired) leaves the list. Keys listed during the walk are walked too.
+    const list = this.#candidates;
+    let kept = 0;
+    for (let i = 0; i < this.#candidateCount; i++) {
+      const key = list[i];
+      if (key === undefined || !RegisteredKey.isCurrent(key)) continue;
+      const events = key.fileobj.readiness() & key.events;
+      if (events === 0) {
+        RegisteredKey.dismiss(key);
         continue;
       }
+      list[kept++] = key;
       count += 1;
       visit(key, events);
     }
+    // Cleared, not truncated (a length store is a slow path): the array keeps its high-water size.
+    for (let i = kept; i < this.#candidateCount; i++) list[i] = undefined;
+    this.#candidateCount = kept;
     return count;
   }
 
@@ -196,9 +216,13 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
   close(): void {
     if (this.#isClosed) return;
     this.#isClosed = true;
-    for (const fileobj of this.#keys.keys()) fileobj.unwatch(this.#onChange);
+    for (const [fileobj, key] of this.#keys) {
+      fileobj.unwatch(this.#onChange);
+      RegisteredKey.retire(key);
+    }
     this.#keys.clear();
-    this.#candidates.clear();
+    this.#candidates.length = 0;
+    this.#candidateCount = 0;
     this.wakeup();
   }
 

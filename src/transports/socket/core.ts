@@ -119,7 +119,8 @@ export class SocketCore implements StreamEvents {
     const facade = this.facade;
     if (facade === null) return;
     // Copy-on-write array: a listener that unwatches during the loop does not disturb it.
-    for (const listener of this.#listeners) listener(facade);
+    const listeners = this.#listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]?.(facade);
   }
 
   // ---- what the stream reports (StreamEvents) ----------------------------------------------------
