@@ -150,7 +150,8 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
 
   callLater<A extends unknown[]>(seconds: number, fn: (...args: A) => void, ...args: A): DelayedCall {
     checkDelay(seconds, 'callLater');
-    const call = new ScheduledCall(this.clock.seconds() + Math.max(0, seconds), this.#timerSequence++, () => fn(...args), this);
+    // The cast only widens what the call stores: it is called with exactly `args`.
+    const call = new ScheduledCall(this.clock.seconds() + Math.max(0, seconds), this.#timerSequence++, fn as (...args: unknown[]) => void, args, this);
     this.#timers.push(call);
     if (this.#isWaiting) this.wakeup();
     return call;

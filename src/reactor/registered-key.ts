@@ -14,12 +14,17 @@ const RETIRED = 2;
  * caller sees; the candidate state is private to the Selector, through the static helpers).
  */
 export class RegisteredKey<T extends Selectable, D> implements SelectorKey<T, D> {
+  /** The registered object. */
   readonly fileobj: T;
+  /** `fileobj.fileno()` at registration. */
   readonly fd: number;
+  /** The events watched. */
   readonly events: number;
+  /** The caller's value given to `register` or `modify`. */
   readonly data: D | undefined;
   #state = IDLE;
 
+  /** A key for `fileobj`, watched for `events`, carrying `data`; not a candidate yet. */
   constructor(fileobj: T, fd: number, events: number, data: D | undefined) {
     this.fileobj = fileobj;
     this.fd = fd;
