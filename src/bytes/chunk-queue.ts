@@ -33,8 +33,14 @@ export class ChunkQueue {
   /** Where the last search stopped: a live chunk's index in #chunks and its offset from the front. */
   #cursorChunk = 0;
   #cursorStart = 0;
+  // Made on first use: most queues (an idle connection's receive queue) never copy or search.
+  #counters: ByteCounters | undefined;
+
   /** Bytes scanned and copied so far: see ByteCounters. */
-  readonly counters: ByteCounters = { scanned: 0, copied: 0 };
+  get counters(): ByteCounters {
+    this.#counters ??= { scanned: 0, copied: 0 };
+    return this.#counters;
+  }
 
   /** Bytes held. */
   get bytes(): number {
