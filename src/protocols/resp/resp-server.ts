@@ -118,17 +118,22 @@ export class RespServerProtocol implements Protocol {
     return this.#parser.bufferedBytes + waiting + this.#replyBytes;
   }
 
-  /** A parsed command: run at once when nothing waits before it and replies may be written, else queued. */
+  /**
+   * A parsed command: run at once when nothing waits before it and replies may be written, else
+   * queued; dropped if a write lost the connection meanwhile.
+   */
   readonly #onCommand = (command: RespCommand): void => {
     const transport = this.#transport;
-    if (transport !== undefined && this.#isRunnableNow(transport)) this.#reply(transport, this.#run(command));
+    if (transport === undefined) return;
+    if (this.#isRunnableNow(transport)) this.#reply(transport, this.#run(command));
     else this.#queue.push(command);
   };
 
   /** The same for a command read as offsets into the chunk: queued as views (copied if it outlives the chunk). */
   readonly #onOffsets = (command: ArgumentOffsets): void => {
     const transport = this.#transport;
-    if (transport !== undefined && this.#isRunnableNow(transport)) this.#reply(transport, dispatchOffsets(RESP_COMMANDS, command, this.#context));
+    if (transport === undefined) return;
+    if (this.#isRunnableNow(transport)) this.#reply(transport, dispatchOffsets(RESP_COMMANDS, command, this.#context));
     else this.#queue.push(command.views());
   };
 
