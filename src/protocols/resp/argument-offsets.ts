@@ -4,6 +4,8 @@
 // CPU; the hot commands (GET, SET) read their key straight from the chunk's bytes instead.
 
 const NO_BYTES = Buffer.alloc(0);
+/** The bounds of up to 64 arguments are kept between commands (512 bytes); a longer command's are let go. */
+const KEPT_BOUNDS = 128;
 
 /**
  * The arguments of one command as `[start, end)` byte ranges of `data`. The parser reuses one per
@@ -13,8 +15,12 @@ const NO_BYTES = Buffer.alloc(0);
 export class ArgumentOffsets {
   #data: Buffer = NO_BYTES;
   #count = 0;
-  /** start, end of argument i at 2i, 2i + 1; grown, never shrunk (its length is bounded by maxArrayLength). */
-  readonly #bounds: number[] = [];
+  /**
+   * start, end of argument i at 2i, 2i + 1. Grown as a command needs (a whole command in one chunk
+   * has at most chunk length / 6 arguments), and let go of at the next command if it grew past
+   * KEPT_BOUNDS, so one long command does not hold memory for the rest of the connection.
+   */
+  #bounds: number[] = [];
 
   /** The chunk the arguments lie in. */
   get data(): Buffer {
@@ -30,6 +36,12 @@ export class ArgumentOffsets {
   reset(data: Buffer): void {
     this.#data = data;
     this.#count = 0;
+    if (this.#bounds.length > KEPT_BOUNDS) this.#bounds = [];
+  }
+
+  /** Lets go of the chunk (and of the bounds, if a long command grew them): the parser is done with it. */
+  clear(): void {
+    this.reset(NO_BYTES);
   }
 
   /** Adds the argument `data[start, end)`. */

@@ -165,6 +165,9 @@ export class RespParser {
       this.#phase = FAILED;
       this.#line.clear();
       throw error;
+    } finally {
+      // An idle connection must not pin the last chunk it read.
+      this.#offsets.clear();
     }
   }
 

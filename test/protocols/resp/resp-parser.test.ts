@@ -223,6 +223,7 @@ test('an unfinished array of a million empty bulk strings holds 8 bytes an eleme
 test('RespParser with emitOffsets hands whole flat commands over as offsets into the chunk, the rest to emit, in order', (t) => {
   const parser = new RespParser();
   const seen: string[] = [];
+  let held: ArgumentOffsets | undefined;
   const chunk = bytes('*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING\r\n*3\r\n$3\r\nSET\r\n$2\r\nk2\r\n$0\r\n\r\n*2\r\n$4\r\nECHO\r\n$5\r\nhel');
   parser.feed(
     chunk,
@@ -232,8 +233,12 @@ test('RespParser with emitOffsets hands whole flat commands over as offsets into
       const texts = Array.from({ length: offsets.count }, (_, i) => offsets.text(i));
       t.deepEqual(texts, offsets.views().map((view) => view.toString('latin1')));
       seen.push(`offsets ${JSON.stringify(texts)}`);
+      held = offsets;
     },
   );
+  // Once feed returns, the parser holds no reference to the chunk.
+  t.is(held?.count, 0);
+  t.is(held?.data.length, 0);
   // The command cut by the chunk's end is completed by the state machine, and goes to emit.
   parser.feed(bytes('lo\r\n'), (command) => seen.push(`emit ${show(command)}`), () => seen.push('offsets (wrong)'));
   t.deepEqual(seen, [`offsets ["GET","k"]`, `emit ${show([bytes('PING')])}`, `offsets ["SET","k2",""]`, `emit ${show([bytes('ECHO'), bytes('hello')])}`]);
