@@ -1,6 +1,7 @@
 // What a command of the RESP server is, and how one is looked up and checked before it runs, with
 // redis's error replies (server.c processCommand): unknown command, unknown subcommand, arity.
 // A command is a function of its arguments and the store; the connection is the server's business.
+import type { ArgumentOffsets } from './argument-offsets.js';
 import type { ClientState } from './client-state.js';
 import { HELD_OBJECT_BYTES } from './held-elements.js';
 import { type Reply, encodeError, encodeInteger, encodeSimpleString } from './resp-encoder.js';
@@ -39,6 +40,11 @@ export interface CommandSpec {
   readonly keys: readonly [first: number, last: number, step: number];
   /** Absent for a container (CONFIG) that does nothing without a subcommand. */
   readonly run?: (args: readonly Buffer[], context: CommandContext) => Reply;
+  /**
+   * The same command read from offsets into the read chunk (no Buffer per argument), for the hot
+   * ones (GET, SET); answers exactly as `run` does. Used outside MULTI once the arity is checked.
+   */
+  readonly runOffsets?: (args: ArgumentOffsets, context: CommandContext) => Reply;
   /** Runs at once even inside MULTI (MULTI, EXEC, DISCARD, WATCH, QUIT), as redis's processCommand. */
   readonly isNeverQueued?: boolean;
   /** Keyed by lower-case subcommand name. */
@@ -135,14 +141,20 @@ function nameIndex(table: CommandTable): NameIndex {
  * string: this runs once per command, and a string costs more than the compare.
  */
 export function lookupCommand(table: CommandTable, name: Buffer): CommandSpec | undefined {
-  const first = name[0];
-  if (first === undefined) return table.get('');
-  const candidates = nameIndex(table).get(indexKey(name.length, foldByte(first)));
+  return lookupCommandBytes(table, name, 0, name.length);
+}
+
+/** lookupCommand of the name `data[start, end)`. */
+function lookupCommandBytes(table: CommandTable, data: Buffer, start: number, end: number): CommandSpec | undefined {
+  const length = end - start;
+  const first = data[start];
+  if (length <= 0 || first === undefined) return table.get('');
+  const candidates = nameIndex(table).get(indexKey(length, foldByte(first)));
   if (candidates === undefined) return undefined;
   for (const spec of candidates) {
     let i = 1;
-    while (i < name.length && foldByte(Number(name[i])) === spec.name.charCodeAt(i)) i++;
-    if (i === name.length) return spec;
+    while (i < length && foldByte(Number(data[start + i])) === spec.name.charCodeAt(i)) i++;
+    if (i === length) return spec;
   }
   return undefined;
 }
@@ -197,14 +209,35 @@ export function dispatch(table: CommandTable, args: CommandArgs, context: Comman
   return Buffer.isBuffer(found) ? found : runCommand(found, args, context);
 }
 
+/**
+ * dispatch() of a command read as offsets: a command with runOffsets, outside MULTI, with its arity
+ * right, runs from the offsets; anything else (errors included) goes through dispatch with views.
+ */
+export function dispatchOffsets(table: CommandTable, args: ArgumentOffsets, context: CommandContext): Reply {
+  const spec = lookupCommandBytes(table, args.data, args.start(0), args.end(0));
+  const run = spec?.runOffsets;
+  if (spec === undefined || run === undefined || context.client.transaction !== undefined) return dispatch(table, args.views(), context);
+  const arityOk = spec.arity > 0 ? args.count === spec.arity : args.count >= -spec.arity;
+  if (!arityOk) return arityError(spec.name);
+  try {
+    return run(args, context);
+  } catch (error) {
+    return internalError(spec, error);
+  }
+}
+
 /** Runs a resolved command; an exception becomes `-ERR <message>` (see dispatch). */
 export function runCommand(spec: CommandSpec, args: readonly Buffer[], context: CommandContext): Reply {
   try {
     return spec.run === undefined ? arityError(spec.name) : spec.run(args, context);
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return encodeError(`ERR internal error in '${spec.name}': ${message}`);
+    return internalError(spec, error);
   }
+}
+
+function internalError(spec: CommandSpec, error: unknown): Buffer {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return encodeError(`ERR internal error in '${spec.name}': ${message}`);
 }
 
 /** `unknown command 'x', with args beginning with: 'a' 'b' `: up to about 128 bytes of arguments. */

@@ -12,6 +12,7 @@
 //   element       one byte: '$' (or '*' nested)   bulk-header | array-header
 //   bulk-header   a length line                   bulk
 //   bulk          length + 2 bytes (CRLF)         element | start (emits once the array is complete)
+import { ArgumentOffsets } from './argument-offsets.js';
 import { ByteArena, HeldElements } from './held-elements.js';
 import { parseLength } from './integers.js';
 import { type RespLimits, resolveRespLimits } from './resp-limits.js';
@@ -114,6 +115,8 @@ export class RespParser {
   #afterHeader = 0;
   /** The fast path's headers are within any line limit but one set absurdly low. */
   readonly #isFastPathSafe: boolean;
+  /** The fast path's command, reused: offsets into the chunk, no Buffer per argument. */
+  readonly #offsets = new ArgumentOffsets();
 
   constructor(limits: Partial<RespLimits> = {}) {
     this.#limits = resolveRespLimits(limits);
@@ -140,15 +143,17 @@ export class RespParser {
 
   /**
    * Parses `chunk`, calling `emit` for each command it completes. Throws RespProtocolError for input
-   * redis-server refuses; the chunk is only read during the call.
+   * redis-server refuses; the chunk is only read during the call. With `emitOffsets`, a flat command
+   * lying whole in the chunk (nearly all of them) goes there instead, as offsets into the chunk in an
+   * ArgumentOffsets the parser reuses for the next command: valid only during that call.
    */
-  feed(chunk: Uint8Array, emit: (command: RespCommand) => void): void {
+  feed(chunk: Uint8Array, emit: (command: RespCommand) => void, emitOffsets?: (command: ArgumentOffsets) => void): void {
     if (this.#phase.kind === 'failed') return;
     const data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let pos = 0;
     try {
       while (pos < data.length) {
-        const next = this.#phase === START ? this.#readWholeCommand(data, pos, emit) : NOT_WHOLE;
+        const next = this.#phase === START ? this.#readWholeCommand(data, pos, emit, emitOffsets) : NOT_WHOLE;
         pos = next === NOT_WHOLE ? this.#step(data, pos, emit) : next;
       }
       // Checked once per chunk: what a command holds grows by at most one chunk past the limit.
@@ -160,6 +165,9 @@ export class RespParser {
       this.#phase = FAILED;
       this.#line.clear();
       throw error;
+    } finally {
+      // An idle connection must not pin the last chunk it read.
+      this.#offsets.clear();
     }
   }
 
@@ -170,12 +178,13 @@ export class RespParser {
    * malformed) returns NOT_WHOLE having changed nothing, and the state machine reads it instead,
    * with its errors.
    */
-  #readWholeCommand(data: Buffer, pos: number, emit: (command: RespCommand) => void): number {
+  #readWholeCommand(data: Buffer, pos: number, emit: (command: RespCommand) => void, emitOffsets: ((command: ArgumentOffsets) => void) | undefined): number {
     if (data[pos] !== STAR || !this.#isFastPathSafe) return NOT_WHOLE;
     const count = this.#shortHeader(data, pos + 1);
     if (count <= 0 || count > this.#limits.maxArrayLength) return NOT_WHOLE;
     let at = this.#afterHeader;
-    const args: Buffer[] = [];
+    const args = this.#offsets;
+    args.reset(data);
     for (let i = 0; i < count; i++) {
       if (data[at] !== DOLLAR) return NOT_WHOLE;
       const length = this.#shortHeader(data, at + 1);
@@ -183,9 +192,10 @@ export class RespParser {
       const start = this.#afterHeader;
       at = start + length + 2;
       if (at > data.length || data[at - 2] !== CR || data[at - 1] !== LF) return NOT_WHOLE;
-      args.push(data.subarray(start, start + length));
+      args.push(start, start + length);
     }
-    emit(args);
+    if (emitOffsets === undefined) emit(args.views());
+    else emitOffsets(args);
     return at;
   }
 

@@ -9,7 +9,8 @@
 //   closing   no     no                           the last reply written, then transport.close()
 import type { Factory, Protocol, Transport } from '../../contract/index.js';
 import { ClientState } from './client-state.js';
-import { type CommandArgs, type CommandContext, type CommandTable, dispatch } from './command.js';
+import type { ArgumentOffsets } from './argument-offsets.js';
+import { type CommandArgs, type CommandContext, type CommandTable, dispatch, dispatchOffsets } from './command.js';
 import { CONNECTION_COMMANDS } from './connection-commands.js';
 import { DATABASE_COMMANDS } from './database-commands.js';
 import { KEYSPACE_COMMANDS } from './keyspace-commands.js';
@@ -117,10 +118,34 @@ export class RespServerProtocol implements Protocol {
     return this.#parser.bufferedBytes + waiting + this.#replyBytes;
   }
 
+  /**
+   * A parsed command: run at once when nothing waits before it and replies may be written, else
+   * queued; dropped if a write lost the connection meanwhile.
+   */
+  readonly #onCommand = (command: RespCommand): void => {
+    const transport = this.#transport;
+    if (transport === undefined) return;
+    if (this.#isRunnableNow(transport)) this.#reply(transport, this.#run(command));
+    else this.#queue.push(command);
+  };
+
+  /** The same for a command read as offsets into the chunk: queued as views (copied if it outlives the chunk). */
+  readonly #onOffsets = (command: ArgumentOffsets): void => {
+    const transport = this.#transport;
+    if (transport === undefined) return;
+    if (this.#isRunnableNow(transport)) this.#reply(transport, dispatchOffsets(RESP_COMMANDS, command, this.#context));
+    else this.#queue.push(command.views());
+  };
+
+  #isRunnableNow(transport: Transport): boolean {
+    return this.#head >= this.#queue.length && !this.#isWritePaused && !this.#isClosingAfterReply && !transport.isClosing;
+  }
+
   dataReceived(data: Uint8Array): void {
     if (this.#transport === undefined || this.#isClosingAfterReply) return;
     try {
-      this.#parser.feed(data, (command) => this.#queue.push(command));
+      // Commands run as they are parsed (the offsets are valid only then); #drain flushes their replies.
+      this.#parser.feed(data, this.#onCommand, this.#onOffsets);
     } catch (error) {
       if (!(error instanceof RespProtocolError)) throw error;
       this.#queue.push(error);

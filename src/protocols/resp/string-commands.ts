@@ -1,5 +1,6 @@
 // The string commands (t_string.c) and PING/ECHO, with redis's replies and errors, byte for byte.
 // Values are binary-safe; integers are int64 as redis's (INCR past 2^63 - 1 is an error, not a float).
+import type { ArgumentOffsets } from './argument-offsets.js';
 import { type CommandContext, type CommandSpec, NOT_AN_INTEGER, OK, SYNTAX_ERROR, argAt, arityError, invalidExpireTime, lowerCase, text } from './command.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from './integers.js';
 import { type Reply, type RespVersion, arrayParts, bulkReply, encodeBulkString, encodeError, encodeInteger, encodeNull, encodeSimpleString } from './resp-encoder.js';
@@ -82,6 +83,14 @@ function set(args: readonly Buffer[], { store, client }: CommandContext): Reply 
   return old ?? OK;
 }
 
+/** SET from offsets: the plain `SET key value` without a view of the key; with options, as set() does. */
+function setFromOffsets(args: ArgumentOffsets, context: CommandContext): Reply {
+  if (args.count !== 3) return set(args.views(), context);
+  // The store copies the value out of the chunk (a view kept would pin the whole chunk).
+  context.store.set(args.text(1), args.view(2));
+  return OK;
+}
+
 /** INCR and friends (incrDecrCommand): the value must be an int64 in redis's syntax; the TTL stays. */
 function incrementBy(store: RespStore, key: Buffer, delta: bigint): Buffer {
   const name = text(key);
@@ -156,8 +165,9 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
     flags: ['readonly', 'fast'],
     keys: [1, 1, 1],
     run: (args, { store, client }) => valueReply(store.get(text(argAt(args, 1))), client.version),
+    runOffsets: (args, { store, client }) => valueReply(store.get(args.text(1)), client.version),
   },
-  { name: 'set', arity: -3, flags: ['write', 'denyoom'], keys: [1, 1, 1], run: set },
+  { name: 'set', arity: -3, flags: ['write', 'denyoom'], keys: [1, 1, 1], run: set, runOffsets: setFromOffsets },
   {
     name: 'mget',
     arity: -2,

@@ -2,6 +2,7 @@
 // and their wording, limits enforced from headers before bodies are buffered, and nesting depth.
 import test, { type ExecutionContext } from 'ava';
 import { isDeepStrictEqual } from 'node:util';
+import { ArgumentOffsets } from '../../../src/protocols/resp/argument-offsets.js';
 import { type RespCommand, RespParser, RespProtocolError, copyCommand } from '../../../src/protocols/resp/resp-parser.js';
 import { DEFAULT_RESP_LIMITS, type RespLimits, resolveRespLimits } from '../../../src/protocols/resp/resp-limits.js';
 import { type ParseOutcome, bytes, parseChunks, show, splits } from './resp-helpers.js';
@@ -217,4 +218,40 @@ test('an unfinished array of a million empty bulk strings holds 8 bytes an eleme
   t.deepEqual(emitted?.[count - 1], Buffer.from('z'));
   t.deepEqual(emitted?.[0], Buffer.alloc(0));
   t.is(parser.bufferedBytes, 0);
+});
+
+test('RespParser with emitOffsets hands whole flat commands over as offsets into the chunk, the rest to emit, in order', (t) => {
+  const parser = new RespParser();
+  const seen: string[] = [];
+  let held: ArgumentOffsets | undefined;
+  const chunk = bytes('*2\r\n$3\r\nGET\r\n$1\r\nk\r\nPING\r\n*3\r\n$3\r\nSET\r\n$2\r\nk2\r\n$0\r\n\r\n*2\r\n$4\r\nECHO\r\n$5\r\nhel');
+  parser.feed(
+    chunk,
+    (command) => seen.push(`emit ${show(command)}`),
+    (offsets) => {
+      t.is(offsets.data, chunk);
+      const texts = Array.from({ length: offsets.count }, (_, i) => offsets.text(i));
+      t.deepEqual(texts, offsets.views().map((view) => view.toString('latin1')));
+      seen.push(`offsets ${JSON.stringify(texts)}`);
+      held = offsets;
+    },
+  );
+  // Once feed returns, the parser holds no reference to the chunk.
+  t.is(held?.count, 0);
+  t.is(held?.data.length, 0);
+  // The command cut by the chunk's end is completed by the state machine, and goes to emit.
+  parser.feed(bytes('lo\r\n'), (command) => seen.push(`emit ${show(command)}`), () => seen.push('offsets (wrong)'));
+  t.deepEqual(seen, [`offsets ["GET","k"]`, `emit ${show([bytes('PING')])}`, `offsets ["SET","k2",""]`, `emit ${show([bytes('ECHO'), bytes('hello')])}`]);
+});
+
+test('ArgumentOffsets refuses an argument the command does not have with a RangeError', (t) => {
+  const offsets = new ArgumentOffsets();
+  offsets.reset(bytes('GETk'));
+  offsets.push(0, 3);
+  offsets.push(3, 4);
+  t.is(offsets.text(1), 'k');
+  t.throws(() => offsets.text(2), { instanceOf: RangeError, message: /no argument 2/ });
+  t.throws(() => offsets.start(-1), { instanceOf: RangeError });
+  offsets.reset(bytes(''));
+  t.throws(() => offsets.views(), { instanceOf: RangeError });
 });
