@@ -4,7 +4,21 @@
 import test from 'ava';
 import { checkSample, serverFor } from './attack-helpers.js';
 import type { Outcome } from './attacks.js';
-import type { ServerProcess, ServerSpec } from './harness.js';
+import { type Bound, PEER_FACTOR } from './bounds.js';
+import { type ServerProcess, type ServerSpec, describe } from './harness.js';
+
+/**
+ * What the runtime's own growth under an attack is measured on, in the same test just before ours:
+ * a platform peer under the same attack (node:http, node:net), or our own server under a harmless
+ * load of the same volume.
+ */
+export interface Reference {
+  /** What it is, for the log line. */
+  readonly name: string;
+  readonly start: (spec: ServerSpec) => Promise<ServerProcess>;
+  /** The load it runs, given what the attack returned (default: the row's attack). */
+  readonly load?: (server: ServerProcess, attackResult: unknown) => Promise<Outcome<unknown>>;
+}
 
 /** One row of an attack table: the attack, what its result must be, and its bound from BOUNDS. */
 export interface AttackCase<T> {
@@ -13,18 +27,35 @@ export interface AttackCase<T> {
   readonly attack: (server: ServerProcess) => Promise<Outcome<T>>;
   /** What the attack's result must be (deepEqual), when it has one to check. */
   readonly expected?: T;
-  readonly bound: { rssMiB?: number; fds?: number };
+  readonly bound: Bound;
+  /** With a bound's heldMiB: the reference whose growth, times PEER_FACTOR, is added to it. */
+  readonly reference?: Reference;
 }
 
-/** Registers one serial test per row: start the server, run the attack, check the result and the sample. */
+/** Registers one serial test per row: measure the reference if any, start the server, run the attack, check the result and the sample. */
 export function attackTests(rows: readonly AttackCase<unknown>[]): void {
   for (const row of rows) {
     test.serial(row.title, async (t) => {
       t.timeout(240_000);
       const server = await serverFor(t, row.spec);
       const { sample, result } = await row.attack(server);
+      let rssMiB = row.bound.rssMiB;
+      const { reference } = row;
+      if (reference !== undefined) {
+        // Measured after the attack (a load of the same volume needs the attack's figure), on a
+        // fresh process; ours idles meanwhile.
+        const peer = await reference.start(row.spec);
+        try {
+          const measured = await (reference.load === undefined ? row.attack(peer) : reference.load(peer, result));
+          t.log(`${reference.name}: ${describe(measured.sample)}`);
+          t.true(peer.alive(), `the reference ${reference.name} died: ${peer.stderr().slice(-2000)}`);
+          rssMiB = (row.bound.heldMiB ?? 0) + PEER_FACTOR * (measured.sample.peakRssMiB - measured.sample.baseRssMiB);
+        } finally {
+          await peer.stop();
+        }
+      }
       // The sample first: its figures are logged even when the result is wrong.
-      checkSample(t, server, sample, row.bound);
+      checkSample(t, server, sample, { rssMiB, fds: row.bound.fds });
       if (row.expected !== undefined) t.deepEqual(result, row.expected);
     });
   }

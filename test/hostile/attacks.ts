@@ -156,3 +156,92 @@ export async function pipelinedPings(server: ServerProcess): Promise<Outcome<num
   });
   return { sample, result: answered };
 }
+
+/** 16 chat clients never read while one talks (1,000-byte lines, 64 every 5 ms) for 8 s; resolves with the MiB it sent. */
+export async function deafChatClients(server: ServerProcess): Promise<Outcome<number>> {
+  const line = `${'x'.repeat(1000)}\n`;
+  let written = 0;
+  const sample = await underAttack(server, async () => {
+    const deaf = await openMany(server, 16);
+    for (const socket of deaf) socket.pause();
+    const [talker] = await openMany(server, 1);
+    if (talker === undefined) return;
+    talker.on('data', () => undefined);
+    // 64 lines every 5 ms (at most 12.5 MiB/s): as fast as a reading client on this machine keeps
+    // up with. Any faster, a reader sharing the talker's CPU falls behind and is dropped as slow
+    // too, which is the rule, not a failure; the deaf clients pass their 1 MiB backlog either way.
+    const burst = line.repeat(64);
+    const until = performance.now() + 8000;
+    while (performance.now() < until && !talker.destroyed) {
+      written += await writeFor(talker, 0, () => burst);
+      await attackFor(5);
+    }
+    for (const socket of [...deaf, talker]) socket.destroy();
+  });
+  return { sample, result: written / MiB };
+}
+
+/** The harmless form of pipelinedPings: 100,000 PINGs, 1,000 in each write, each write once the previous 1,000 are answered. */
+export async function pacedPings(server: ServerProcess): Promise<Outcome<number>> {
+  let answered = 0;
+  const sample = await underAttack(server, async () => {
+    const [socket] = await openMany(server, 1);
+    if (socket === undefined) return;
+    const batch = command('PING').repeat(1000);
+    // countAnswers leaves a 'close' listener per batch: 100 of them are expected here.
+    socket.setMaxListeners(101);
+    for (let i = 0; i < 100 && !socket.destroyed; i++) {
+      const answers = countAnswers(socket, '+PONG\r\n', 1000);
+      socket.write(batch);
+      answered += await within(answers, 60_000, 0);
+    }
+    socket.destroy();
+  });
+  return { sample, result: answered };
+}
+
+/** The harmless form of pipelinedGets: 8 connections each send 10,000 GETs, 100 in each write, each write once the previous 100 are answered. */
+export async function pacedGets(server: ServerProcess): Promise<Outcome<number[]>> {
+  const answered = Array<number>(8).fill(0);
+  const sample = await underAttack(server, async () => {
+    const sockets = await openMany(server, 8);
+    await Promise.all(sockets.map(async (socket, i) => {
+      // countAnswers leaves a 'close' listener per batch: 100 of them are expected here.
+      socket.setMaxListeners(101);
+      for (let batch = 0; batch < 100 && !socket.destroyed; batch++) {
+        const answers = countAnswers(socket, 'HTTP/1.1 200 ', 100);
+        socket.write(GET.repeat(100));
+        answered[i] = (answered[i] ?? 0) + (await within(answers, 60_000, 0));
+      }
+      socket.destroy();
+    }));
+  });
+  return { sample, result: answered };
+}
+
+/** The harmless form of postsNeverRead: one client POSTs 1 MiB bodies to /echo, each once the last is echoed, until it sent `bytes`. */
+export async function postsRead(server: ServerProcess, bytes: number): Promise<Outcome<number>> {
+  const request = Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: ${MiB}\r\n\r\n`), Buffer.alloc(MiB, 0x62)]);
+  let written = 0;
+  const sample = await underAttack(server, async () => {
+    const [socket] = await openMany(server, 1);
+    if (socket === undefined) return;
+    let got = 0;
+    let wanted = 0;
+    let onEchoed: (() => void) | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      got += chunk.length;
+      // Each answer is a head and the 1 MiB body: once the bytes in pass the bodies asked, it is in.
+      if (got >= wanted) onEchoed?.();
+    });
+    while (written < bytes && !socket.destroyed) {
+      wanted += MiB;
+      const echoed = new Promise<void>((resolve) => (onEchoed = resolve));
+      socket.write(request);
+      written += request.length;
+      await within(echoed, 60_000, undefined);
+    }
+    socket.destroy();
+  });
+  return { sample, result: written };
+}

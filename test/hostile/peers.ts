@@ -1,0 +1,56 @@
+// The references the hostile suite measures beside our servers, each a child process measured the
+// same way (RSS and descriptors from /proc): platform peers (node:http and node:https serving what
+// `serve http` serves, a node:net chat server, redis-server) under the same attack, or our own
+// server under a harmless load of the same volume. Their growth is the runtime's own part of our
+// bound for that attack (bounds.ts, docs/limits.md).
+import { fileURLToPath } from 'node:url';
+import type { Reference } from './attack-table.js';
+import { pacedGets, pacedPings, postsRead } from './attacks.js';
+import { type ServerProcess, type ServerSpec, freePort, startProcess, startServer } from './harness.js';
+import { testCerts } from '../helpers/tls-certs.js';
+
+const NODE_HTTP_SCRIPT = fileURLToPath(new URL('./peers/node-http-server.js', import.meta.url));
+const NODE_NET_CHAT_SCRIPT = fileURLToPath(new URL('./peers/node-net-chat.js', import.meta.url));
+
+/** node:http serving GET /, POST /echo and /bytes/<n>; node:https when `spec.tls`. */
+function nodeHttp(spec: ServerSpec): Promise<ServerProcess> {
+  const args = [NODE_HTTP_SCRIPT];
+  if (spec.tls === true) {
+    const certs = testCerts();
+    args.push('--tls-cert', certs.server.certFile, '--tls-key', certs.server.keyFile);
+  }
+  return startProcess({ server: 'http', tls: spec.tls === true }, process.execPath, args);
+}
+
+/** A node:net chat server with `serve chat`'s lines, names and 1 MiB slow-client backlog. */
+function nodeNetChat(): Promise<ServerProcess> {
+  return startProcess({ server: 'chat' }, process.execPath, [NODE_NET_CHAT_SCRIPT]);
+}
+
+/** redis-server on a free port, with persistence off. */
+export async function redisServer(): Promise<ServerProcess> {
+  const port = await freePort();
+  return startProcess({ server: 'resp' }, 'redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], port);
+}
+
+/** node:http (node:https for a TLS row) under the row's attack. */
+export const NODE_HTTP: Reference = { name: 'node:http', start: nodeHttp };
+/** node:net's chat under the row's attack. */
+export const NODE_NET_CHAT: Reference = { name: 'node:net chat', start: nodeNetChat };
+
+/** Our server, the same 8 x 10,000 GETs sent 100 at a time, each batch once the last is answered. */
+export const HARMLESS_GETS: Reference = { name: 'ours, the same GETs 100 at a time', start: startServer, load: pacedGets };
+/** Our server, as many bytes of 1 MiB POSTs as the attack got in, from a client that reads each echo. */
+export const HARMLESS_POSTS: Reference = {
+  name: 'ours, as many POST bytes from a client that reads',
+  start: startServer,
+  load: (server, written) => postsRead(server, typeof written === 'number' ? written : 0),
+};
+/** Our server, the same 100,000 PINGs 1,000 at a time, each batch once the last is answered. */
+export const HARMLESS_PINGS: Reference = { name: 'ours, the same PINGs 1,000 at a time', start: startServer, load: pacedPings };
+/**
+ * Our server over plain TCP under the same attack: the reference of a TLS row whose plain row is
+ * bounded by node:http (node:https allocates less per request than our HTTP layer does, and the
+ * plain row already holds that difference to node:http's growth x 1.25).
+ */
+export const OURS_PLAIN: Reference = { name: 'ours over plain TCP', start: (spec) => startServer({ ...spec, tls: false }) };
