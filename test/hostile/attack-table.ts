@@ -16,6 +16,8 @@ export interface Reference {
   /** What it is, for the log line. */
   readonly name: string;
   readonly start: (spec: ServerSpec) => Promise<ServerProcess>;
+  /** What its growth is multiplied by (default PEER_FACTOR). */
+  readonly factor?: number;
   /** The load it runs, given what the attack returned (default: the row's attack). */
   readonly load?: (server: ServerProcess, attackResult: unknown) => Promise<Outcome<unknown>>;
 }
@@ -28,7 +30,7 @@ export interface AttackCase<T> {
   /** What the attack's result must be (deepEqual), when it has one to check. */
   readonly expected?: T;
   readonly bound: Bound;
-  /** With a bound's heldMiB: the reference whose growth, times PEER_FACTOR, is added to it. */
+  /** With a bound's heldMiB: the reference whose growth, times its factor, is added to it. */
   readonly reference?: Reference;
 }
 
@@ -49,7 +51,7 @@ export function attackTests(rows: readonly AttackCase<unknown>[]): void {
           const measured = await (reference.load === undefined ? row.attack(peer) : reference.load(peer, result));
           t.log(`${reference.name}: ${describe(measured.sample)}`);
           t.true(peer.alive(), `the reference ${reference.name} died: ${peer.stderr().slice(-2000)}`);
-          rssMiB = (row.bound.heldMiB ?? 0) + PEER_FACTOR * (measured.sample.peakRssMiB - measured.sample.baseRssMiB);
+          rssMiB = (row.bound.heldMiB ?? 0) + (reference.factor ?? PEER_FACTOR) * (measured.sample.peakRssMiB - measured.sample.baseRssMiB);
         } finally {
           await peer.stop();
         }

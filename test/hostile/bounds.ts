@@ -53,7 +53,7 @@ export const BOUNDS = {
   unfinishedArray: { rssMiB: 4 * 2 * REDIS_UNFINISHED_ARRAY_MIB, fds: 4 + 2 },
   /** MGET of the same 4 MiB value 100 times, never read: the value once (replies share it) plus the connection's buffers. */
   mgetAmplified: { rssMiB: RUNTIME_SLACK_MIB + PER_CONNECTION_MIB + 4, fds: 1 + 2 },
-  /** 100,000 PINGs in one write, read by the client: a connection's buffers, plus x 1.25 our growth under the same PINGs sent 1,000 at a time. */
+  /** 100,000 PINGs in one write, read by the client: a connection's buffers, plus twice a node:net RESP answerer's growth under the same PINGs. */
   pipelinedResp: { heldMiB: PER_CONNECTION_MIB, fds: 1 + 2 },
   /** 200 TLS connections that never send a ClientHello: a descriptor and a connection's buffers each, until the 120 s handshake deadline. */
   slowHandshake: { rssMiB: RUNTIME_SLACK_MIB + 200 * PER_CONNECTION_MIB, fds: 200 + 2 },

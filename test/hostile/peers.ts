@@ -10,6 +10,7 @@ import { type ServerProcess, type ServerSpec, freePort, startProcess, startServe
 import { testCerts } from '../helpers/tls-certs.js';
 
 const NODE_HTTP_SCRIPT = fileURLToPath(new URL('./peers/node-http-server.js', import.meta.url));
+const NODE_NET_RESP_SCRIPT = fileURLToPath(new URL('./peers/node-net-resp.js', import.meta.url));
 const NODE_NET_CHAT_SCRIPT = fileURLToPath(new URL('./peers/node-net-chat.js', import.meta.url));
 
 /** node:http serving GET /, POST /echo and /bytes/<n>; node:https when `spec.tls`. */
@@ -54,3 +55,10 @@ export const HARMLESS_PINGS: Reference = { name: 'ours, the same PINGs 1,000 at 
  * plain row already holds that difference to node:http's growth x 1.25).
  */
 export const OURS_PLAIN: Reference = { name: 'ours over plain TCP', start: (spec) => startServer({ ...spec, tls: false }) };
+
+/**
+ * node:net parsing RESP commands and answering each PING with its own write, under the row's
+ * attack; times 2, the issue's factor for RESP against its reference ("at most twice what
+ * redis-server holds").
+ */
+export const NODE_NET_RESP: Reference = { name: 'node:net RESP', factor: 2, start: () => startProcess({ server: 'resp' }, process.execPath, [NODE_NET_RESP_SCRIPT]) };
