@@ -4,7 +4,7 @@
 import test from 'ava';
 import { checkSample, serverFor } from './attack-helpers.js';
 import type { Outcome } from './attacks.js';
-import { type Bound, PEER_FACTOR } from './bounds.js';
+import type { Bound } from './bounds.js';
 import { type ServerProcess, type ServerSpec, describe } from './harness.js';
 
 /**
@@ -16,8 +16,8 @@ export interface Reference {
   /** What it is, for the log line. */
   readonly name: string;
   readonly start: (spec: ServerSpec) => Promise<ServerProcess>;
-  /** What its growth is multiplied by (default PEER_FACTOR). */
-  readonly factor?: number;
+  /** What its growth is multiplied by: PEER_FACTOR for a platform peer, HARMLESS_FACTOR for our server under a harmless load. */
+  readonly factor: number;
   /** The load it runs, given what the attack returned (default: the row's attack). */
   readonly load?: (server: ServerProcess, attackResult: unknown) => Promise<Outcome<unknown>>;
 }
@@ -49,9 +49,9 @@ export function attackTests(rows: readonly AttackCase<unknown>[]): void {
         const peer = await reference.start(row.spec);
         try {
           const measured = await (reference.load === undefined ? row.attack(peer) : reference.load(peer, result));
-          t.log(`${reference.name}: ${describe(measured.sample)}`);
+          t.log(`${reference.name}${row.spec.tls === true ? ' over TLS' : ''}: ${describe(measured.sample)}`);
           t.true(peer.alive(), `the reference ${reference.name} died: ${peer.stderr().slice(-2000)}`);
-          rssMiB = (row.bound.heldMiB ?? 0) + (reference.factor ?? PEER_FACTOR) * (measured.sample.peakRssMiB - measured.sample.baseRssMiB);
+          rssMiB = (row.bound.heldMiB ?? 0) + reference.factor * (measured.sample.peakRssMiB - measured.sample.baseRssMiB);
         } finally {
           await peer.stop();
         }

@@ -181,44 +181,6 @@ export async function deafChatClients(server: ServerProcess): Promise<Outcome<nu
   return { sample, result: written / MiB };
 }
 
-/** The harmless form of pipelinedPings: 100,000 PINGs, 1,000 in each write, each write once the previous 1,000 are answered. */
-export async function pacedPings(server: ServerProcess): Promise<Outcome<number>> {
-  let answered = 0;
-  const sample = await underAttack(server, async () => {
-    const [socket] = await openMany(server, 1);
-    if (socket === undefined) return;
-    const batch = command('PING').repeat(1000);
-    // countAnswers leaves a 'close' listener per batch: 100 of them are expected here.
-    socket.setMaxListeners(101);
-    for (let i = 0; i < 100 && !socket.destroyed; i++) {
-      const answers = countAnswers(socket, '+PONG\r\n', 1000);
-      socket.write(batch);
-      answered += await within(answers, 60_000, 0);
-    }
-    socket.destroy();
-  });
-  return { sample, result: answered };
-}
-
-/** The harmless form of pipelinedGets: 8 connections each send 10,000 GETs, 100 in each write, each write once the previous 100 are answered. */
-export async function pacedGets(server: ServerProcess): Promise<Outcome<number[]>> {
-  const answered = Array<number>(8).fill(0);
-  const sample = await underAttack(server, async () => {
-    const sockets = await openMany(server, 8);
-    await Promise.all(sockets.map(async (socket, i) => {
-      // countAnswers leaves a 'close' listener per batch: 100 of them are expected here.
-      socket.setMaxListeners(101);
-      for (let batch = 0; batch < 100 && !socket.destroyed; batch++) {
-        const answers = countAnswers(socket, 'HTTP/1.1 200 ', 100);
-        socket.write(GET.repeat(100));
-        answered[i] = (answered[i] ?? 0) + (await within(answers, 60_000, 0));
-      }
-      socket.destroy();
-    }));
-  });
-  return { sample, result: answered };
-}
-
 /** The harmless form of postsNeverRead: one client POSTs 1 MiB bodies to /echo, each once the last is echoed, until it sent `bytes`. */
 export async function postsRead(server: ServerProcess, bytes: number): Promise<Outcome<number>> {
   const request = Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: ${MiB}\r\n\r\n`), Buffer.alloc(MiB, 0x62)]);

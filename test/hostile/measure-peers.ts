@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { amplifiedMget, deafChatClients, headsOfHugeBodies, oneByteChunks, pacedGetsNeverRead, pipelinedGets, pipelinedPings, postsNeverRead, slowBodies, unfinishedArrays } from './attacks.js';
 import { type Sample, type ServerProcess, describe } from './harness.js';
-import { NODE_HTTP, NODE_NET_CHAT, redisServer } from './peers.js';
+import { NODE_HTTP, NODE_NET_CHAT, NODE_NET_RESP, redisServer } from './peers.js';
 
 const nodeHttp = (): Promise<ServerProcess> => NODE_HTTP.start({ server: 'http' });
 const nodeHttps = (): Promise<ServerProcess> => NODE_HTTP.start({ server: 'http', tls: true });
@@ -33,3 +33,4 @@ await measure('node:net chat 16 deaf clients', () => NODE_NET_CHAT.start({ serve
 await measure('redis-server 4 unfinished arrays', redis, (server) => unfinishedArrays(server, 4));
 await measure('redis-server MGET 100 x 4 MiB never read', redis, amplifiedMget);
 await measure('redis-server 100000 PING', redis, pipelinedPings);
+await measure('node:net RESP 100000 PING', () => NODE_NET_RESP.start({ server: 'resp' }), pipelinedPings);

@@ -5,7 +5,8 @@
 // bound for that attack (bounds.ts, docs/limits.md).
 import { fileURLToPath } from 'node:url';
 import type { Reference } from './attack-table.js';
-import { pacedGets, pacedPings, postsRead } from './attacks.js';
+import { postsRead } from './attacks.js';
+import { HARMLESS_FACTOR, PEER_FACTOR } from './bounds.js';
 import { type ServerProcess, type ServerSpec, freePort, startProcess, startServer } from './harness.js';
 import { testCerts } from '../helpers/tls-certs.js';
 
@@ -35,30 +36,17 @@ export async function redisServer(): Promise<ServerProcess> {
 }
 
 /** node:http (node:https for a TLS row) under the row's attack. */
-export const NODE_HTTP: Reference = { name: 'node:http', start: nodeHttp };
+export const NODE_HTTP: Reference = { name: 'node:http', factor: PEER_FACTOR, start: nodeHttp };
 /** node:net's chat under the row's attack. */
-export const NODE_NET_CHAT: Reference = { name: 'node:net chat', start: nodeNetChat };
+export const NODE_NET_CHAT: Reference = { name: 'node:net chat', factor: PEER_FACTOR, start: nodeNetChat };
 
-/** Our server, the same 8 x 10,000 GETs sent 100 at a time, each batch once the last is answered. */
-export const HARMLESS_GETS: Reference = { name: 'ours, the same GETs 100 at a time', start: startServer, load: pacedGets };
 /** Our server, as many bytes of 1 MiB POSTs as the attack got in, from a client that reads each echo. */
 export const HARMLESS_POSTS: Reference = {
   name: 'ours, as many POST bytes from a client that reads',
+  factor: HARMLESS_FACTOR,
   start: startServer,
   load: (server, written) => postsRead(server, typeof written === 'number' ? written : 0),
 };
-/** Our server, the same 100,000 PINGs 1,000 at a time, each batch once the last is answered. */
-export const HARMLESS_PINGS: Reference = { name: 'ours, the same PINGs 1,000 at a time', start: startServer, load: pacedPings };
-/**
- * Our server over plain TCP under the same attack: the reference of a TLS row whose plain row is
- * bounded by node:http (node:https allocates less per request than our HTTP layer does, and the
- * plain row already holds that difference to node:http's growth x 1.25).
- */
-export const OURS_PLAIN: Reference = { name: 'ours over plain TCP', start: (spec) => startServer({ ...spec, tls: false }) };
 
-/**
- * node:net parsing RESP commands and answering each PING with its own write, under the row's
- * attack; times 2, the issue's factor for RESP against its reference ("at most twice what
- * redis-server holds").
- */
-export const NODE_NET_RESP: Reference = { name: 'node:net RESP', factor: 2, start: () => startProcess({ server: 'resp' }, process.execPath, [NODE_NET_RESP_SCRIPT]) };
+/** node:net parsing RESP commands and answering each PING with its own write, under the row's attack. */
+export const NODE_NET_RESP: Reference = { name: 'node:net RESP', factor: PEER_FACTOR, start: () => startProcess({ server: 'resp' }, process.execPath, [NODE_NET_RESP_SCRIPT]) };
