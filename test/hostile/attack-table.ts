@@ -43,9 +43,11 @@ export interface AttackCase<T> {
 async function measureReference(t: ExecutionContext, row: AttackCase<unknown>, reference: Reference, attackResult: unknown): Promise<number> {
   const peer = await reference.start(row.spec);
   try {
-    const { sample } = await (reference.load === undefined ? row.attack(peer) : reference.load(peer, attackResult));
-    t.log(`${reference.name}${row.spec.tls === true ? ' over TLS' : ''}: ${describe(sample)}`);
+    const { sample, result } = await (reference.load === undefined ? row.attack(peer) : reference.load(peer, attackResult));
+    t.log(`${reference.name}${peer.spec.tls === true ? ' over TLS' : ''}: ${describe(sample)}`);
     t.true(peer.alive(), `the reference ${reference.name} died: ${peer.stderr().slice(-2000)}`);
+    // A peer under the same attack is a reference only if it served it as we must.
+    if (reference.load === undefined && row.expected !== undefined) t.deepEqual(result, row.expected, `${reference.name} did not serve the attack`);
     return sample.peakRssMiB - sample.baseRssMiB;
   } finally {
     await peer.stop();

@@ -37,6 +37,11 @@ export async function redisServer(): Promise<ServerProcess> {
 
 /** node:http (node:https for a TLS row) under the row's attack. */
 export const NODE_HTTP: Reference = { name: 'node:http', factor: PEER_FACTOR, start: nodeHttp };
+/**
+ * node:http over plain TCP, for a TLS row: node:https is no reference for 10,000 requests
+ * pipelined in one write, as it answers the first and closes the connection (node v20.20.2).
+ */
+export const NODE_HTTP_PLAIN: Reference = { name: 'node:http', factor: PEER_FACTOR, start: () => nodeHttp({ server: 'http' }) };
 /** node:net's chat under the row's attack. */
 export const NODE_NET_CHAT: Reference = { name: 'node:net chat', factor: PEER_FACTOR, start: nodeNetChat };
 
