@@ -18,7 +18,7 @@ import { switchProtocol } from '../switching.js';
 import { Deadline } from './deadline.js';
 import { DEFAULT_HTTP_LIMITS, HttpError, type HttpLimits, type HttpRequest, HttpRequestParser, type ParserEvents } from './request-parser.js';
 import { type FailedRequest, errorRequest, ruleBroken, wantsKeepAlive } from './request-rules.js';
-import { HttpResponse, STATUS_TEXT } from './response.js';
+import { HttpResponse, type HttpResponseOptions, STATUS_TEXT } from './response.js';
 import type { Router } from './router.js';
 import { httpDate } from './http-date.js';
 
@@ -101,6 +101,8 @@ export class HttpServerProtocol implements Protocol {
   #isDraining = false;
   /** A response was completed here: the connection is a keep-alive one between requests when idle. */
   #hasAnswered = false;
+  /** What every response of the connection gets (made once, not per request). */
+  readonly #responseOptions: HttpResponseOptions;
 
   constructor(router: Router, options: HttpServerOptions = {}) {
     this.#router = router;
@@ -109,6 +111,8 @@ export class HttpServerProtocol implements Protocol {
     this.#parser = new HttpRequestParser(limits);
     this.#maxWaitingBytes = limits.maxHeaderBytes;
     this.#deadline = new Deadline(options.scheduler, (kind) => this.#expire(kind));
+    const idleTimeout = options.scheduler === undefined ? undefined : options.idleTimeout;
+    this.#responseOptions = idleTimeout === undefined ? {} : { keepAliveSeconds: idleTimeout };
     this.#events = {
       head: (_method, minor, header, length) => {
         this.#isReadingBody = length !== 0;
@@ -252,11 +256,8 @@ export class HttpServerProtocol implements Protocol {
       const failure = request.failure ?? ruleBroken(request);
       const keepAlive = failure === undefined && wantsKeepAlive(request) && !this.#isDraining;
       const canSwitch = request.upgrade !== undefined && transport.setProtocol !== undefined;
-      const idleTimeout = this.#options.scheduler === undefined ? undefined : this.#options.idleTimeout;
-      const response = new HttpResponse(transport, request, keepAlive, () => this.#finished(response), {
-        ...(canSwitch ? { onUpgrade: (next: Protocol) => this.#switchTo(next) } : {}),
-        ...(idleTimeout === undefined ? {} : { keepAliveSeconds: idleTimeout }),
-      });
+      const options = canSwitch ? { ...this.#responseOptions, onUpgrade: (next: Protocol) => this.#switchTo(next) } : this.#responseOptions;
+      const response = new HttpResponse(transport, request, keepAlive, () => this.#finished(response), options);
       this.#current = response;
       if (failure !== undefined) response.sendError(failure.status, failure.message);
       else this.#dispatch(request, response);

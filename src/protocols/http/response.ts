@@ -3,6 +3,7 @@
 // resumed with the transport's write buffer, so a slow client is never buffered without bound.
 import type { Protocol, Transport } from '../../contract/index.js';
 import { httpDate } from './http-date.js';
+import { type PreparedKey, PreparedResponses } from './prepared-responses.js';
 import type { HttpRequest } from './request-parser.js';
 import { offersUpgrade } from './upgrade.js';
 
@@ -26,6 +27,15 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
 };
 
 const NO_HEADERS: Readonly<Record<string, string | number>> = Object.freeze({});
+const NO_EXTRA: Readonly<Record<string, string>> = Object.freeze({});
+
+/** The small answers send() repeats (hello world, 404...), shared by every connection of the process. */
+const PREPARED = new PreparedResponses();
+
+function hasNoKeys(headers: Readonly<Record<string, string>>): boolean {
+  for (const _name in headers) return false;
+  return true;
+}
 
 /** A field name: a token (RFC 9110 section 5.1). */
 const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -178,7 +188,7 @@ export class HttpResponse {
    * Head and body in one write: one segment on the wire, so Nagle never holds the body back. One
    * Buffer for both, the head written into it as text (no Buffer of its own, no concat).
    */
-  #complete(status: number, headers: Readonly<Record<string, string | number>>, body: Uint8Array | string): void {
+  #complete(status: number, headers: Readonly<Record<string, string | number>>, body: Uint8Array | string): Buffer {
     this.#setHeaders(headers);
     const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     this.setHeader('Content-Length', length);
@@ -188,6 +198,12 @@ export class HttpResponse {
     out.write(head, 0, 'latin1');
     if (withBody && typeof body === 'string') out.write(body, head.length, 'utf8');
     else if (withBody && typeof body !== 'string') out.set(body, head.length);
+    this.#finish(out);
+    return out;
+  }
+
+  /** Writes the whole response's bytes and ends it. */
+  #finish(out: Buffer): void {
     this.#transport.write(out);
     this.#isFinished = true;
     this.#producer = undefined;
@@ -221,9 +237,24 @@ export class HttpResponse {
   }
 
   /** A complete response with a plain-text body. */
-  send(status: number, body: string, contentType = 'text/plain; charset=utf-8', extra: Readonly<Record<string, string>> = {}): void {
+  send(status: number, body: string, contentType = 'text/plain; charset=utf-8', extra: Readonly<Record<string, string>> = NO_EXTRA): void {
+    // No header set by the route: the bytes depend only on the key and the Date, and may be kept.
+    const key = this.#headers.length === 0 && !this.#headersSent && hasNoKeys(extra) ? this.#preparedKey(status, contentType, body) : undefined;
+    const date = key === undefined ? undefined : httpDate();
+    const prepared = key === undefined || date === undefined ? undefined : PREPARED.find(key, date);
+    if (prepared !== undefined) {
+      this.#headersSent = true;
+      this.#finish(prepared);
+      return;
+    }
     this.setHeader('Content-Type', contentType);
-    this.#complete(status, extra, body);
+    const out = this.#complete(status, extra, body);
+    if (key !== undefined && date !== undefined) PREPARED.keep(key, date, out);
+  }
+
+  #preparedKey(status: number, contentType: string, body: string): PreparedKey {
+    const { minorVersion } = this.request;
+    return { status, contentType, body, minorVersion, keepAlive: this.keepAlive, keepAliveSeconds: this.#options.keepAliveSeconds, isHead: this.#isBodyless };
   }
 
   /** An error response; the connection closes after it. */

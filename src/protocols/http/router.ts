@@ -32,8 +32,11 @@ const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
  */
 export class Router {
   #routes: Route[] = [];
-  /** The first exact route per `METHOD path` (GET's also under HEAD): found without a regex. */
-  readonly #exact = new Map<string, Route>();
+  /**
+   * The first exact route per method and path (GET's also under HEAD): found without a regex, and
+   * without a `METHOD path` string made per request.
+   */
+  readonly #exact = new Map<string, Map<string, Route>>();
   /** The routes with parameters, in order: only those before an exact match can take precedence. */
   #patterned: Route[] = [];
 
@@ -54,8 +57,13 @@ export class Router {
     if (route.exactPath === undefined) {
       this.#patterned.push(route);
     } else {
-      for (const key of upper === 'GET' ? [`GET ${path}`, `HEAD ${path}`] : [`${upper} ${path}`]) {
-        if (!this.#exact.has(key)) this.#exact.set(key, route);
+      for (const each of upper === 'GET' ? ['GET', 'HEAD'] : [upper]) {
+        let paths = this.#exact.get(each);
+        if (paths === undefined) {
+          paths = new Map();
+          this.#exact.set(each, paths);
+        }
+        if (!paths.has(path)) paths.set(path, route);
       }
     }
     return this;
@@ -85,13 +93,22 @@ export class Router {
     });
   }
 
+  /** A route with parameters added before `exact` matches `path` too (a loop: this runs per request). */
+  #isShadowed(exact: Route, path: string): boolean {
+    for (const route of this.#patterned) {
+      if (route.index > exact.index) return false;
+      if (route.pattern.test(path)) return true;
+    }
+    return false;
+  }
+
   /** Calls the handler of the first matching route, or answers 405 or 404 itself: what the server calls per request. */
   handle(request: HttpRequest, response: HttpResponse): void {
     const query = request.target.indexOf('?');
     const path = query < 0 ? request.target : request.target.slice(0, query);
-    const exact = this.#exact.get(`${request.method} ${path}`);
+    const exact = this.#exact.get(request.method)?.get(path);
     // An exact route wins unless a route with parameters added before it matches too.
-    if (exact !== undefined && !this.#patterned.some((route) => route.index < exact.index && route.pattern.test(path))) {
+    if (exact !== undefined && !this.#isShadowed(exact, path)) {
       exact.handler(request, response, NO_PARAMS);
       return;
     }

@@ -109,7 +109,12 @@ const indexKey = (length: number, first: number): number => length * 256 + first
 /** ASCII lower case of one byte, as strcasecmp folds it. */
 const foldByte = (byte: number): number => (byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte);
 
+/** The table last looked in and its index: nearly always the server's one table, found without the WeakMap. */
+let lastTable: CommandTable | undefined;
+let lastIndex: NameIndex | undefined;
+
 function nameIndex(table: CommandTable): NameIndex {
+  if (table === lastTable && lastIndex !== undefined) return lastIndex;
   let index = nameIndexes.get(table);
   if (index === undefined) {
     const built = new Map<number, CommandSpec[]>();
@@ -120,6 +125,8 @@ function nameIndex(table: CommandTable): NameIndex {
     index = built;
     nameIndexes.set(table, index);
   }
+  lastTable = table;
+  lastIndex = index;
   return index;
 }
 

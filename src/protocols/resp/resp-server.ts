@@ -57,7 +57,9 @@ const NO_REPLY = Buffer.alloc(0);
 const NESTED_ARGUMENT = encodeError('ERR Protocol error: nested arrays are not valid command arguments');
 
 function isCommandArgs(command: RespCommand): command is CommandArgs {
-  return command.length > 0 && command.every((arg) => Buffer.isBuffer(arg));
+  // A loop, not every(): this runs once per command.
+  for (const arg of command) if (!Buffer.isBuffer(arg)) return false;
+  return command.length > 0;
 }
 
 /**

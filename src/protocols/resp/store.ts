@@ -51,6 +51,7 @@ export interface StoreOptions {
 }
 
 const DEFAULT_SWEEP_INTERVAL = 0.1;
+const NO_SET_OPTIONS: { readonly keepTtl?: boolean } = Object.freeze({});
 const DEFAULT_SWEEP_BATCH = 1000;
 
 /**
@@ -111,7 +112,7 @@ export class RespStore {
    * Sets `key` to a copy of `value` (the caller's Buffer may be a view of a chunk it will reuse); its
    * time to live is cleared unless `keepTtl` (SET KEEPTTL, INCR).
    */
-  set(key: string, value: Uint8Array, options: { readonly keepTtl?: boolean } = {}): void {
+  set(key: string, value: Uint8Array, options: { readonly keepTtl?: boolean } = NO_SET_OPTIONS): void {
     // An expired key is gone first, so KEEPTTL never keeps a time that already passed.
     this.#isLive(key);
     // allocUnsafe + set: a pooled allocation and a memcpy, the cheapest copy Node has for small values.

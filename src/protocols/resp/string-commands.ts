@@ -63,6 +63,11 @@ function valueReply(value: Buffer | undefined, version: RespVersion): Reply {
 }
 
 function set(args: readonly Buffer[], { store, client }: CommandContext): Reply {
+  if (args.length === 3) {
+    // SET key value, the usual case: no option to parse, the old TTL goes (store.set), nothing to compare.
+    store.set(text(argAt(args, 1)), argAt(args, 2));
+    return OK;
+  }
   const options = parseSetOptions(args);
   if (options === undefined) return SYNTAX_ERROR;
   const at = options.expire === undefined ? undefined : setExpiryTime(options.expire.kind, options.expire.arg, store.now());

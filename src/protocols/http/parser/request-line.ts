@@ -5,13 +5,16 @@
 //   method SP+ (path [?query] [#fragment] | scheme "://" server [path...] | server) SP+ HTTP/d.d CR LF
 import { HttpError } from './http-error.js';
 import { CR, LF, METHOD_CHAR, SCHEME_CHAR, SERVER_CHAR, SP, URL_CHAR } from './char-classes.js';
-import { KNOWN_METHODS, MAX_METHOD_LENGTH } from './methods.js';
+import { MAX_METHOD_LENGTH, METHOD_NAMES } from './methods.js';
 
 type LineState =
   | 'method' | 'before-target' | 'target-start' | 'scheme' | 'scheme-slashes' | 'server' | 'server-at' | 'path' | 'query' | 'fragment'
   | 'before-protocol' | 'protocol' | 'major' | 'dot' | 'minor' | 'line-cr' | 'line-lf' | 'done';
 
 const HTTP_SLASH = Buffer.from('HTTP/');
+const HTTP_1_DOT = Buffer.from('HTTP/1.');
+/** `HTTP/1.x` CR LF. */
+const VERSION_LINE_LENGTH = HTTP_1_DOT.length + 3;
 
 /**
  * Parses one request line. `marks` starts with the method's offset; parse() adds the method's end,
@@ -22,6 +25,12 @@ export class RequestLine {
   #matched = 0;
   #minor: 0 | 1 = 1;
   #isConnect = false;
+  #method = '';
+
+  /** The method, once the line has passed it (one shared string per method). */
+  get method(): string {
+    return this.#method;
+  }
 
   /** CR LF ended the line. */
   get isDone(): boolean {
@@ -60,8 +69,7 @@ export class RequestLine {
           while (p < end && src[p] === SP) p++;
           if (p === end) return p;
           if (this.#state === 'before-protocol') {
-            this.#matched = 0;
-            this.#state = 'protocol';
+            p = this.#wholeVersion(src, p, end);
           } else {
             marks.push(p);
             this.#state = this.#isConnect ? 'server' : 'target-start';
@@ -102,9 +110,9 @@ export class RequestLine {
   }
 
   #endMethod(src: Buffer, space: number, marks: number[]): void {
-    const start = marks[0] ?? 0;
-    const method = src.toString('latin1', start, space);
-    if (!KNOWN_METHODS.has(method)) throw new HttpError(400, 'Unknown method');
+    const method = METHOD_NAMES.find(src, marks[0] ?? 0, space);
+    if (method === undefined) throw new HttpError(400, 'Unknown method');
+    this.#method = method;
     this.#isConnect = method === 'CONNECT';
     marks.push(space);
     this.#state = 'before-target';
@@ -142,6 +150,22 @@ export class RequestLine {
   #endTarget(p: number, marks: number[]): void {
     marks.push(p);
     this.#state = 'before-protocol';
+  }
+
+  /**
+   * `HTTP/1.1` or `HTTP/1.0` and CRLF lying whole at `src[p...]` (nearly every request) are read at
+   * once, to 'done'; anything else is left to #version, a byte at a time, with its errors.
+   */
+  #wholeVersion(src: Buffer, p: number, end: number): number {
+    this.#matched = 0;
+    this.#state = 'protocol';
+    if (end - p < VERSION_LINE_LENGTH) return p;
+    for (let i = 0; i < HTTP_1_DOT.length; i++) if (src[p + i] !== HTTP_1_DOT[i]) return p;
+    const minor = src[p + HTTP_1_DOT.length];
+    if ((minor !== 0x30 && minor !== 0x31) || src[p + HTTP_1_DOT.length + 1] !== CR || src[p + HTTP_1_DOT.length + 2] !== LF) return p;
+    this.#minor = minor === 0x31 ? 1 : 0;
+    this.#state = 'done';
+    return p + VERSION_LINE_LENGTH;
   }
 
   /** "HTTP/" DIGIT "." DIGIT CR LF, a byte at a time. */

@@ -18,6 +18,7 @@ import { ChunkedBody } from './chunked-body.js';
 import { CR, FIELD_VALUE_CHAR, HTAB, LF, SP, TOKEN } from './char-classes.js';
 import { fieldKind, trimEnd } from './field-semantics.js';
 import { type Framing, FramingFields } from './framing-fields.js';
+import { FIELD_NAMES } from './field-names.js';
 import { RequestLine } from './request-line.js';
 
 type SectionState =
@@ -294,11 +295,14 @@ export class RequestMachine {
     for (let i = 4; i + 3 < marks.length; i += 4) {
       const valueStart = marks[i + 2] ?? 0;
       const valueEnd = trimEnd(src, valueStart, marks[i + 3] ?? 0);
-      headers.push([text.slice((marks[i] ?? 0) - base, (marks[i + 1] ?? 0) - base).toLowerCase(), text.slice(valueStart - base, valueEnd - base)]);
+      const nameStart = marks[i] ?? 0;
+      const nameEnd = marks[i + 1] ?? 0;
+      const name = FIELD_NAMES.find(src, nameStart, nameEnd) ?? text.slice(nameStart - base, nameEnd - base).toLowerCase();
+      headers.push([name, text.slice(valueStart - base, valueEnd - base)]);
     }
     const minorVersion = this.#line.minorVersion;
     const framing = this.#framing.decide(minorVersion, this.#line.isConnect, headers);
-    const method = text.slice((marks[0] ?? 0) - base, (marks[1] ?? 0) - base);
+    const method = this.#line.method;
     const target = text.slice((marks[2] ?? 0) - base, (marks[3] ?? 0) - base);
     const head: ParsedHead = { method, target, minorVersion, headers, keepAlive: framing.keepAlive, asksUpgrade: framing.asksUpgrade, bodyLength: framing.bodyLength };
     this.#marks = [];
