@@ -8,23 +8,18 @@ import type { Bound } from './bounds.js';
 import { type ServerProcess, type ServerSpec, describe } from './harness.js';
 
 /**
- * What the runtime's own growth under an attack is measured on, in the same test just before ours:
- * a platform peer under the same attack (node:http, node:net), or our own server under a harmless
- * load of the same volume.
+ * What the runtime's own growth under an attack is measured on, in the same test just after ours:
+ * a platform peer under the same attack (node:http, node:net), or our own server serving a
+ * legitimate user of the same kind for as long.
  */
 export interface Reference {
   /** What it is, for the log line. */
   readonly name: string;
   readonly start: (spec: ServerSpec) => Promise<ServerProcess>;
-  /** What its growth is multiplied by: PEER_FACTOR for a platform peer, HARMLESS_FACTOR for our server under a harmless load. */
+  /** What its growth is multiplied by: PEER_FACTOR for a platform peer, HEAVY_USER_FACTOR for our server serving a legitimate user. */
   readonly factor: number;
-  /**
-   * How many fresh processes to measure it on (default 1), taking the largest growth: for a load
-   * whose growth varies from run to run more than the factor allows for.
-   */
-  readonly runs?: number;
-  /** The load it runs, given what the attack returned (default: the row's attack). */
-  readonly load?: (server: ServerProcess, attackResult: unknown) => Promise<Outcome<unknown>>;
+  /** The load it runs (default: the row's attack). */
+  readonly load?: (server: ServerProcess) => Promise<Outcome<unknown>>;
 }
 
 /** One row of an attack table: the attack, what its result must be, and its bound from BOUNDS. */
@@ -40,10 +35,10 @@ export interface AttackCase<T> {
 }
 
 /** Runs `reference`'s load on a fresh process of it and gives its RSS growth in MiB. */
-async function measureReference(t: ExecutionContext, row: AttackCase<unknown>, reference: Reference, attackResult: unknown): Promise<number> {
+async function measureReference(t: ExecutionContext, row: AttackCase<unknown>, reference: Reference): Promise<number> {
   const peer = await reference.start(row.spec);
   try {
-    const { sample, result } = await (reference.load === undefined ? row.attack(peer) : reference.load(peer, attackResult));
+    const { sample, result } = await (reference.load === undefined ? row.attack(peer) : reference.load(peer));
     t.log(`${reference.name}${peer.spec.tls === true ? ' over TLS' : ''}: ${describe(sample)}`);
     t.true(peer.alive(), `the reference ${reference.name} died: ${peer.stderr().slice(-2000)}`);
     // A peer under the same attack is a reference only if it served it as we must.
@@ -64,11 +59,8 @@ export function attackTests(rows: readonly AttackCase<unknown>[]): void {
       let rssMiB = row.bound.rssMiB;
       const { reference } = row;
       if (reference !== undefined) {
-        // Measured after the attack (a load of the same volume needs the attack's figure), on a
-        // fresh process each time; ours idles meanwhile. With several runs, the largest growth.
-        let growth = 0;
-        for (let run = 0; run < (reference.runs ?? 1); run++) growth = Math.max(growth, await measureReference(t, row, reference, result));
-        rssMiB = (row.bound.heldMiB ?? 0) + reference.factor * growth;
+        // Measured after the attack, on a fresh process; ours idles meanwhile.
+        rssMiB = (row.bound.heldMiB ?? 0) + reference.factor * (await measureReference(t, row, reference));
       }
       // The sample first: its figures are logged even when the result is wrong.
       checkSample(t, server, sample, { rssMiB, fds: row.bound.fds });

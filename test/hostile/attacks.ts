@@ -181,8 +181,8 @@ export async function deafChatClients(server: ServerProcess): Promise<Outcome<nu
   return { sample, result: written / MiB };
 }
 
-/** The harmless form of postsNeverRead: one client POSTs 1 MiB bodies to /echo, each once the last is echoed, until it sent `bytes`. */
-export async function postsRead(server: ServerProcess, bytes: number): Promise<Outcome<number>> {
+/** The harmless form of postsNeverRead: for as long (8 s), one client POSTs 1 MiB bodies to /echo, each once the last is echoed back; resolves with the bytes it sent. */
+export async function postsRead(server: ServerProcess): Promise<Outcome<number>> {
   const request = Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: ${MiB}\r\n\r\n`), Buffer.alloc(MiB, 0x62)]);
   let written = 0;
   const sample = await underAttack(server, async () => {
@@ -196,7 +196,8 @@ export async function postsRead(server: ServerProcess, bytes: number): Promise<O
       // Each answer is a head and the 1 MiB body: once the bytes in pass the bodies asked, it is in.
       if (got >= wanted) onEchoed?.();
     });
-    while (written < bytes && !socket.destroyed) {
+    const until = performance.now() + 8000;
+    while (performance.now() < until && !socket.destroyed) {
       wanted += MiB;
       const echoed = new Promise<void>((resolve) => (onEchoed = resolve));
       socket.write(request);

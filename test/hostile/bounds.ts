@@ -28,11 +28,11 @@ export const REDIS_UNFINISHED_ARRAY_MIB = 43;
  */
 export const PEER_FACTOR = 2;
 /**
- * Where the reference is our own server under a harmless load of the same volume (no platform peer
- * runs that attack alike), its growth times this: the same code, so only a quarter more for what
- * the attack's shape adds.
+ * Where the reference is our own server serving a legitimate heavy user of the same kind for as
+ * long as the attack lasts: an attacker may cost what its limits hold plus at most what that user
+ * costs, no more.
  */
-export const HARMLESS_FACTOR = 1.25;
+export const HEAVY_USER_FACTOR = 1;
 
 /** An attack's bound: extra RSS (fixed, or `heldMiB` + PEER_FACTOR x a reference's growth) and extra descriptors. */
 export interface Bound {
