@@ -26,9 +26,14 @@ export async function pipelinedGets(server: ServerProcess): Promise<Outcome<numb
   return { sample, result: answered };
 }
 
+/** `POST /echo` with a 1 MiB body, head and body in one Buffer. */
+function postOfOneMiB(): Buffer {
+  return Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: ${MiB}\r\n\r\n`), Buffer.alloc(MiB, 0x62)]);
+}
+
 /** One client POSTs 1 MiB bodies to /echo for 8 s and never reads; resolves with the bytes it got in. */
 export async function postsNeverRead(server: ServerProcess): Promise<Outcome<number>> {
-  const request = Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: ${MiB}\r\n\r\n`), Buffer.alloc(MiB, 0x62)]);
+  const request = postOfOneMiB();
   let written = 0;
   const sample = await underAttack(server, async () => {
     const [socket] = await openMany(server, 1);
@@ -183,7 +188,7 @@ export async function deafChatClients(server: ServerProcess): Promise<Outcome<nu
 
 /** The harmless form of postsNeverRead: for as long (8 s), one client POSTs 1 MiB bodies to /echo, each once the last is echoed back; resolves with the bytes it sent. */
 export async function postsRead(server: ServerProcess): Promise<Outcome<number>> {
-  const request = Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: ${MiB}\r\n\r\n`), Buffer.alloc(MiB, 0x62)]);
+  const request = postOfOneMiB();
   let written = 0;
   const sample = await underAttack(server, async () => {
     const [socket] = await openMany(server, 1);
