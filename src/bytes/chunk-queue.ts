@@ -17,21 +17,30 @@ export interface ByteCounters {
 /** Below this size a backing store is Node's shared pool or the chunk itself: not counted as pinned. */
 const SMALL_BACKING = 8192;
 
+/** The chunk array of every empty queue: shared, so never written (push and pushFront replace it). */
+const NO_CHUNKS: Uint8Array[] = [];
+
 /**
  * A FIFO of bytes kept as the chunks they arrived in. Pushed chunks are kept, not copied: the
  * pusher must not modify them afterwards. What take() and peek() return may be a view of a chunk:
  * do not modify it either.
  */
 export class ChunkQueue {
-  #chunks: Uint8Array[] = [];
+  #chunks: Uint8Array[] = NO_CHUNKS;
   /** Index of the first live chunk: taken ones before it are dropped in batches (see #compact). */
   #head = 0;
   #bytes = 0;
   /** Where the last search stopped: a live chunk's index in #chunks and its offset from the front. */
   #cursorChunk = 0;
   #cursorStart = 0;
+  // Made on first use: most queues (an idle connection's receive queue) never copy or search.
+  #counters: ByteCounters | undefined;
+
   /** Bytes scanned and copied so far: see ByteCounters. */
-  readonly counters: ByteCounters = { scanned: 0, copied: 0 };
+  get counters(): ByteCounters {
+    this.#counters ??= { scanned: 0, copied: 0 };
+    return this.#counters;
+  }
 
   /** Bytes held. */
   get bytes(): number {
@@ -65,7 +74,10 @@ export class ChunkQueue {
   /** Appends `chunk` as is (kept, not copied; an empty one is ignored). */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.#chunks.push(chunk);
+    // An empty queue shares NO_CHUNKS (never written): its first chunk gets a one-slot literal, as
+    // most queues hold one chunk at a time (a push onto [] would reserve 17 slots, per message).
+    if (this.#chunks.length === 0) this.#chunks = [chunk];
+    else this.#chunks.push(chunk);
     this.#bytes += chunk.length;
   }
 
@@ -75,6 +87,8 @@ export class ChunkQueue {
     if (this.#head > 0) {
       this.#head -= 1;
       this.#chunks[this.#head] = chunk;
+    } else if (this.#chunks.length === 0) {
+      this.#chunks = [chunk];
     } else {
       this.#chunks.unshift(chunk);
     }
@@ -157,7 +171,7 @@ export class ChunkQueue {
     this.#head += 1;
     this.#bytes -= first.length;
     if (this.#head === this.#chunks.length) {
-      this.#chunks = [];
+      this.#chunks = NO_CHUNKS;
       this.#head = 0;
       this.#resetCursor();
       return;
@@ -174,7 +188,7 @@ export class ChunkQueue {
 
   /** Drops everything. */
   clear(): void {
-    this.#chunks = [];
+    this.#chunks = NO_CHUNKS;
     this.#head = 0;
     this.#bytes = 0;
     this.#resetCursor();

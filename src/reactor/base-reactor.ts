@@ -18,10 +18,11 @@ export interface ReadyHandlers {
   readonly waited: boolean;
 }
 
+/** Where a wait that could not answer at once delivers: its ready handlers, or why it failed. */
+export type ReadyCallback = (ready: ReadyHandlers) => void;
+
 /** One of the three interest sets: readers, writers or error watchers. */
 export type InterestKind = 'read' | 'write' | 'error';
-
-const NOTHING: ReadyHandlers = { errors: [], reads: [], writes: [], waited: true };
 
 /**
  * The shared body of the bundled reactors (interest sets, timer heap, soon-calls, dispatch order,
@@ -47,6 +48,15 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
   #isRunning = false;
   #isStopping = false;
   #isWaiting = false;
+  /** run()'s promise, settled when the loop ends (stop(), or an error out of a wait or a dispatch). */
+  #running: { readonly resolve: () => void; readonly reject: (error: unknown) => void } | undefined;
+  // The run loop's continuations, bound once: an iteration costs no closure and no promise.
+  readonly #onRunReady: ReadyCallback = (ready) => this.#loop(ready);
+  readonly #onRunFailed = (error: unknown): void => {
+    this.#isWaiting = false;
+    this.#endRun(error);
+  };
+  readonly #resumeRun = (): void => this.#loop(null);
   /** The clock's pending alarm for the earliest timer, kept across iterations (see #wakeAt). */
   #alarm: { readonly at: number; readonly cancel: () => void } | undefined;
 
@@ -55,8 +65,12 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
     this.#onError = options.onError ?? defaultOnError;
   }
 
-  /** Waits up to `timeout` seconds (null: until readiness or wakeup(); 0: not at all). */
-  protected abstract waitForReady(timeout: number | null): Promise<ReadyHandlers>;
+  /**
+   * Waits up to `timeout` seconds (null: until readiness or wakeup(); 0: not at all). Returns the
+   * handlers ready now when it need not wait (something is ready, or `timeout` is 0); otherwise
+   * returns null and later calls `onReady` (or `onFailed`), never synchronously.
+   */
+  protected abstract waitForReady(timeout: number | null, onReady: ReadyCallback, onFailed: (error: unknown) => void): ReadyHandlers | null;
   /** Ends a pending waitForReady() early. */
   protected abstract wakeup(): void;
   /** The sets changed for `handler` (see interestOf for the sets it is in now). */
@@ -136,7 +150,8 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
 
   callLater<A extends unknown[]>(seconds: number, fn: (...args: A) => void, ...args: A): DelayedCall {
     checkDelay(seconds, 'callLater');
-    const call = new ScheduledCall(this.clock.seconds() + Math.max(0, seconds), this.#timerSequence++, () => fn(...args), this);
+    // The cast only widens what the call stores: it is called with exactly `args`.
+    const call = new ScheduledCall(this.clock.seconds() + Math.max(0, seconds), this.#timerSequence++, fn as (...args: unknown[]) => void, args, this);
     this.#timers.push(call);
     if (this.#isWaiting) this.wakeup();
     return call;
@@ -162,30 +177,72 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
 
   async iterate(timeout?: number): Promise<IterationStats> {
     try {
-      const [stats] = await this.#iterateOnce(timeout);
-      return stats;
+      const ready = await new Promise<ReadyHandlers>((resolve, reject) => {
+        const now = this.#beginIteration(timeout, resolve, reject);
+        if (now !== null) resolve(now);
+      });
+      return this.#endIteration(ready);
     } finally {
+      this.#isWaiting = false;
       // Only run() keeps the alarm between iterations: a pending setTimeout keeps Node's process up.
       if (!this.#isRunning) this.#cancelAlarm();
     }
   }
 
-  async run(): Promise<void> {
-    if (this.#isRunning) throw new Error('The reactor is already running');
+  run(): Promise<void> {
+    if (this.#isRunning) return Promise.reject(new Error('The reactor is already running'));
     this.#isRunning = true;
     this.#isStopping = false;
-    try {
-      while (!this.#isStopping) {
-        const [, waited] = await this.#iterateOnce(undefined);
-        // Readiness that was there at once came without a trip through Node's event loop: take one
-        // now, or I/O and timers outside the reactor would starve.
-        if (!waited && !this.#isStopping) await new Promise<void>((resolve) => setImmediate(resolve));
+    return new Promise<void>((resolve, reject) => {
+      this.#running = { resolve, reject };
+      try {
+        const ready = this.#beginIteration(undefined, this.#onRunReady, this.#onRunFailed);
+        // Handlers ready at once are still dispatched after run() returned, as an async loop would.
+        if (ready !== null) queueMicrotask(() => this.#loop(ready));
+      } catch (error) {
+        this.#endRun(error);
       }
-    } finally {
-      this.#isRunning = false;
-      this.#isStopping = false;
-      this.#cancelAlarm();
+    });
+  }
+
+  /**
+   * The run loop, driven by callbacks rather than a promise per iteration: it dispatches `ready`
+   * (when given), then begins iterations while readiness is there at once, and returns when it must
+   * wait (waitForReady's callback continues it) or yield to Node (setImmediate continues it).
+   */
+  #loop(ready: ReadyHandlers | null): void {
+    try {
+      for (let next = ready; ; ) {
+        if (next !== null) {
+          this.#endIteration(next);
+          // Readiness that was there at once came without a trip through Node's event loop: take one
+          // now, or I/O and timers outside the reactor would starve.
+          if (!next.waited && !this.#isStopping) {
+            setImmediate(this.#resumeRun);
+            return;
+          }
+        }
+        if (this.#isStopping) {
+          this.#endRun(undefined);
+          return;
+        }
+        next = this.#beginIteration(undefined, this.#onRunReady, this.#onRunFailed);
+        if (next === null) return;
+      }
+    } catch (error) {
+      this.#endRun(error);
     }
+  }
+
+  /** run() is over: `error` rejects its promise, undefined resolves it. */
+  #endRun(error: unknown): void {
+    const running = this.#running;
+    this.#running = undefined;
+    this.#isRunning = false;
+    this.#isStopping = false;
+    this.#cancelAlarm();
+    if (error === undefined) running?.resolve();
+    else running?.reject(error);
   }
 
   /**
@@ -217,30 +274,33 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
     if (this.#isWaiting) this.wakeup();
   }
 
-  async #iterateOnce(timeout: number | undefined): Promise<[IterationStats, boolean]> {
+  /** An iteration's wait: the handlers ready now, or null when `onReady` will get them. */
+  #beginIteration(timeout: number | undefined, onReady: ReadyCallback, onFailed: (error: unknown) => void): ReadyHandlers | null {
     const next = this.#timers.peek();
     const mustNotWait = this.#soon.length > 0 || this.#isStopping || (next !== undefined && next.time <= this.clock.seconds());
     const wait = mustNotWait ? 0 : (timeout ?? null);
     if (wait !== 0 && next !== undefined) this.#wakeAt(next.time);
-    this.#isWaiting = wait !== 0;
-    let ready = NOTHING;
-    try {
-      ready = await this.waitForReady(wait);
-    } finally {
-      this.#isWaiting = false;
-    }
+    const ready = this.waitForReady(wait, onReady, onFailed);
+    this.#isWaiting = ready === null && wait !== 0;
+    return ready;
+  }
+
+  /** The rest of an iteration, once its wait is over: dispatch, then soon-calls and due timers. */
+  #endIteration(ready: ReadyHandlers): IterationStats {
+    this.#isWaiting = false;
     const errors = this.#dispatch(ready.errors, this.errorWatchers, 'errorReady');
     const reads = this.#dispatch(ready.reads, this.readers, 'readReady');
     const writes = this.#dispatch(ready.writes, this.writers, 'writeReady');
     const timers = this.#runSoonAndTimers();
-    return [{ reads, writes, errors, timers }, ready.waited];
+    return { reads, writes, errors, timers };
   }
 
   #dispatch(handlers: readonly IOHandler[], set: ReadonlySet<IOHandler>, method: 'readReady' | 'writeReady' | 'errorReady'): number {
     let count = 0;
-    for (const handler of handlers) {
+    for (let i = 0; i < handlers.length; i++) {
+      const handler = handlers[i];
       // A handler removed by an earlier one in this iteration is not called.
-      if (!set.has(handler)) continue;
+      if (handler === undefined || !set.has(handler)) continue;
       count += 1;
       try {
         // Called by name, not handler[method]: a keyed property load here is megamorphic (every

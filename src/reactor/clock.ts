@@ -1,4 +1,7 @@
 // Time for the reactor's timers, replaceable so that timer tests never sleep (Twisted's task.Clock).
+// perf_hooks' performance, not the global one: globalThis.performance is a lazy accessor in Node, a
+// getter call on every read, and the reactor reads the time a few times per iteration.
+import { performance } from 'node:perf_hooks';
 import { setLongTimeout } from './long-timer.js';
 
 /**

@@ -54,16 +54,21 @@ export class ScheduledCall implements DelayedCall {
   time: number;
   /** Creation order, so calls due at the same time run in the order they were scheduled. */
   readonly sequence: number;
-  readonly #fn: () => void;
+  // The function and its arguments as given, not a closure over them: an idle connection holds one
+  // pending call (its idle timeout) and a wrapper would cost a closure, a context and an array each.
+  readonly #fn: (...args: unknown[]) => void;
+  /** Undefined when there are none (the usual case). */
+  readonly #args: readonly unknown[] | undefined;
   readonly #owner: TimerOwner;
   #state: 'pending' | 'called' | 'cancelled' = 'pending';
   /** Position in the owner's heap, kept by the heap. */
   index = -1;
 
-  constructor(time: number, sequence: number, fn: () => void, owner: TimerOwner) {
+  constructor(time: number, sequence: number, fn: (...args: unknown[]) => void, args: readonly unknown[], owner: TimerOwner) {
     this.time = time;
     this.sequence = sequence;
     this.#fn = fn;
+    this.#args = args.length === 0 ? undefined : args;
     this.#owner = owner;
   }
 
@@ -102,7 +107,9 @@ export class ScheduledCall implements DelayedCall {
   run(): void {
     if (this.#state !== 'pending') return;
     this.#state = 'called';
-    this.#fn();
+    const args = this.#args;
+    if (args === undefined) this.#fn();
+    else this.#fn(...args);
   }
 
   #checkPending(what: string): void {

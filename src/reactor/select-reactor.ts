@@ -1,6 +1,6 @@
 // The faithful reactor: every iteration calls select() over its three interest sets, as the HOWTO's
 // loop does. O(registered) per iteration; SelectorReactor is the O(ready) default.
-import { BaseReactor, type ReadyHandlers } from './base-reactor.js';
+import { BaseReactor, type ReadyCallback, type ReadyHandlers } from './base-reactor.js';
 import type { IOHandler } from './reactor.js';
 import type { Selectable } from './selectable.js';
 import { select } from './select.js';
@@ -18,7 +18,13 @@ export class SelectReactor extends BaseReactor {
     this.wakeup();
   }
 
-  protected async waitForReady(timeout: number | null): Promise<ReadyHandlers> {
+  /** Always answers later: select() itself is a promise. */
+  protected waitForReady(timeout: number | null, onReady: ReadyCallback, onFailed: (error: unknown) => void): null {
+    this.#wait(timeout).then(onReady, onFailed);
+    return null;
+  }
+
+  async #wait(timeout: number | null): Promise<ReadyHandlers> {
     const r = openHandlers(this.readers);
     const w = openHandlers(this.writers);
     const x = openHandlers(this.errorWatchers);

@@ -4,6 +4,7 @@
 // (level-triggered, as epoll without EPOLLET).
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Selectable } from './selectable.js';
 import { setLongTimeout } from './long-timer.js';
+import { RegisteredKey } from './registered-key.js';
 import { ValueError } from './value-error.js';
 
 export { EVENT_READ, EVENT_WRITE, EVENT_ERROR };
@@ -39,16 +40,45 @@ export type SelectorEvent<T extends Selectable, D> = [key: SelectorKey<T, D>, ev
  * `getKey`, `getMap`, `wakeup` and `readyNow`.
  */
 export class Selector<T extends Selectable = Selectable, D = unknown> {
-  readonly #keys = new Map<T, SelectorKey<T, D>>();
-  /** Registered objects that may be ready: notified since they were last found not ready. */
-  readonly #candidates = new Set<T>();
-  #wake: (() => void) | null = null;
-  #forceWake: (() => void) | null = null;
+  readonly #keys = new Map<T, RegisteredKey<T, D>>();
+  /**
+   * The keys that may be ready, in the order they were notified: notified since they were last
+   * found not ready. The first #candidateCount entries are live; each key's own state says whether
+   * it is listed, so a notification of a listed key costs nothing.
+   */
+  readonly #candidates: (RegisteredKey<T, D> | undefined)[] = [];
+  #candidateCount = 0;
+  /** Who the pending wait (waitThen) calls; null when nothing waits. One wait at a time. */
+  #onWake: (() => void) | null = null;
+  /** The pending wait's end is scheduled (setImmediate or a microtask): later notifications only add candidates. */
+  #isFinishing = false;
+  #cancelTimer: (() => void) | undefined;
   #isClosed = false;
+  // Bound once, not a closure per wait: a busy reactor waits once per iteration.
+  readonly #finish = (): void => {
+    const onWake = this.#onWake;
+    if (onWake === null) return;
+    this.#onWake = null;
+    this.#isFinishing = false;
+    const cancelTimer = this.#cancelTimer;
+    this.#cancelTimer = undefined;
+    cancelTimer?.();
+    onWake();
+  };
   readonly #onChange: ReadinessListener = (source) => {
     // The listener is only attached to registered objects, which are of type T.
-    this.#candidates.add(source as T);
-    this.#wake?.();
+    const fileobj = source as T;
+    const key = this.#keys.get(fileobj);
+    if (key === undefined) return;
+    if (RegisteredKey.enlist(key)) this.#candidates[this.#candidateCount++] = key;
+    if (this.#onWake === null || this.#isFinishing) return;
+    // Only the notifier can have turned ready since the wait began (every candidate was found not
+    // ready then, and a change of readiness comes with a notification): no scan of the others.
+    if ((fileobj.readiness() & key.events) === 0) return;
+    // Finish after the rest of this event-loop phase, so that every socket Node reads in the same
+    // poll phase is reported by this one wait, not one each.
+    this.#isFinishing = true;
+    setImmediate(this.#finish);
   };
 
   /**
@@ -61,7 +91,7 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     checkEvents(events);
     if (fileobj.fileno() < 0) throw new ValueError('Invalid file object: its fileno() is -1');
     if (this.#keys.has(fileobj)) throw new KeyError(`${String(fileobj.fileno())} is already registered`);
-    const key: SelectorKey<T, D> = { fileobj, fd: fileobj.fileno(), events, data };
+    const key = new RegisteredKey(fileobj, fileobj.fileno(), events, data);
     this.#keys.set(fileobj, key);
     fileobj.watch(this.#onChange);
     this.#onChange(fileobj);
@@ -71,9 +101,9 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
   /** Stops watching `fileobj` and returns its last key; KeyError if it is not registered. Unregister before closing an object. */
   unregister(fileobj: T): SelectorKey<T, D> {
     this.#checkOpen();
-    const key = this.getKey(fileobj);
+    const key = this.#keyOf(fileobj);
     this.#keys.delete(fileobj);
-    this.#candidates.delete(fileobj);
+    RegisteredKey.retire(key);
     fileobj.unwatch(this.#onChange);
     return key;
   }
@@ -85,8 +115,9 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
   modify(fileobj: T, events: number, data?: D): SelectorKey<T, D> {
     this.#checkOpen();
     checkEvents(events);
-    const old = this.getKey(fileobj);
-    const key: SelectorKey<T, D> = { ...old, events, data };
+    const old = this.#keyOf(fileobj);
+    const key = new RegisteredKey(fileobj, old.fd, events, data);
+    RegisteredKey.retire(old);
     this.#keys.set(fileobj, key);
     this.#onChange(fileobj);
     return key;
@@ -94,6 +125,10 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
 
   /** The key of a registered object; KeyError if it is not registered. */
   getKey(fileobj: T): SelectorKey<T, D> {
+    return this.#keyOf(fileobj);
+  }
+
+  #keyOf(fileobj: T): RegisteredKey<T, D> {
     const key = this.#keys.get(fileobj);
     if (key === undefined) throw new KeyError(`${String(fileobj.fileno())} is not registered`);
     return key;
@@ -113,64 +148,81 @@ export class Selector<T extends Selectable = Selectable, D = unknown> {
     const ready = this.readyNow();
     if (ready.length > 0 || timeout === 0) return Promise.resolve(ready);
     return new Promise((resolve) => {
-      let cancelTimer: (() => void) | undefined;
-      let isDone = false;
-      const finish = (): void => {
-        if (isDone) return;
-        isDone = true;
-        cancelTimer?.();
-        this.#wake = null;
-        this.#forceWake = null;
-        resolve(this.#isClosed ? [] : this.readyNow());
-      };
-      let isFinishing = false;
-      this.#wake = () => {
-        // Something may be ready: finish after the rest of this event-loop phase, so that every
-        // socket Node reads in the same poll phase is reported by this one select, not one each.
-        if (isFinishing || !(this.#isClosed || this.#peekReady())) return;
-        isFinishing = true;
-        setImmediate(finish);
-      };
-      if (timeout != null) cancelTimer = setLongTimeout(finish, timeout * 1000);
-      this.#forceWake = finish;
+      this.waitThen(timeout ?? null, () => resolve(this.#isClosed ? [] : this.readyNow()));
     });
   }
 
-  /** Ends a pending select() now (asyncio's self-pipe write): it resolves with what is ready. */
+  /**
+   * select() without a promise, for a loop that waits once per iteration (the SelectorReactor):
+   * calls `onWake` once, never synchronously, when a registered object may be ready, after
+   * `timeout` seconds (null: no limit), on wakeup() or on close(); the caller then collects with
+   * readyNow() or forEachReady(). One wait at a time: a second call replaces the first's callback.
+   */
+  waitThen(timeout: number | null, onWake: () => void): void {
+    this.#onWake = onWake;
+    this.#isFinishing = false;
+    this.#cancelTimer?.();
+    this.#cancelTimer = timeout === null ? undefined : setLongTimeout(this.#finish, timeout * 1000);
+    if (this.#isClosed) this.wakeup();
+  }
+
+  /** Ends a pending select() soon (asyncio's self-pipe write): it resolves with what is ready then. */
   wakeup(): void {
-    const force = this.#forceWake;
-    this.#forceWake = null;
-    force?.();
+    if (this.#onWake === null || this.#isFinishing) return;
+    // In a microtask, not now: the caller (a callSoon, a stop()) is in the middle of its own work.
+    this.#isFinishing = true;
+    queueMicrotask(this.#finish);
   }
 
   /** Collects what is ready now without waiting, dropping candidates that turned out not to be. */
   readyNow(): SelectorEvent<T, D>[] {
     const out: SelectorEvent<T, D>[] = [];
-    // Pruned in place (deleting the entry being visited is safe in a Set's iteration): no new Set per call.
-    for (const fileobj of this.#candidates) {
-      const key = this.#keys.get(fileobj);
-      const events = key === undefined ? 0 : fileobj.readiness() & key.events;
-      if (key === undefined || events === 0) this.#candidates.delete(fileobj);
-      else out.push([key, events]);
-    }
+    this.forEachReady((key, events) => {
+      out.push([key, events]);
+    });
     return out;
   }
 
-  #peekReady(): boolean {
-    for (const fileobj of this.#candidates) {
-      const key = this.#keys.get(fileobj);
-      if (key !== undefined && (fileobj.readiness() & key.events) !== 0) return true;
+  /**
+   * readyNow() without its arrays: calls `visit` with each ready key and the events that hold, in
+   * the order the objects were notified; drops candidates that turned out not to be ready. Returns
+   * how many were visited.
+   */
+  forEachReady(visit: (key: SelectorKey<T, D>, events: number) => void): number {
+    let count = 0;
+    // Compacted in place, in notification order: a key still ready keeps its place, one found not
+    // ready (or retired) leaves the list. Keys listed during the walk are walked too.
+    const list = this.#candidates;
+    let kept = 0;
+    for (let i = 0; i < this.#candidateCount; i++) {
+      const key = list[i];
+      if (key === undefined || !RegisteredKey.isCurrent(key)) continue;
+      const events = key.fileobj.readiness() & key.events;
+      if (events === 0) {
+        RegisteredKey.dismiss(key);
+        continue;
+      }
+      list[kept++] = key;
+      count += 1;
+      visit(key, events);
     }
-    return false;
+    // Cleared, not truncated (a length store is a slow path): the array keeps its high-water size.
+    for (let i = kept; i < this.#candidateCount; i++) list[i] = undefined;
+    this.#candidateCount = kept;
+    return count;
   }
 
   /** Unregisters everything and ends a pending select() with nothing; calling it again does nothing. */
   close(): void {
     if (this.#isClosed) return;
     this.#isClosed = true;
-    for (const fileobj of this.#keys.keys()) fileobj.unwatch(this.#onChange);
+    for (const [fileobj, key] of this.#keys) {
+      fileobj.unwatch(this.#onChange);
+      RegisteredKey.retire(key);
+    }
     this.#keys.clear();
-    this.#candidates.clear();
+    this.#candidates.length = 0;
+    this.#candidateCount = 0;
     this.wakeup();
   }
 

@@ -34,6 +34,8 @@ export interface SocketTransportOptions {
 const DEFAULT_READ_CHUNK = 65536;
 const DEFAULT_READS_PER_DISPATCH = 16;
 const DEFAULT_HIGH_WATER = 65536;
+/** The queue of every connection with nothing queued: shared, so never written (#enqueue replaces it). */
+const NOTHING_QUEUED: Uint8Array[] = [];
 
 type State = 'open' | 'closing' | 'closed';
 
@@ -65,7 +67,8 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   readonly #readsPerDispatch: number;
   #high: number;
   #low: number;
-  #queue: Uint8Array[] = [];
+  /** Shares NOTHING_QUEUED while empty (never written: #enqueue replaces it), as most idle connections are. */
+  #queue: Uint8Array[] = NOTHING_QUEUED;
   #queueHead = 0;
   #queued = 0;
   #state: State = 'open';
@@ -75,7 +78,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   #hasSentEOF = false;
   #hasReceivedEOF = false;
   /** Leftover given to setProtocol() while reading was paused: delivered first on resumeReading(). */
-  #leftover: Uint8Array[] = [];
+  #leftover: Uint8Array[] = NOTHING_QUEUED;
 
   readonly #onEnd: ((transport: SocketTransport) => void) | undefined;
 
@@ -178,7 +181,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     if (this.#queued > 0) {
       if (this.#queueHead > 64) this.#compact();
     } else {
-      this.#queue = [];
+      this.#queue = NOTHING_QUEUED;
       this.#queueHead = 0;
       this.#reactor.removeWriter(this);
       if (this.#isEOFPending) this.#sendEOF();
@@ -214,7 +217,8 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   }
 
   #enqueue(chunk: Uint8Array): void {
-    this.#queue.push(chunk);
+    if (this.#queue.length === 0) this.#queue = [chunk];
+    else this.#queue.push(chunk);
     this.#queued += chunk.length;
   }
 
@@ -307,7 +311,8 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
     this.#protocol = next;
     next.connectionMade(this);
     if (this.#isWritingPaused) next.pauseWriting?.();
-    this.#leftover.push(...leftover.filter((chunk) => chunk.length > 0));
+    const kept = leftover.filter((chunk) => chunk.length > 0);
+    if (kept.length > 0) this.#leftover = [...this.#leftover, ...kept];
     if (!this.#hasReceivedEOF) {
       this.#deliverLeftover();
       return;
@@ -382,7 +387,7 @@ export class SocketTransport implements Transport<Uint8Array>, IOHandler {
   /** Drops what is queued and closes with an RST (SO_LINGER 0), telling the protocol nothing. */
   #reset(): void {
     if (this.#state === 'closed') return;
-    this.#queue = [];
+    this.#queue = NOTHING_QUEUED;
     this.#queued = 0;
     this.#socket.setsockopt(SOL_SOCKET, SO_LINGER, [1, 0]);
     this.#release();

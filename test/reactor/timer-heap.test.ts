@@ -8,7 +8,7 @@ const owner: TimerOwner = { now: () => 0, moved: () => {}, cancelled: () => {} }
 
 function heapOf(times: readonly number[]): [TimerHeap, ScheduledCall[]] {
   const heap = new TimerHeap();
-  const calls = times.map((time, sequence) => new ScheduledCall(time, sequence, () => {}, owner));
+  const calls = times.map((time, sequence) => new ScheduledCall(time, sequence, () => {}, [], owner));
   for (const call of calls) heap.push(call);
   return [heap, calls];
 }

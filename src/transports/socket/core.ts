@@ -73,7 +73,11 @@ export class SocketCore implements StreamEvents {
   /** AF_UNIX: connected to a path no switchboard socket listens on, and node:net has not confirmed it yet. */
   isUnixConnectUnconfirmed = false;
   readonly options: SocketOptions;
-  #listeners: ReadinessListener[] = [];
+  /**
+   * Who watch()ed: none, the usual one (held alone: an idle connection saves an array), or several
+   * (a copy-on-write array).
+   */
+  #listeners: ReadinessListener | readonly ReadinessListener[] | null = null;
 
   constructor(family: AddressFamily, rules: FamilyRules) {
     this.family = family;
@@ -106,20 +110,32 @@ export class SocketCore implements StreamEvents {
   }
 
   watch(listener: ReadinessListener): void {
-    if (this.#listeners.includes(listener)) return;
-    // A literal for the usual single watcher: a spread onto [] would reserve room for 17.
-    this.#listeners = this.#listeners.length === 0 ? [listener] : [...this.#listeners, listener];
+    const listeners = this.#listeners;
+    if (listeners === null) this.#listeners = listener;
+    else if (typeof listeners === 'function') {
+      if (listeners !== listener) this.#listeners = [listeners, listener];
+    } else if (!listeners.includes(listener)) this.#listeners = [...listeners, listener];
   }
 
   unwatch(listener: ReadinessListener): void {
-    if (this.#listeners.includes(listener)) this.#listeners = this.#listeners.filter((l) => l !== listener);
+    const listeners = this.#listeners;
+    if (listeners === listener) this.#listeners = null;
+    else if (listeners !== null && typeof listeners !== 'function' && listeners.includes(listener)) {
+      const rest = listeners.filter((l) => l !== listener);
+      this.#listeners = rest.length === 1 ? (rest[0] ?? null) : rest;
+    }
   }
 
   notify(): void {
     const facade = this.facade;
-    if (facade === null) return;
+    const listeners = this.#listeners;
+    if (facade === null || listeners === null) return;
+    if (typeof listeners === 'function') {
+      listeners(facade);
+      return;
+    }
     // Copy-on-write array: a listener that unwatches during the loop does not disturb it.
-    for (const listener of this.#listeners) listener(facade);
+    for (let i = 0; i < listeners.length; i++) listeners[i]?.(facade);
   }
 
   // ---- what the stream reports (StreamEvents) ----------------------------------------------------
