@@ -7,7 +7,7 @@ import { type ListenOptions, type ListeningPort, listenTCP } from '../transports
 import { OSError } from '../transports/errors.js';
 import { type FlagValues, UsageError, intFlag, parseFlags, stringFlag } from './flags.js';
 import { SERVERS, SERVE_FLAGS, type ServerKind, refuseFlagsNotFor, serveOptionsHelp } from './servers.js';
-import { tlsContextFromFlags } from './tls-flags.js';
+import { tlsOptionsFromFlags } from './tls-flags.js';
 import { resolveHostFlag } from './host-flag.js';
 import { listenTLS } from '../transports/tls/endpoints-tls.js';
 import { type StopSignals, onStopSignal } from './stop-signals.js';
@@ -60,7 +60,7 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
   const maxConnections = intFlag(flags, 'max-connections');
   const maxConnectionsPerPeer = intFlag(flags, 'max-connections-per-peer');
   const acceptBackoff = intFlag(flags, 'accept-backoff');
-  const context = tlsContextFromFlags(flags);
+  const tls = tlsOptionsFromFlags(flags);
   let listening: ListeningPort;
   const drain = new DrainTracker();
   try {
@@ -78,7 +78,7 @@ export async function startServer(reactor: Reactor, name: string, flags: FlagVal
       ...(acceptBackoff === undefined ? {} : { acceptBackoff }),
       onAcceptError: (error) => console.error(`switchboard serve ${name}: ${error.message} (${error.code}); accepting pauses ${acceptBackoff ?? 1} s at a time until descriptors free up`),
     } satisfies ListenOptions;
-    listening = await (context === undefined ? listenTCP(reactor, wanted, factory, options) : listenTLS(reactor, wanted, factory, { ...options, context }));
+    listening = await (tls === undefined ? listenTCP(reactor, wanted, factory, options) : listenTLS(reactor, wanted, factory, { ...options, ...tls }));
   } catch (error) {
     if (error instanceof OSError && error.code === 'EADDRINUSE') throw new UsageError(`${name}: port ${wanted} on ${host} is in use`);
     if (error instanceof OSError || error instanceof TypeError || (error instanceof Error && error.name === 'ValueError')) {
@@ -131,7 +131,7 @@ export async function serveCommand(args: readonly string[], out: (line: string) 
   const workers = intFlag(flags, 'workers') ?? 1;
   if (workers < 1 || workers > 256) throw new UsageError(`--workers takes 1 to 256, got ${workers}`);
   // Checked here too, so a bad --tls-* pair fails before any worker starts.
-  tlsContextFromFlags(flags);
+  tlsOptionsFromFlags(flags);
   checkWorkers(name, workers);
   if (workers > 1) return (await import('./primary.js')).runPrimary(name, flags, args, workers, out);
   const reactor = createReactor(reactorName(flags));

@@ -7,6 +7,7 @@ import type { Scheduler } from '../protocols/scheduler.js';
 import { discardFactory, echoFactory } from '../protocols/apps/echo.js';
 import { chatFactory } from '../protocols/apps/chat.js';
 import { idleTimeoutFactory as idle } from '../protocols/idle-timeout.js';
+import { LingeringCloser } from '../protocols/lingering-close.js';
 import { respFactory } from '../protocols/resp/resp-server.js';
 import { throttled } from '../protocols/throttle.js';
 import { type FlagKind, type FlagSpec, type FlagValues, UsageError, intFlag } from './flags.js';
@@ -70,7 +71,11 @@ export const SERVERS: Readonly<Record<string, ServerKind>> = throttleEach({
           maxBodyBytes: intFlag(flags, 'max-body-bytes'),
         }),
         headerTimeout: seconds(flags, 'header-timeout') ?? 30,
+        ...defined({ requestTimeout: seconds(flags, 'request-timeout') }),
         idleTimeout: seconds(flags, 'idle-timeout') ?? 120,
+        // One cap for the whole listener, made here: under --workers demoHttpFactory builds an
+        // httpFactory per connection, which would otherwise make a closer (and a cap) per connection.
+        lingering: new LingeringCloser(scheduler, defined({ maxLingering: intFlag(flags, 'max-lingering') })),
       }),
   },
   resp: {
@@ -146,6 +151,24 @@ export const SERVE_OPTIONS: Readonly<Record<string, ServeOption>> = {
   'max-depth': { kind: 'int', servers: ['resp'], value: 'N', help: 'array nesting' },
   'max-query-bytes': { kind: 'int', servers: ['resp'], value: 'N', help: 'bytes held for one command being read (default 1073741824)' },
   'header-timeout': { kind: 'seconds', servers: ['http'], value: 'S', help: 'seconds to send a request head (default 30)' },
+  'request-timeout': {
+    kind: 'seconds',
+    servers: ['http'],
+    value: 'S',
+    help: "seconds to send a whole request, head and body (default 300, node:http's\nrequestTimeout; 0: none); past it 408 and the connection closes",
+  },
+  'max-lingering': {
+    kind: 'int',
+    servers: ['http'],
+    value: 'N',
+    help: 'connections lingering at once after their last answer, reading what the\nclient still sends (default 256); past it one closes at once',
+  },
+  'handshake-timeout': {
+    kind: 'seconds',
+    servers: 'all',
+    value: 'S',
+    help: 'with --tls-cert: seconds a client has to finish the TLS handshake\n(default 120), then the connection closes',
+  },
   'idle-timeout': { kind: 'seconds', servers: 'all', value: 'S', help: 'seconds a connection may idle (default: http 120, chat 3600,\necho and discard 300, resp 0: never)' },
   'read-limit': {
     kind: 'int',

@@ -1,8 +1,21 @@
 // `--tls-cert FILE --tls-key FILE`: the server context `serve` uses to listen over TLS. Both flags
 // or neither; a file that cannot be read or does not hold PEM is a one-line UsageError.
+// `--handshake-timeout S` goes with them.
 import { readFileSync } from 'node:fs';
+import type { ListenTLSOptions } from '../transports/tls/endpoints-tls.js';
 import { TLSContext } from '../transports/tls/tls-context.js';
-import { type FlagValues, UsageError, stringFlag } from './flags.js';
+import { type FlagValues, UsageError, intFlag, stringFlag } from './flags.js';
+
+/** The TLS options of `serve` (context and handshake deadline), or undefined for plain TCP. */
+export function tlsOptionsFromFlags(flags: FlagValues): Pick<ListenTLSOptions, 'context' | 'handshakeTimeout'> | undefined {
+  const context = tlsContextFromFlags(flags);
+  const handshakeTimeout = intFlag(flags, 'handshake-timeout');
+  if (handshakeTimeout === undefined) return context === undefined ? undefined : { context };
+  if (context === undefined) throw new UsageError('--handshake-timeout applies to TLS only: give --tls-cert and --tls-key too');
+  // node:tls's handshakeTimeout has no "never": a handshake that never ends must not hold a descriptor forever.
+  if (handshakeTimeout <= 0) throw new UsageError(`--handshake-timeout takes a number of seconds above 0, got ${handshakeTimeout}`);
+  return { context, handshakeTimeout };
+}
 
 /** The server context the flags ask for, or undefined for plain TCP. */
 export function tlsContextFromFlags(flags: FlagValues): TLSContext | undefined {

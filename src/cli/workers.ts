@@ -19,7 +19,7 @@ import { SERVERS } from './servers.js';
 import { onStopSignal } from './stop-signals.js';
 import { proxyLayerFromFlags } from './proxy-flags.js';
 import type { PeerAdmission } from '../protocols/proxy/index.js';
-import { tlsContextFromFlags } from './tls-flags.js';
+import { tlsOptionsFromFlags } from './tls-flags.js';
 import { type RelayCommand, type ToPrimary, type ToWorker, isMessage } from './worker-messages.js';
 import { workerPolicy } from './worker-policy.js';
 
@@ -46,7 +46,7 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
   const isRelay = workerPolicy(name).mode === 'primary';
   const local = isRelay ? undefined : kind.build(flags, scheduler);
   // The primary hands over plain TCP connections; each worker runs TLS on its own.
-  const context = tlsContextFromFlags(flags);
+  const tls = tlsOptionsFromFlags(flags);
   const relays = new Map<number, ConnectionRelay>();
   const admissions = new Map<number, (isAdmitted: boolean) => void>();
   const open = new Set<number>();
@@ -71,8 +71,8 @@ export async function runWorker(name: string, flags: FlagValues): Promise<number
     // Behind the PROXY protocol the per-peer count is taken in the primary, once the header named the client.
     const factory = proxy === undefined ? tracked : proxy(tracked, perPeer === undefined ? undefined : admissionThroughPrimary(id, admissions));
     try {
-      if (context === undefined) serveConnection(reactor, handle, factory);
-      else serveTLSConnection(reactor, handle, factory, { context });
+      if (tls === undefined) serveConnection(reactor, handle, factory);
+      else serveTLSConnection(reactor, handle, factory, tls);
     } catch (error) {
       // One connection that cannot be served (reset on its way here) costs only itself.
       handle.destroy();

@@ -13,7 +13,7 @@ export async function serverFor(t: ExecutionContext, spec: ServerSpec): Promise<
 }
 
 /** The assertions every attack shares: alive, answered within 2 s, RSS and descriptors bounded. */
-export function checkSample(t: ExecutionContext, server: ServerProcess, sample: Sample, bound: { rssMiB?: number; fds?: number }): void {
+export function checkSample(t: ExecutionContext, server: ServerProcess, sample: Sample, bound: { rssMiB?: number | undefined; fds?: number | undefined }): void {
   t.log(describe(sample));
   t.true(server.alive(), `the server died: ${server.stderr().slice(-2000)}`);
   t.is(sample.probeFailure, undefined);

@@ -26,9 +26,14 @@ export async function pipelinedGets(server: ServerProcess): Promise<Outcome<numb
   return { sample, result: answered };
 }
 
+/** `POST /echo` with a 1 MiB body, head and body in one Buffer. */
+function postOfOneMiB(): Buffer {
+  return Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: ${MiB}\r\n\r\n`), Buffer.alloc(MiB, 0x62)]);
+}
+
 /** One client POSTs 1 MiB bodies to /echo for 8 s and never reads; resolves with the bytes it got in. */
 export async function postsNeverRead(server: ServerProcess): Promise<Outcome<number>> {
-  const request = Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: hostile\r\nContent-Length: ${MiB}\r\n\r\n`), Buffer.alloc(MiB, 0x62)]);
+  const request = postOfOneMiB();
   let written = 0;
   const sample = await underAttack(server, async () => {
     const [socket] = await openMany(server, 1);
@@ -155,4 +160,56 @@ export async function pipelinedPings(server: ServerProcess): Promise<Outcome<num
     socket.destroy();
   });
   return { sample, result: answered };
+}
+
+/** 16 chat clients never read while one talks (1,000-byte lines, 64 every 5 ms) for 8 s; resolves with the MiB it sent. */
+export async function deafChatClients(server: ServerProcess): Promise<Outcome<number>> {
+  const line = `${'x'.repeat(1000)}\n`;
+  let written = 0;
+  const sample = await underAttack(server, async () => {
+    const deaf = await openMany(server, 16);
+    for (const socket of deaf) socket.pause();
+    const [talker] = await openMany(server, 1);
+    if (talker === undefined) return;
+    talker.on('data', () => undefined);
+    // 64 lines every 5 ms (at most 12.5 MiB/s): as fast as a reading client on this machine keeps
+    // up with. Any faster, a reader sharing the talker's CPU falls behind and is dropped as slow
+    // too, which is the rule, not a failure; the deaf clients pass their 1 MiB backlog either way.
+    const burst = line.repeat(64);
+    const until = performance.now() + 8000;
+    while (performance.now() < until && !talker.destroyed) {
+      written += await writeFor(talker, 0, () => burst);
+      await attackFor(5);
+    }
+    for (const socket of [...deaf, talker]) socket.destroy();
+  });
+  return { sample, result: written / MiB };
+}
+
+/** The harmless form of postsNeverRead: for as long (8 s), one client POSTs 1 MiB bodies to /echo, each once the last is echoed back; resolves with the bytes it sent. */
+export async function postsRead(server: ServerProcess): Promise<Outcome<number>> {
+  const request = postOfOneMiB();
+  let written = 0;
+  const sample = await underAttack(server, async () => {
+    const [socket] = await openMany(server, 1);
+    if (socket === undefined) return;
+    let got = 0;
+    let wanted = 0;
+    let onEchoed: (() => void) | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      got += chunk.length;
+      // Each answer is a head and the 1 MiB body: once the bytes in pass the bodies asked, it is in.
+      if (got >= wanted) onEchoed?.();
+    });
+    const until = performance.now() + 8000;
+    while (performance.now() < until && !socket.destroyed) {
+      wanted += MiB;
+      const echoed = new Promise<void>((resolve) => (onEchoed = resolve));
+      socket.write(request);
+      written += request.length;
+      await within(echoed, 60_000, undefined);
+    }
+    socket.destroy();
+  });
+  return { sample, result: written };
 }

@@ -147,3 +147,32 @@ for (const family of ['tcp', 'unix', 'tls'] as const) {
     t.true(served.reports[0]?.error instanceof Planted);
   });
 }
+
+test.serial('a listener whose readReady throws is reported once (not again on stderr), closes what it accepted, and keeps listening', async (t) => {
+  t.timeout(30_000, 'the accepted connection was never closed');
+  const reports: string[] = [];
+  const printed: string[] = [];
+  const reactor = new SelectorReactor({ onError: (error, context) => reports.push(`${context}: ${String(error)}`) });
+  // A buffer size tuneConnection refuses: every accept fails after the descriptor was taken.
+  const port = await listenTCP(reactor, 0, faultyEcho('dataReceived', -1), { sendBufferBytes: Number.NaN });
+  const printError = console.error;
+  console.error = (...args: unknown[]) => printed.push(args.map(String).join(' '));
+  const running = reactor.run();
+  try {
+    const client = net.connect({ host: '127.0.0.1', port: Number(Array.isArray(port.address) ? port.address[1] : 0) });
+    client.on('error', () => undefined);
+    await ended(client);
+    t.deepEqual(reports, ['ListeningHandler.readReady() threw; handlerFailed() closed its connection: TypeError: setsockopt: buffer size must be an integer']);
+    t.deepEqual(printed, [], 'the reactor reported it; the listener does not say it again');
+    // Still listening: the next arrival is accepted (and fails the same way, reported once more).
+    const next = net.connect({ host: '127.0.0.1', port: Number(Array.isArray(port.address) ? port.address[1] : 0) });
+    next.on('error', () => undefined);
+    await ended(next);
+    t.is(reports.length, 2);
+  } finally {
+    console.error = printError;
+    port.stopListening();
+    reactor.stop();
+    await running;
+  }
+});

@@ -4,6 +4,7 @@
 // descriptors (from /proc) stay under the bounds in docs/limits.md (bounds.ts).
 import test from 'ava';
 import { BOUNDS } from './bounds.js';
+import { HARMLESS_POSTS, NODE_HTTP } from './peers.js';
 import { attackTests } from './attack-table.js';
 import { checkSample, resetAtRandom, serverFor, settledFds, statusOf } from './attack-helpers.js';
 import { headsOfHugeBodies, oneByteChunks, pacedGetsNeverRead, pipelinedGets, postsNeverRead, slowBodies } from './attacks.js';
@@ -13,8 +14,8 @@ const GET = 'GET / HTTP/1.1\r\nHost: hostile\r\n\r\n';
 const HTTP = { server: 'http' } as const;
 
 attackTests([
-  { title: 'http: eight connections of 10,000 pipelined requests are all answered, in bounds', spec: HTTP, attack: pipelinedGets, expected: Array<number>(8).fill(10_000), bound: BOUNDS.pipelinedHttp },
-  { title: 'http: a client POSTing 1 MiB bodies and never reading stalls at the write high-water mark plus one body', spec: HTTP, attack: postsNeverRead, bound: BOUNDS.postNeverRead },
+  { title: 'http: eight connections of 10,000 pipelined requests are all answered, in bounds', spec: HTTP, attack: pipelinedGets, expected: Array<number>(8).fill(10_000), bound: BOUNDS.pipelinedHttp, reference: NODE_HTTP },
+  { title: 'http: a client POSTing 1 MiB bodies and never reading stalls at the write high-water mark plus one body', spec: HTTP, attack: postsNeverRead, bound: BOUNDS.postNeverRead, reference: HARMLESS_POSTS },
   { title: 'http: 16 paced GET pipelines that never read hold a high-water mark and a chunk each', spec: HTTP, attack: pacedGetsNeverRead, bound: BOUNDS.pacedGetNeverRead },
   { title: 'http: a 4 MiB body in 1-byte chunks costs about the body, not an object per chunk', spec: HTTP, attack: oneByteChunks, expected: true, bound: BOUNDS.oneByteChunks },
   { title: 'http: 30 pipelined HEAD /bytes/<1 TiB> in one packet do not block other clients', spec: HTTP, attack: headsOfHugeBodies, expected: 30, bound: BOUNDS.headHuge },

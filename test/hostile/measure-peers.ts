@@ -2,20 +2,13 @@
 // redis-server (RESP), measured the same way (RSS and descriptors from /proc, a normal client
 // probed meanwhile). Not a test: `node dist/test/hostile/measure-peers.js` prints a table.
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { amplifiedMget, headsOfHugeBodies, oneByteChunks, pacedGetsNeverRead, pipelinedGets, pipelinedPings, postsNeverRead, slowBodies, unfinishedArrays } from './attacks.js';
-import { type Sample, type ServerProcess, describe, freePort, startProcess } from './harness.js';
+import { amplifiedMget, deafChatClients, headsOfHugeBodies, oneByteChunks, pacedGetsNeverRead, pipelinedGets, pipelinedPings, postsNeverRead, slowBodies, unfinishedArrays } from './attacks.js';
+import { type Sample, type ServerProcess, describe } from './harness.js';
+import { NODE_HTTP, NODE_NET_CHAT, NODE_NET_RESP, redisServer } from './peers.js';
 
-const NODE_HTTP = fileURLToPath(new URL('./peers/node-http-server.js', import.meta.url));
-
-async function nodeHttp(): Promise<ServerProcess> {
-  return startProcess({ server: 'http' }, process.execPath, [NODE_HTTP]);
-}
-
-async function redis(): Promise<ServerProcess> {
-  const port = await freePort();
-  return startProcess({ server: 'resp' }, 'redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], port);
-}
+const nodeHttp = (): Promise<ServerProcess> => NODE_HTTP.start({ server: 'http' });
+const nodeHttps = (): Promise<ServerProcess> => NODE_HTTP.start({ server: 'http', tls: true });
+const redis = redisServer;
 
 async function measure(name: string, start: () => Promise<ServerProcess>, attack: (server: ServerProcess) => Promise<{ sample: Sample; result: unknown }>): Promise<void> {
   const server = await start();
@@ -34,6 +27,10 @@ await measure('node:http 16 paced GET never read', nodeHttp, pacedGetsNeverRead)
 await measure('node:http 1-byte chunks 4 MiB', nodeHttp, oneByteChunks);
 await measure('node:http 30 HEAD 1 TiB', nodeHttp, headsOfHugeBodies);
 await measure('node:http 200 slow bodies', nodeHttp, slowBodies);
+await measure('node:https pipelined 8x10000', nodeHttps, pipelinedGets);
+await measure('node:https POST 1 MiB never read', nodeHttps, postsNeverRead);
+await measure('node:net chat 16 deaf clients', () => NODE_NET_CHAT.start({ server: 'chat' }), deafChatClients);
 await measure('redis-server 4 unfinished arrays', redis, (server) => unfinishedArrays(server, 4));
 await measure('redis-server MGET 100 x 4 MiB never read', redis, amplifiedMget);
 await measure('redis-server 100000 PING', redis, pipelinedPings);
+await measure('node:net RESP 100000 PING', () => NODE_NET_RESP.start({ server: 'resp' }), pipelinedPings);

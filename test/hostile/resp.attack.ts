@@ -4,17 +4,17 @@
 import test from 'ava';
 import { BOUNDS } from './bounds.js';
 import { amplifiedMget, command, pipelinedPings, unfinishedArrays } from './attacks.js';
+import { NODE_NET_RESP } from './peers.js';
 import { fdsOf, openMany, underAttack, within } from './harness.js';
 import { attackTests } from './attack-table.js';
 import { checkSample, countAnswers, resetAtRandom, serverFor, settledFds, statusOf } from './attack-helpers.js';
-
 
 const RESP = { server: 'resp' } as const;
 
 attackTests([
   { title: 'resp: four connections holding an unfinished 1,048,576-element array cost at most twice redis-server', spec: RESP, attack: (server) => unfinishedArrays(server, 4), bound: BOUNDS.unfinishedArray },
   { title: 'resp: one MGET of a 4 MiB value 100 times, never read, holds the value once', spec: RESP, attack: amplifiedMget, expected: true, bound: BOUNDS.mgetAmplified },
-  { title: 'resp: 100,000 pipelined PINGs in one write are all answered', spec: RESP, attack: pipelinedPings, expected: 100_000, bound: BOUNDS.pipelinedResp },
+  { title: 'resp: 100,000 pipelined PINGs in one write are all answered', spec: RESP, attack: pipelinedPings, expected: 100_000, bound: BOUNDS.pipelinedResp, reference: NODE_NET_RESP },
 ]);
 
 test.serial('resp: SET ... PXAT 9223372036854775807 then PTTL answers the exact integer and loses no reply', async (t) => {

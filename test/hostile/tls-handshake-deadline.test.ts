@@ -1,10 +1,11 @@
 // Issue 13.6: a TLS client that connects and never finishes its handshake is closed at the
-// handshake deadline (default 120 s, node:tls's), on the reactor's ManualClock: no sleeping.
+// handshake deadline (default 120 s, node:tls's), on the reactor's ManualClock: no sleeping. The
+// same for our client (connectTLS) facing a server that accepts and never answers its ClientHello.
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { type Factory, type ListeningPort, ManualClock, type Protocol, SelectorReactor, TLSContext, TimeoutError, listenTLS } from '../../src/index.js';
+import { type Factory, type ListeningPort, ManualClock, type Protocol, SelectorReactor, TLSContext, TimeoutError, connectTLS, createDefaultContext, listenTLS } from '../../src/index.js';
 import { testCerts } from '../helpers/tls-certs.js';
 import { runUntilTeardown } from '../helpers/running-reactor.js';
 
@@ -105,6 +106,60 @@ test('handshakeTimeout must be a positive finite number of seconds', (t) => {
   const context = new TLSContext('server', { cert: certs.server.cert, key: certs.server.key });
   for (const handshakeTimeout of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
     const error = t.throws(() => listenTLS(new SelectorReactor(), 0, echoFactory([]), { context, handshakeTimeout }));
+    t.is(error?.name, 'ValueError');
+    t.regex(error?.message ?? '', /handshakeTimeout/);
+  }
+});
+
+/** A TCP server that accepts and reads, and never answers: a TLS server stuck before its ServerHello. */
+async function mute(t: ExecutionContext): Promise<{ port: number; heard: () => number }> {
+  let heard = 0;
+  const sockets: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    sockets.push(socket);
+    socket.on('data', (chunk: Buffer) => (heard += chunk.length));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+  });
+  const address = server.address();
+  return { port: typeof address === 'object' && address !== null ? address.port : 0, heard: () => heard };
+}
+
+for (const [title, handshakeTimeout, due] of [['the default 120 s', undefined, 120], ['handshakeTimeout: 7', 7, 7]] as const) {
+  test.serial(`connectTLS ends a connection whose server never finishes the handshake at ${title}, not before`, async (t) => {
+    t.timeout(30_000);
+    const server = await mute(t);
+    const clock = new ManualClock();
+    const reactor = new SelectorReactor({ clock });
+    const running = reactor.run();
+    t.teardown(async () => {
+      reactor.stop();
+      await running;
+    });
+    const lost: unknown[] = [];
+    const context = createDefaultContext({ ca: testCerts().ca });
+    connectTLS(reactor, '127.0.0.1', server.port, echoFactory(lost), { context, serverHostname: 'localhost', ...(handshakeTimeout === undefined ? {} : { handshakeTimeout }) });
+    // The ClientHello reached the server: the handshake has begun, and the clock starts from here.
+    await until(() => server.heard() > 0);
+    const turn = (): Promise<void> => new Promise<void>((resolve) => reactor.callSoon(resolve));
+    clock.advance(due - 1);
+    await turn();
+    await turn();
+    t.deepEqual(lost, [], 'still waiting one second before the deadline');
+    clock.advance(1);
+    await until(() => lost.length === 1);
+    t.true(lost[0] instanceof TimeoutError, String(lost[0]));
+  });
+}
+
+test('connectTLS refuses a handshakeTimeout that is not a positive finite number of seconds, before connecting', (t) => {
+  const context = createDefaultContext({ ca: testCerts().ca });
+  for (const handshakeTimeout of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    const error = t.throws(() => connectTLS(new SelectorReactor(), '127.0.0.1', 1, echoFactory([]), { context, handshakeTimeout }));
     t.is(error?.name, 'ValueError');
     t.regex(error?.message ?? '', /handshakeTimeout/);
   }

@@ -3,6 +3,7 @@
 import test from 'ava';
 import * as net from 'node:net';
 import { BOUNDS } from './bounds.js';
+import { HARMLESS_POSTS, NODE_HTTP_PLAIN } from './peers.js';
 import { attackTests } from './attack-table.js';
 import { checkSample, serverFor } from './attack-helpers.js';
 import { pipelinedGets, postsNeverRead, unfinishedArrays } from './attacks.js';
@@ -28,8 +29,8 @@ test.serial('tls: 200 connections that never send a ClientHello leave TLS client
 const HTTPS = { server: 'http', tls: true } as const;
 
 attackTests([
-  { title: 'tls: eight connections of 10,000 pipelined requests are all answered, in bounds', spec: HTTPS, attack: pipelinedGets, expected: Array<number>(8).fill(10_000), bound: BOUNDS.pipelinedHttp },
-  { title: 'tls: a client POSTing 1 MiB bodies and never reading stalls at the high-water mark plus one body', spec: HTTPS, attack: postsNeverRead, bound: BOUNDS.postNeverRead },
+  { title: 'tls: eight connections of 10,000 pipelined requests are all answered, in bounds', spec: HTTPS, attack: pipelinedGets, expected: Array<number>(8).fill(10_000), bound: BOUNDS.pipelinedHttp, reference: NODE_HTTP_PLAIN },
+  { title: 'tls: a client POSTing 1 MiB bodies and never reading stalls at the high-water mark plus one body', spec: HTTPS, attack: postsNeverRead, bound: BOUNDS.postNeverRead, reference: HARMLESS_POSTS },
   {
     title: 'tls: one connection holding an unfinished 1,048,576-element array costs at most twice redis-server',
     spec: { server: 'resp', tls: true },

@@ -51,9 +51,13 @@ export class ChatRoom {
     return false;
   }
 
-  /** Sends `text` to everyone but `from`. */
+  /**
+   * Sends `text` to everyone but `from`: encoded once, the same bytes queued for every recipient (a
+   * room of N costs one line, not N copies of it; nothing writes into a queued Buffer).
+   */
   broadcast(text: string, from: ChatMember): void {
-    for (const member of this.members) if (member !== from) member.say(text);
+    const line = lineOf(text);
+    for (const member of this.members) if (member !== from) member.send(line);
   }
 }
 
@@ -120,9 +124,14 @@ export class ChatMember implements Protocol<Uint8Array> {
    * make the server hold its messages forever.
    */
   say(text: string): void {
+    this.send(lineOf(text));
+  }
+
+  /** Sends one encoded line (lineOf), as say() does; broadcast() shares one among the room. */
+  send(line: Uint8Array): void {
     const transport = this.#transport;
     if (transport === undefined || transport.isClosing) return;
-    transport.write(Buffer.from(text));
+    transport.write(line);
     // A client that does not read cannot make the server hold its messages forever.
     if (transport.getWriteBufferSize() > this.#room.maxBacklogBytes) transport.abort();
   }
@@ -134,20 +143,24 @@ export class ChatMember implements Protocol<Uint8Array> {
   }
 }
 
+/** One line as the chat sends it: UTF-8, ending in LF. */
+function lineOf(text: string): Buffer {
+  return Buffer.from(`${text}\n`);
+}
+
 /**
  * Lines in with the client's limit, lines out with none: what the server sends (`NAME: line`) is
- * longer than what it accepted, and only the input needs bounding.
+ * longer than what it accepted, and only the input needs bounding. Outgoing lines come encoded,
+ * LF included (lineOf), so that one broadcast line is one Buffer for every recipient.
  */
 function chatLines(maxLineLength: number): Codec<Uint8Array> {
   const lines = new LineCodec({ maxLineLength, ending: 'any', emitPartialAtEOF: true });
   return {
     feed: (input, emit) => lines.feed(input, emit),
     end: (emit) => lines.end(emit),
-    encode: (line) => Buffer.concat([line, LF]),
+    encode: (line) => line,
   };
 }
-
-const LF = Buffer.from('\n');
 
 /**
  * The factory of `serve chat`: one ChatRoom shared by its connections, each a LineCodec (lines end in

@@ -64,7 +64,13 @@ class ListeningHandler implements IOHandler, ListeningPort {
       if (accepted === null) return;
       this.#isShortOfResources = false;
       const [connection, peer] = accepted;
-      tuneConnection(connection, this.#options);
+      try {
+        tuneConnection(connection, this.#options);
+      } catch (error) {
+        // The accepted descriptor is ours until a transport owns it: close it, then report.
+        connection.close();
+        throw error;
+      }
       const host = Array.isArray(peer) ? String(peer[0]) : '';
       const start = { reactor: this.#reactor, socket: connection, peer, options: this.#options, prepare: this.#prepare, onFailure: this.#onStartFailed };
       if (this.#isOverLimit(host)) {
@@ -93,7 +99,7 @@ class ListeningHandler implements IOHandler, ListeningPort {
   /** A connection failed to start: the factory hears it if it listens, stderr otherwise. */
   readonly #onStartFailed = (error: Error): void => {
     if (this.#factory.connectionFailed !== undefined) this.#factory.connectionFailed(error);
-    else this.handlerFailed(error);
+    else console.error(`switchboard: starting a connection on ${addressText(this.address)} failed:`, error);
   };
 
   #isOverLimit(host: string): boolean {
@@ -120,9 +126,13 @@ class ListeningHandler implements IOHandler, ListeningPort {
     });
   }
 
-  /** accept() or the factory failed in some other way: keep listening, report it. */
-  handlerFailed(error: unknown): void {
-    console.error(`switchboard: accepting a connection on ${addressText(this.address)} failed:`, error);
+  /**
+   * readReady threw (accept() failed in a way backing off cannot help): keep listening. The reactor
+   * reported the error already (its onError, once per failure); saying it here as well printed
+   * every such failure twice.
+   */
+  handlerFailed(): void {
+    // Nothing to close: the listener stays registered and tries again on the next readiness.
   }
 
   stopListening(): void {

@@ -42,6 +42,13 @@ export interface ConnectTLSOptions extends ConnectOptions {
   readonly context: TLSContext;
   /** The name to verify and send as SNI; default `host`. */
   readonly serverHostname?: string;
+  /**
+   * Seconds the server has to finish the handshake once TCP is connected, on the reactor's clock;
+   * past it the connection ends with TimeoutError as connectionLost's reason (default 120, as the
+   * server side). Without it, a server that accepts and never answers the ClientHello holds the
+   * client's connection, and whatever its protocol wrote, forever.
+   */
+  readonly handshakeTimeout?: number;
 }
 
 /**
@@ -64,12 +71,13 @@ export function listenTLS(reactor: Reactor, port: number, factory: Factory, opti
 export function connectTLS(reactor: Reactor, host: string, port: number, factory: Factory, options: ConnectTLSOptions): Connector {
   const side = { serverSide: false, serverHostname: options.serverHostname ?? host };
   checkSide(options.context, side);
+  const timeout = handshakeTimeoutOf(options);
   let isHandshakeDone = false;
   const prepare: PrepareSocket = (socket) => {
     socket.wrapConnection(
       (connection) => {
         const session = openSession(connection, options.context, side);
-        session.once('secureConnect', () => (isHandshakeDone = true));
+        withHandshakeDeadline(reactor, session, timeout, 'secureConnect', () => (isHandshakeDone = true));
         return session;
       },
       (error) => sslErrorFrom(error, isHandshakeDone),
@@ -94,17 +102,7 @@ function serverPreparer(reactor: Reactor, options: ListenTLSOptions): PrepareSoc
     socket.wrapConnection(
       (connection) => {
         const session = openSession(connection, context, { serverSide: true });
-        const deadline = reactor.callLater(timeout, () => {
-          session.destroy(new TimeoutError('ETIMEDOUT', `TLS handshake not finished within ${timeout} s`, 'do_handshake'));
-        });
-        const settle = (): void => {
-          if (deadline.active()) deadline.cancel();
-        };
-        session.once('secure', () => {
-          isHandshakeDone = true;
-          settle();
-        });
-        session.once('close', settle);
+        withHandshakeDeadline(reactor, session, timeout, 'secure', () => (isHandshakeDone = true));
         return session;
       },
       (error) => sslErrorFrom(error, isHandshakeDone),
@@ -112,7 +110,25 @@ function serverPreparer(reactor: Reactor, options: ListenTLSOptions): PrepareSoc
   };
 }
 
-function handshakeTimeoutOf(options: ListenTLSOptions): number {
+/**
+ * Ends `session` with TimeoutError unless its handshake finishes (`doneEvent`: 'secure' on the
+ * server side, 'secureConnect' on the client) within `timeout` seconds of the reactor's clock.
+ */
+function withHandshakeDeadline(reactor: Reactor, session: net.Socket, timeout: number, doneEvent: 'secure' | 'secureConnect', onDone: () => void): void {
+  const deadline = reactor.callLater(timeout, () => {
+    session.destroy(new TimeoutError('ETIMEDOUT', `TLS handshake not finished within ${timeout} s`, 'do_handshake'));
+  });
+  const settle = (): void => {
+    if (deadline.active()) deadline.cancel();
+  };
+  session.once(doneEvent, () => {
+    onDone();
+    settle();
+  });
+  session.once('close', settle);
+}
+
+function handshakeTimeoutOf(options: { readonly handshakeTimeout?: number }): number {
   const timeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
   if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) {
     throw new ValueError(`handshakeTimeout must be a positive, finite number of seconds, got ${String(timeout)}`);

@@ -3,6 +3,7 @@ import test from 'ava';
 import { chatFactory } from '../../../src/protocols/apps/chat.js';
 import { LineClient } from '../../helpers/line-client.js';
 import { serveForTest } from '../../helpers/reactor-server.js';
+import { connectRecording } from '../../../src/testing/index.js';
 
 async function chat(t: { teardown(fn: () => void | Promise<void>): void }, options: Parameters<typeof chatFactory>[0] = {}) {
   const factory = chatFactory(options);
@@ -66,4 +67,16 @@ test('chat: a line over the limit gets "* line too long" and that connection is 
   await talker.whenClosed();
   t.regex(await listener.waitFor(/left$/), /^\* guest\d+ left$/);
   t.false(listener.lines.some((l) => l.includes('xxxx')));
+});
+
+test('chat: a broadcast line is one Buffer shared by every recipient, not a copy each', (t) => {
+  const factory = chatFactory();
+  const members = [0, 1, 2, 3].map(() => connectRecording(factory.buildProtocol(['127.0.0.1', 1])));
+  for (const member of members) member.written.length = 0;
+  const [speaker, ...others] = members;
+  speaker?.receive(Buffer.from('hello, room\n'));
+  const sent = others.map((member) => member.written[0]);
+  t.is(Buffer.from(sent[0] ?? '').toString(), 'guest1: hello, room\n');
+  for (const line of sent) t.is(line, sent[0], 'the same object, queued for each');
+  t.is(speaker?.written.length, 0);
 });
