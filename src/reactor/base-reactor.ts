@@ -327,7 +327,7 @@ export abstract class BaseReactor implements Reactor, TimerOwner {
       this.#onError(error, `${who} threw and the handler has no handlerFailed(); it was removed from the reactor`);
       return;
     }
-    this.#onError(error, `${who} threw; handlerFailed() closed its connection`);
+    this.#onError(error, `${who} threw; handed to its handlerFailed() (a connection closes, a listener goes on)`);
     try {
       handler.handlerFailed(error);
     } catch (second) {

@@ -132,7 +132,7 @@ for (const family of ['tcp', 'unix', 'tls'] as const) {
     t.is(await echoOf(served.connect(), 'newcomer'), 'newcomer');
     t.is(served.reports.length, 1, served.reports.map((r) => r.context).join('; '));
     t.true(served.reports[0]?.error instanceof Planted);
-    t.regex(served.reports[0]?.context ?? '', /readReady\(\) threw; handlerFailed\(\) closed its connection/);
+    t.regex(served.reports[0]?.context ?? '', /readReady\(\) threw; handed to its handlerFailed\(\) \(a connection closes/);
   });
 
   test.serial(`${family}: a connectionLost that throws is reported once and the listener goes on`, async (t) => {
@@ -162,7 +162,7 @@ test.serial('a listener whose readReady throws is reported once (not again on st
     const client = net.connect({ host: '127.0.0.1', port: Number(Array.isArray(port.address) ? port.address[1] : 0) });
     client.on('error', () => undefined);
     await ended(client);
-    t.deepEqual(reports, ['ListeningHandler.readReady() threw; handlerFailed() closed its connection: TypeError: setsockopt: buffer size must be an integer']);
+    t.deepEqual(reports, ['ListeningHandler.readReady() threw; handed to its handlerFailed() (a connection closes, a listener goes on): TypeError: setsockopt: buffer size must be an integer']);
     t.deepEqual(printed, [], 'the reactor reported it; the listener does not say it again');
     // Still listening: the next arrival is accepted (and fails the same way, reported once more).
     const next = net.connect({ host: '127.0.0.1', port: Number(Array.isArray(port.address) ? port.address[1] : 0) });
