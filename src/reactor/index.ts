@@ -9,4 +9,4 @@ export { SelectorReactor } from './selector-reactor.js';
 export { createReactor, type ReactorName } from './default-reactors.js';
 export { type Clock, ManualClock, realClock } from './clock.js';
 export { type DelayedCall, AlreadyCalledError, type ScheduledCall, type TimerOwner } from './delayed-call.js';
-export type { ReadyHandlers } from './base-reactor.js';
+export type { ReadyCallback, ReadyHandlers } from './base-reactor.js';
