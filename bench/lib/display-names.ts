@@ -47,6 +47,7 @@ export const CASE_NAMES: Readonly<Record<string, string>> = {
   'n=10000': '10,000 sockets',
   idle10k: '10,000 idle conn.',
   frames64: '64-byte frames',
+  'frame64k-bytewise': 'one 64 KiB frame, byte by byte',
   'tls-pp50': '50 conn. ping-pong',
   'tls-pp50-cpu': '50 conn. ping-pong, per CPU s',
   'tls-stream10': '10 conn. streaming',
