@@ -21,19 +21,45 @@ export class IdleTimeoutError extends Error {
 }
 
 /**
+ * The idle timeouts of one scheduler and one length, in order of last activity (a doubly linked list
+ * through the IdleTimeouts themselves), under ONE pending timer: due when the least recently active
+ * connection is. Twisted's TimeoutMixin and asyncio hold a timer per connection; 10,000 idle
+ * connections would hold 10,000 DelayedCalls and closures (~190 B each), this holds 12 B each.
+ */
+interface IdleQueue {
+  readonly scheduler: Scheduler;
+  readonly seconds: number;
+  head: IdleTimeout<unknown> | undefined;
+  tail: IdleTimeout<unknown> | undefined;
+  /** Pending exactly while the queue is not empty. */
+  timer: Cancellable | undefined;
+  /** The timer's function, made once per queue. */
+  readonly fire: () => void;
+}
+
+/** The queues by scheduler, then by timeout length in seconds. */
+const queues = new WeakMap<Scheduler, Map<number, IdleQueue>>();
+
+/**
  * A Protocol wrapper that aborts the connection once nothing was received or written for `seconds`;
  * the inner protocol's connectionLost then gets an IdleTimeoutError. Every other event and call
  * passes through unchanged (ProtocolWrapper); a protocol switch keeps the timer running for the next
- * protocol. With a scheduler that has `seconds()`, activity costs no timer operation (one pending
- * timer re-arms itself). The transport calls throw NotConnectedError before connectionMade. Build it
- * with withIdleTimeout, or idleTimeoutFactory for every connection of a factory.
+ * protocol. With a scheduler that has `seconds()`, activity costs no timer operation and every
+ * connection of the same scheduler and length shares one pending timer (an IdleQueue). The transport
+ * calls throw NotConnectedError before connectionMade. Build it with withIdleTimeout, or
+ * idleTimeoutFactory for every connection of a factory.
  */
 export class IdleTimeout<M = Uint8Array> extends ProtocolWrapper<M> {
   readonly #seconds: number;
   readonly #scheduler: Scheduler;
+  /** The own timer, only with a scheduler that has no clock (`seconds()`): re-armed on every activity. */
   #timer: Cancellable | undefined;
   #timedOut = false;
   #lastActivity = 0;
+  /** The shared queue, with a scheduler that has a clock; this timeout's neighbours in it. */
+  #queue: IdleQueue | undefined;
+  #prev: IdleTimeout<unknown> | undefined;
+  #next: IdleTimeout<unknown> | undefined;
 
   constructor(inner: Protocol<M, M>, seconds: number, scheduler: Scheduler) {
     super(inner, 'the idle timeout layer');
@@ -66,6 +92,10 @@ export class IdleTimeout<M = Uint8Array> extends ProtocolWrapper<M> {
     // A timer that already fired cannot be cancelled (Twisted's rule): only cancel a pending one.
     if (this.#timer?.active() === true) this.#timer.cancel();
     this.#timer = undefined;
+    const queue = this.#queue;
+    if (queue === undefined) return;
+    IdleTimeout.#unlink(queue, this);
+    if (queue.head === undefined) IdleTimeout.#cancelQueueTimer(queue);
   }
 
   #touch(): void {
@@ -76,24 +106,81 @@ export class IdleTimeout<M = Uint8Array> extends ProtocolWrapper<M> {
       this.#arm(this.#seconds);
       return;
     }
-    // Per message only a time is noted; the one pending timer, when it fires, re-arms itself for
-    // what is left (Twisted's TimeoutMixin resets a DelayedCall per message; this is cheaper still).
+    // Per message only a time is noted and this timeout moves to the queue's tail (the most recently
+    // active end); the queue's one timer, when it fires, closes what is due and re-arms for the rest.
     this.#lastActivity = now;
-    if (this.#timer === undefined) this.#arm(this.#seconds);
+    const queue = (this.#queue ??= IdleTimeout.#queueFor(this.#scheduler, this.#seconds));
+    if (queue.tail === this) return;
+    IdleTimeout.#unlink(queue, this);
+    IdleTimeout.#append(queue, this);
+    queue.timer ??= queue.scheduler.callLater(queue.seconds, queue.fire);
   }
 
+  /** The own timer of a scheduler without a clock: fires after `after` seconds and closes the connection. */
   #arm(after: number): void {
     this.#timer = this.#scheduler.callLater(after, () => {
       this.#timer = undefined;
-      const now = this.#scheduler.seconds?.();
-      const idleFor = now === undefined ? this.#seconds : now - this.#lastActivity;
-      if (idleFor < this.#seconds) {
-        this.#arm(this.#seconds - idleFor);
-        return;
-      }
-      this.#timedOut = true;
-      this.transportBelowIfAny?.abort();
+      this.#expire();
     });
+  }
+
+  #expire(): void {
+    this.#timedOut = true;
+    this.transportBelowIfAny?.abort();
+  }
+
+  static #queueFor(scheduler: Scheduler, seconds: number): IdleQueue {
+    let bySeconds = queues.get(scheduler);
+    if (bySeconds === undefined) queues.set(scheduler, (bySeconds = new Map()));
+    let queue = bySeconds.get(seconds);
+    if (queue === undefined) {
+      const made: IdleQueue = { scheduler, seconds, head: undefined, tail: undefined, timer: undefined, fire: () => IdleTimeout.#expireDue(made) };
+      bySeconds.set(seconds, (queue = made));
+    }
+    return queue;
+  }
+
+  /** The queue's timer fired: closes every connection idle for its whole length, then re-arms for the next. */
+  static #expireDue(queue: IdleQueue): void {
+    queue.timer = undefined;
+    const now = queue.scheduler.seconds?.() ?? Number.POSITIVE_INFINITY;
+    try {
+      for (let head = queue.head; head !== undefined && now - head.#lastActivity >= queue.seconds; head = queue.head) {
+        IdleTimeout.#unlink(queue, head);
+        head.#expire();
+      }
+    } finally {
+      // Re-armed even when an abort threw (the reactor reports it): the others must still time out. A
+      // timer armed meanwhile (a connection touched from an abort's connectionLost) is for a later one.
+      IdleTimeout.#cancelQueueTimer(queue);
+      const head = queue.head;
+      if (head !== undefined) queue.timer = queue.scheduler.callLater(head.#lastActivity + queue.seconds - now, queue.fire);
+    }
+  }
+
+  static #cancelQueueTimer(queue: IdleQueue): void {
+    if (queue.timer?.active() === true) queue.timer.cancel();
+    queue.timer = undefined;
+  }
+
+  static #unlink(queue: IdleQueue, timeout: IdleTimeout<unknown>): void {
+    const prev = timeout.#prev;
+    const next = timeout.#next;
+    if (prev === undefined && queue.head !== timeout) return; // not in the queue
+    if (prev === undefined) queue.head = next;
+    else prev.#next = next;
+    if (next === undefined) queue.tail = prev;
+    else next.#prev = prev;
+    timeout.#prev = undefined;
+    timeout.#next = undefined;
+  }
+
+  static #append(queue: IdleQueue, timeout: IdleTimeout<unknown>): void {
+    const tail = queue.tail;
+    timeout.#prev = tail;
+    if (tail === undefined) queue.head = timeout;
+    else tail.#next = timeout;
+    queue.tail = timeout;
   }
 }
 

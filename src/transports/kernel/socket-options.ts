@@ -23,6 +23,14 @@ import { bufferLimits } from './sysctl.js';
 const MIN_SNDBUF = 4608;
 const MIN_RCVBUF = 2304;
 
+// SocketOptions' flags, as bits of one number.
+const IS_SNDBUF_SET = 1 << 0;
+const NO_DELAY = 1 << 1;
+const KEEP_ALIVE = 1 << 2;
+const REUSE_ADDR = 1 << 3;
+const LINGER_ZERO = 1 << 4;
+const LINGER_ON = 1 << 5;
+
 /** `SO_LINGER` as Python packs it: `[onoff, seconds]`, or the packed `struct linger` bytes. */
 export type LingerValue = readonly [number, number] | Uint8Array;
 /** What `setsockopt` takes: a number (a size, or 0/1 for a flag), a boolean flag, or a LingerValue for SO_LINGER. */
@@ -37,18 +45,52 @@ export class SocketOptions {
   rcvbuf: number;
   /** SO_SNDBUF in bytes as Linux reports it (a set value doubled, floored, capped). */
   sndbuf: number;
+
+  /** The flags below, one bit each: six boolean fields would cost 8 bytes each per socket. */
+  #bits = 0;
+
   /** SO_SNDBUF was set (Linux's SOCK_SNDBUF_LOCK): the send room stays at `sndbuf`, no autotuning. */
-  isSndbufSet = false;
+  get isSndbufSet(): boolean {
+    return (this.#bits & IS_SNDBUF_SET) !== 0;
+  }
+  set isSndbufSet(on: boolean) {
+    this.#bits = on ? this.#bits | IS_SNDBUF_SET : this.#bits & ~IS_SNDBUF_SET;
+  }
   /** TCP_NODELAY. */
-  noDelay = false;
+  get noDelay(): boolean {
+    return (this.#bits & NO_DELAY) !== 0;
+  }
+  set noDelay(on: boolean) {
+    this.#bits = on ? this.#bits | NO_DELAY : this.#bits & ~NO_DELAY;
+  }
   /** SO_KEEPALIVE. */
-  keepAlive = false;
+  get keepAlive(): boolean {
+    return (this.#bits & KEEP_ALIVE) !== 0;
+  }
+  set keepAlive(on: boolean) {
+    this.#bits = on ? this.#bits | KEEP_ALIVE : this.#bits & ~KEEP_ALIVE;
+  }
   /** SO_REUSEADDR, read by the bind table at bind() and listen(). */
-  reuseAddr = false;
+  get reuseAddr(): boolean {
+    return (this.#bits & REUSE_ADDR) !== 0;
+  }
+  set reuseAddr(on: boolean) {
+    this.#bits = on ? this.#bits | REUSE_ADDR : this.#bits & ~REUSE_ADDR;
+  }
   /** SO_LINGER on with l_linger 0: close() resets the connection (RST) instead of a FIN. */
-  lingerZero = false;
+  get lingerZero(): boolean {
+    return (this.#bits & LINGER_ZERO) !== 0;
+  }
+  set lingerZero(on: boolean) {
+    this.#bits = on ? this.#bits | LINGER_ZERO : this.#bits & ~LINGER_ZERO;
+  }
   /** SO_LINGER's l_onoff, what Python's getsockopt(SOL_SOCKET, SO_LINGER) returns (the first int). */
-  lingerOn = false;
+  get lingerOn(): boolean {
+    return (this.#bits & LINGER_ON) !== 0;
+  }
+  set lingerOn(on: boolean) {
+    this.#bits = on ? this.#bits | LINGER_ON : this.#bits & ~LINGER_ON;
+  }
 
   /** `isTcp`: TCP's defaults and TCP_NODELAY, else AF_UNIX's (the family's rules say which). */
   constructor(isTcp: boolean) {

@@ -91,7 +91,11 @@ export class NodeStreamEnd implements StreamEnd {
    */
   #held: Buffer | null = null;
 
-  constructor(socket: NetSocket, events: StreamEvents, isTcp: boolean, wrapping?: Wrapping) {
+  /**
+   * `hearsConnect` false: an accepted (or adopted) connection, which node:net never announces with
+   * 'connect'; not listening for it keeps node's listener table of an idle connection smaller.
+   */
+  constructor(socket: NetSocket, events: StreamEvents, isTcp: boolean, wrapping?: Wrapping, hearsConnect = true) {
     this.#socket = socket;
     this.#control = wrapping?.control ?? socket;
     this.#isTcp = isTcp;
@@ -102,7 +106,8 @@ export class NodeStreamEnd implements StreamEnd {
     const eventful: EventfulSocket = socket;
     eventful[EVENTS] = events;
     if (wrapping !== undefined) eventful[TO_ERROR] = wrapping.toError;
-    socket.on('data', onData).on('end', onEnd).on('connect', onConnect).on('error', onError);
+    socket.on('data', onData).on('end', onEnd).on('error', onError);
+    if (hearsConnect) socket.on('connect', onConnect);
   }
 
   #detach(): void {

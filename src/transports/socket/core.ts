@@ -13,6 +13,7 @@ import type { StreamEnd, StreamEvents } from '../kernel/stream-end.js';
 import { type OptionValue, SocketOptions } from '../kernel/socket-options.js';
 import type { PipeHandle, TcpHandle } from '../kernel/uv-handles.js';
 import { EVENT_ERROR, EVENT_READ, EVENT_WRITE, type ReadinessListener, type Selectable } from '../../reactor/selectable.js';
+import { CoreFlags } from './core-flags.js';
 import type { FamilyRules } from './family.js';
 import type { Listening } from './listening.js';
 
@@ -23,7 +24,7 @@ const EMPTY = Buffer.alloc(0);
 let nextFileno = 3;
 
 /** One socket of the emulated kernel; it hears its stream's events itself (it is their StreamEvents). */
-export class SocketCore implements StreamEvents {
+export class SocketCore extends CoreFlags implements StreamEvents {
   readonly family: AddressFamily;
   readonly rules: FamilyRules;
   /** The Python socket over this core, handed to readiness listeners; null until one is made. */
@@ -33,45 +34,18 @@ export class SocketCore implements StreamEvents {
   conn: ConnState = 'none';
   listening: Listening | null = null;
   stream: StreamEnd | null = null;
-  isPair = false;
   /** The other end, when it is a switchboard socket in this process (the emulated kernel's link). */
   peer: SocketCore | null = null;
   readonly rq = new ReceiveQueue();
-  finReceived = false;
-  /**
-   * The shutdown bits (sk_shutdown). Linux records them even when shutdown() fails with ENOTCONN or
-   * the socket is not connected yet, and keeps them across a later connect
-   * (tcp-shutdown-before-connect-sticks, unix-shutdown-before-connect-sticks).
-   */
-  shutRd = false;
-  shutWr = false;
-  /** Our FIN (or AF_UNIX EOF) went to the stream: only a SHUT_WR on a connected socket sends it. */
-  finSent = false;
-  /** AF_UNIX: the peer can no longer receive (it closed or shut down reading): send raises EPIPE. */
-  peerCannotReceive = false;
-  /** AF_UNIX over node:net: the peer closed with data unread, so its EOF arrives as ECONNRESET. */
-  isResetOnEOF = false;
   pendingError: OSError | null = null;
   local: Address | null = null;
   remote: Address | null = null;
   tcpHandle: TcpHandle | null = null;
   connectHandle: TcpHandle | null = null;
   pipeHandle: PipeHandle | null = null;
-  isReadPaused = false;
-  isAccepted = true;
-  isTcpConnected = false;
-  isAwaitingAdmission = false;
-  wasSendBufferFull = false;
   /** Totals for the in-process flow-control accounting (peer-link.ts). */
   bytesSent = 0;
   bytesConsumed = 0;
-  resetWhenWritten = false;
-  /** The bytes meant for a closed in-process peer are out, but its FIN is not read yet: the RST follows it. */
-  isResetDue = false;
-  /** TCP: bound to a port the program chose (SOCK_BINDPORT_LOCK): Linux keeps it when a listen or connect ends. */
-  isPortLocked = false;
-  /** AF_UNIX: connected to a path no switchboard socket listens on, and node:net has not confirmed it yet. */
-  isUnixConnectUnconfirmed = false;
   readonly options: SocketOptions;
   /**
    * Who watch()ed: none, the usual one (held alone: an idle connection saves an array), or several
@@ -80,6 +54,7 @@ export class SocketCore implements StreamEvents {
   #listeners: ReadinessListener | readonly ReadinessListener[] | null = null;
 
   constructor(family: AddressFamily, rules: FamilyRules) {
+    super();
     this.family = family;
     this.rules = rules;
     this.options = new SocketOptions(rules.isTcp);

@@ -86,7 +86,7 @@ export class Listening {
     accepted.isReadPaused = true;
     accepted.conn = 'established';
     accepted.bsd = 'connected';
-    accepted.stream = new NodeStreamEnd(connection, accepted, owner.rules.isTcp);
+    accepted.stream = new NodeStreamEnd(connection, accepted, owner.rules.isTcp, undefined, false);
     accepted.applyOptions();
     accepted.local = names.local;
     accepted.remote = names.remote;

@@ -230,7 +230,7 @@ export function adoptConnection(core: SocketCore, connection: net.Socket): void 
   core.conn = 'established';
   core.bsd = 'connected';
   core.isReadPaused = true;
-  core.stream = new NodeStreamEnd(connection, core, true);
+  core.stream = new NodeStreamEnd(connection, core, true, undefined, false);
   core.applyOptions();
   const { localAddress, localPort, remoteAddress, remotePort } = connection;
   if (localAddress !== undefined && localPort !== undefined) core.local = TCP_RULES.ipAddress(core, localAddress, localPort);
