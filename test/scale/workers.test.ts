@@ -117,22 +117,30 @@ test('a primary whose workers keep dying gives up and exits 1 (not 0), so a supe
   await server.listeningPort();
   const killed = new Set<number>();
   const killAll = (): void => {
-    for (const pid of server.children()) {
+    if (server.child.exitCode !== null) return;
+    let pids: number[];
+    try {
+      pids = server.children();
+    } catch {
+      return; // The primary is exiting: /proc has no children file any more.
+    }
+    for (const pid of pids) {
       if (killed.has(pid)) continue;
       killed.add(pid);
-      process.kill(pid, 'SIGKILL');
-    }
-  };
-  // Each replacement says it is ready; it is killed then, until the primary gives up.
-  server.child.stderr.on('data', () => {
-    if (/ready \(pid \d+\)/.test(server.stderr) && server.child.exitCode === null) {
       try {
-        killAll();
+        process.kill(pid, 'SIGKILL');
       } catch {
-        // The primary is exiting: /proc has no children file any more.
+        // Reaped between the listing and the kill: its death is counted all the same.
       }
     }
-  });
+  };
+  // Each replacement is killed as soon as it is seen: on each line the primary writes (a death, a
+  // replacement ready), and on a 20 ms poll of its children, so that no ordering of a fork against
+  // those lines (a "starting another" written before the fork) leaves a worker alive and the
+  // primary waiting. The poll ends with the primary.
+  server.child.stderr.on('data', killAll);
+  const poll = setInterval(killAll, 20);
+  t.teardown(() => clearInterval(poll));
   killAll();
   t.is(await server.exitCode(), 1);
   t.regex(server.stderr, /workers keep dying \(11 restarts in a minute\); stopping with exit status 1/);
