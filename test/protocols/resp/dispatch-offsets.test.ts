@@ -74,3 +74,22 @@ test('a command that throws from offsets is answered with one -ERR internal erro
   offsets.push(0, 4);
   t.is(dispatchOffsets(table, offsets, context).toString(), "-ERR internal error in 'boom': TypeError: broken\r\n");
 });
+
+test('20,000 pipelined SET/GET pairs, the peer stopping reading halfway: every reply, in order, once it reads again', (t) => {
+  const protocol = new RespServerProtocol(new RespStore());
+  const transport = connect(protocol);
+  const pairs = 20_000;
+  const pair = (i: number): string => command('SET', `k${i % 7}`, `v${i}`) + command('GET', `k${i % 7}`);
+  const half = bytes(Array.from({ length: pairs / 2 }, (_, i) => pair(i)).join(''));
+  const rest = bytes(Array.from({ length: pairs / 2 }, (_, i) => pair(pairs / 2 + i)).join(''));
+  // Cut at odd places, as TCP may: commands straddle the chunks (the offsets path and the copy path both run).
+  for (let at = 0; at < half.length; at += 16_381) protocol.dataReceived(half.subarray(at, at + 16_381));
+  transport.isWritingPaused = true;
+  protocol.pauseWriting();
+  for (let at = 0; at < rest.length; at += 9_973) protocol.dataReceived(rest.subarray(at, at + 9_973));
+  transport.isWritingPaused = false;
+  protocol.resumeWriting();
+  const expected = Array.from({ length: pairs }, (_, i) => `+OK\r\n$${`v${i}`.length}\r\nv${i}\r\n`).join('');
+  t.is(transport.output.length, expected.length);
+  t.true(transport.output === expected, 'replies out of order or missing');
+});
