@@ -17,6 +17,7 @@ import {
   TCP_NODELAY,
 } from '../constants.js';
 import { socketError } from '../errors.js';
+import { BitFlags } from './bit-flags.js';
 import { bufferLimits } from './sysctl.js';
 
 /** Linux's SOCK_MIN_SNDBUF and SOCK_MIN_RCVBUF: the smallest buffers a setsockopt leaves. */
@@ -39,61 +40,60 @@ export type OptionValue = number | boolean | LingerValue;
 export type OptionEffect = 'none' | 'receive-buffer' | 'send-buffer' | 'stream';
 
 /** The option values of one socket, with Linux's defaults, and the checks `setsockopt` applies. */
-export class SocketOptions {
+export class SocketOptions extends BitFlags {
   readonly #isTcp: boolean;
   /** SO_RCVBUF in bytes as Linux reports it (a set value doubled, floored, capped): the receive capacity. */
   rcvbuf: number;
   /** SO_SNDBUF in bytes as Linux reports it (a set value doubled, floored, capped). */
   sndbuf: number;
 
-  /** The flags below, one bit each: six boolean fields would cost 8 bytes each per socket. */
-  #bits = 0;
 
   /** SO_SNDBUF was set (Linux's SOCK_SNDBUF_LOCK): the send room stays at `sndbuf`, no autotuning. */
   get isSndbufSet(): boolean {
-    return (this.#bits & IS_SNDBUF_SET) !== 0;
+    return this.hasFlag(IS_SNDBUF_SET);
   }
   set isSndbufSet(on: boolean) {
-    this.#bits = on ? this.#bits | IS_SNDBUF_SET : this.#bits & ~IS_SNDBUF_SET;
+    this.setFlag(IS_SNDBUF_SET, on);
   }
   /** TCP_NODELAY. */
   get noDelay(): boolean {
-    return (this.#bits & NO_DELAY) !== 0;
+    return this.hasFlag(NO_DELAY);
   }
   set noDelay(on: boolean) {
-    this.#bits = on ? this.#bits | NO_DELAY : this.#bits & ~NO_DELAY;
+    this.setFlag(NO_DELAY, on);
   }
   /** SO_KEEPALIVE. */
   get keepAlive(): boolean {
-    return (this.#bits & KEEP_ALIVE) !== 0;
+    return this.hasFlag(KEEP_ALIVE);
   }
   set keepAlive(on: boolean) {
-    this.#bits = on ? this.#bits | KEEP_ALIVE : this.#bits & ~KEEP_ALIVE;
+    this.setFlag(KEEP_ALIVE, on);
   }
   /** SO_REUSEADDR, read by the bind table at bind() and listen(). */
   get reuseAddr(): boolean {
-    return (this.#bits & REUSE_ADDR) !== 0;
+    return this.hasFlag(REUSE_ADDR);
   }
   set reuseAddr(on: boolean) {
-    this.#bits = on ? this.#bits | REUSE_ADDR : this.#bits & ~REUSE_ADDR;
+    this.setFlag(REUSE_ADDR, on);
   }
   /** SO_LINGER on with l_linger 0: close() resets the connection (RST) instead of a FIN. */
   get lingerZero(): boolean {
-    return (this.#bits & LINGER_ZERO) !== 0;
+    return this.hasFlag(LINGER_ZERO);
   }
   set lingerZero(on: boolean) {
-    this.#bits = on ? this.#bits | LINGER_ZERO : this.#bits & ~LINGER_ZERO;
+    this.setFlag(LINGER_ZERO, on);
   }
   /** SO_LINGER's l_onoff, what Python's getsockopt(SOL_SOCKET, SO_LINGER) returns (the first int). */
   get lingerOn(): boolean {
-    return (this.#bits & LINGER_ON) !== 0;
+    return this.hasFlag(LINGER_ON);
   }
   set lingerOn(on: boolean) {
-    this.#bits = on ? this.#bits | LINGER_ON : this.#bits & ~LINGER_ON;
+    this.setFlag(LINGER_ON, on);
   }
 
   /** `isTcp`: TCP's defaults and TCP_NODELAY, else AF_UNIX's (the family's rules say which). */
   constructor(isTcp: boolean) {
+    super();
     this.#isTcp = isTcp;
     // Linux's initial values: tcp_rmem[1] and tcp_wmem[1], and AF_UNIX's 212992 (docs/semantics.md 3).
     this.rcvbuf = this.#isTcp ? DEFAULT_TCP_RCVBUF : DEFAULT_UNIX_BUFFER;

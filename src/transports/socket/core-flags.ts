@@ -2,6 +2,8 @@
 // ordinary properties: sixteen boolean fields cost 8 bytes each on a 64-bit node (no pointer
 // compression), 128 bytes for every idle connection; one small integer costs 8.
 
+import { BitFlags } from '../kernel/bit-flags.js';
+
 const IS_PAIR = 1 << 0;
 const FIN_RECEIVED = 1 << 1;
 const SHUT_RD = 1 << 2;
@@ -20,22 +22,24 @@ const IS_PORT_LOCKED = 1 << 14;
 const IS_UNIX_CONNECT_UNCONFIRMED = 1 << 15;
 
 /** SocketCore's flags, each a boolean property over one bit; a new socket has only `isAccepted` set. */
-export class CoreFlags {
-  #bits = IS_ACCEPTED;
+export class CoreFlags extends BitFlags {
+  constructor() {
+    super(IS_ACCEPTED);
+  }
 
   /** One end of a socketpair(). */
   get isPair(): boolean {
-    return (this.#bits & IS_PAIR) !== 0;
+    return this.hasFlag(IS_PAIR);
   }
   set isPair(on: boolean) {
-    this.#bits = on ? this.#bits | IS_PAIR : this.#bits & ~IS_PAIR;
+    this.setFlag(IS_PAIR, on);
   }
   /** The peer's FIN (or AF_UNIX EOF) arrived. */
   get finReceived(): boolean {
-    return (this.#bits & FIN_RECEIVED) !== 0;
+    return this.hasFlag(FIN_RECEIVED);
   }
   set finReceived(on: boolean) {
-    this.#bits = on ? this.#bits | FIN_RECEIVED : this.#bits & ~FIN_RECEIVED;
+    this.setFlag(FIN_RECEIVED, on);
   }
   /**
    * The shutdown bits (sk_shutdown). Linux records them even when shutdown() fails with ENOTCONN or
@@ -43,100 +47,100 @@ export class CoreFlags {
    * (tcp-shutdown-before-connect-sticks, unix-shutdown-before-connect-sticks).
    */
   get shutRd(): boolean {
-    return (this.#bits & SHUT_RD) !== 0;
+    return this.hasFlag(SHUT_RD);
   }
   set shutRd(on: boolean) {
-    this.#bits = on ? this.#bits | SHUT_RD : this.#bits & ~SHUT_RD;
+    this.setFlag(SHUT_RD, on);
   }
   /** SHUT_WR was asked for (the sending half of sk_shutdown, kept like SHUT_RD). */
   get shutWr(): boolean {
-    return (this.#bits & SHUT_WR) !== 0;
+    return this.hasFlag(SHUT_WR);
   }
   set shutWr(on: boolean) {
-    this.#bits = on ? this.#bits | SHUT_WR : this.#bits & ~SHUT_WR;
+    this.setFlag(SHUT_WR, on);
   }
   /** Our FIN (or AF_UNIX EOF) went to the stream: only a SHUT_WR on a connected socket sends it. */
   get finSent(): boolean {
-    return (this.#bits & FIN_SENT) !== 0;
+    return this.hasFlag(FIN_SENT);
   }
   set finSent(on: boolean) {
-    this.#bits = on ? this.#bits | FIN_SENT : this.#bits & ~FIN_SENT;
+    this.setFlag(FIN_SENT, on);
   }
   /** AF_UNIX: the peer can no longer receive (it closed or shut down reading): send raises EPIPE. */
   get peerCannotReceive(): boolean {
-    return (this.#bits & PEER_CANNOT_RECEIVE) !== 0;
+    return this.hasFlag(PEER_CANNOT_RECEIVE);
   }
   set peerCannotReceive(on: boolean) {
-    this.#bits = on ? this.#bits | PEER_CANNOT_RECEIVE : this.#bits & ~PEER_CANNOT_RECEIVE;
+    this.setFlag(PEER_CANNOT_RECEIVE, on);
   }
   /** AF_UNIX over node:net: the peer closed with data unread, so its EOF arrives as ECONNRESET. */
   get isResetOnEOF(): boolean {
-    return (this.#bits & IS_RESET_ON_EOF) !== 0;
+    return this.hasFlag(IS_RESET_ON_EOF);
   }
   set isResetOnEOF(on: boolean) {
-    this.#bits = on ? this.#bits | IS_RESET_ON_EOF : this.#bits & ~IS_RESET_ON_EOF;
+    this.setFlag(IS_RESET_ON_EOF, on);
   }
   /** node:net is not reading for this socket (its receive buffer is full, or accept() has not taken it yet). */
   get isReadPaused(): boolean {
-    return (this.#bits & IS_READ_PAUSED) !== 0;
+    return this.hasFlag(IS_READ_PAUSED);
   }
   set isReadPaused(on: boolean) {
-    this.#bits = on ? this.#bits | IS_READ_PAUSED : this.#bits & ~IS_READ_PAUSED;
+    this.setFlag(IS_READ_PAUSED, on);
   }
   /** False while the socket waits in a listener's queue for accept(); true for every other socket. */
   get isAccepted(): boolean {
-    return (this.#bits & IS_ACCEPTED) !== 0;
+    return this.hasFlag(IS_ACCEPTED);
   }
   set isAccepted(on: boolean) {
-    this.#bits = on ? this.#bits | IS_ACCEPTED : this.#bits & ~IS_ACCEPTED;
+    this.setFlag(IS_ACCEPTED, on);
   }
   /** node:net confirmed the TCP connect (its 'connect' event). */
   get isTcpConnected(): boolean {
-    return (this.#bits & IS_TCP_CONNECTED) !== 0;
+    return this.hasFlag(IS_TCP_CONNECTED);
   }
   set isTcpConnected(on: boolean) {
-    this.#bits = on ? this.#bits | IS_TCP_CONNECTED : this.#bits & ~IS_TCP_CONNECTED;
+    this.setFlag(IS_TCP_CONNECTED, on);
   }
   /** A TCP connect that a switchboard listener in this process has not admitted to its accept queue yet. */
   get isAwaitingAdmission(): boolean {
-    return (this.#bits & IS_AWAITING_ADMISSION) !== 0;
+    return this.hasFlag(IS_AWAITING_ADMISSION);
   }
   set isAwaitingAdmission(on: boolean) {
-    this.#bits = on ? this.#bits | IS_AWAITING_ADMISSION : this.#bits & ~IS_AWAITING_ADMISSION;
+    this.setFlag(IS_AWAITING_ADMISSION, on);
   }
   /** A send found no room: the next room that opens makes the socket writable again. */
   get wasSendBufferFull(): boolean {
-    return (this.#bits & WAS_SEND_BUFFER_FULL) !== 0;
+    return this.hasFlag(WAS_SEND_BUFFER_FULL);
   }
   set wasSendBufferFull(on: boolean) {
-    this.#bits = on ? this.#bits | WAS_SEND_BUFFER_FULL : this.#bits & ~WAS_SEND_BUFFER_FULL;
+    this.setFlag(WAS_SEND_BUFFER_FULL, on);
   }
   /** Data went to an in-process peer that had closed: the connection resets once it is written. */
   get resetWhenWritten(): boolean {
-    return (this.#bits & RESET_WHEN_WRITTEN) !== 0;
+    return this.hasFlag(RESET_WHEN_WRITTEN);
   }
   set resetWhenWritten(on: boolean) {
-    this.#bits = on ? this.#bits | RESET_WHEN_WRITTEN : this.#bits & ~RESET_WHEN_WRITTEN;
+    this.setFlag(RESET_WHEN_WRITTEN, on);
   }
   /** The bytes meant for a closed in-process peer are out, but its FIN is not read yet: the RST follows it. */
   get isResetDue(): boolean {
-    return (this.#bits & IS_RESET_DUE) !== 0;
+    return this.hasFlag(IS_RESET_DUE);
   }
   set isResetDue(on: boolean) {
-    this.#bits = on ? this.#bits | IS_RESET_DUE : this.#bits & ~IS_RESET_DUE;
+    this.setFlag(IS_RESET_DUE, on);
   }
   /** TCP: bound to a port the program chose (SOCK_BINDPORT_LOCK): Linux keeps it when a listen or connect ends. */
   get isPortLocked(): boolean {
-    return (this.#bits & IS_PORT_LOCKED) !== 0;
+    return this.hasFlag(IS_PORT_LOCKED);
   }
   set isPortLocked(on: boolean) {
-    this.#bits = on ? this.#bits | IS_PORT_LOCKED : this.#bits & ~IS_PORT_LOCKED;
+    this.setFlag(IS_PORT_LOCKED, on);
   }
   /** AF_UNIX: connected to a path no switchboard socket listens on, and node:net has not confirmed it yet. */
   get isUnixConnectUnconfirmed(): boolean {
-    return (this.#bits & IS_UNIX_CONNECT_UNCONFIRMED) !== 0;
+    return this.hasFlag(IS_UNIX_CONNECT_UNCONFIRMED);
   }
   set isUnixConnectUnconfirmed(on: boolean) {
-    this.#bits = on ? this.#bits | IS_UNIX_CONNECT_UNCONFIRMED : this.#bits & ~IS_UNIX_CONNECT_UNCONFIRMED;
+    this.setFlag(IS_UNIX_CONNECT_UNCONFIRMED, on);
   }
 }
